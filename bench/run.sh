@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# bench/run.sh - `make bench`: swarmc's compiled scenarios side by side with
+# the bare libcurl + libuv loop (curluv), wrk, h2load and Locust, against a
+# local nginx.  Not part of `make test`.
+#
+# nginx runs on 127.0.0.1 with one worker pinned to CPU $SERVER_CPU; every
+# client runs pinned to CPU $CLIENT_CPU under /usr/bin/time -v.  Each section
+# repeats its runs REPS times round-robin (drift hits every tool alike);
+# requests are counted by each tool and on nginx's side (stub_status).  At the
+# end bench/report.py prints Markdown tables of medians and rewrites the
+# matching blocks of docs/performance.md (only the sections that ran).
+#
+#   make bench                       # every section, REPS=3 (~15-20 min)
+#   SECTIONS=tput make bench         # the quick one (~3.5 min)
+#   REPS=5 SECTIONS="tput mem" bash bench/run.sh
+#
+# Sections:
+#   tput     keep-alive GET /hello (6 B), 50 users/connections: ours, curluv
+#            -T and untuned, wrk, h2load, Locust HttpUser and FastHttpUser
+#   mem      RSS per connected idle user at MEM_USERS users: ours
+#            (bench/idle_user.swarm), curluv idle mode (-I, and -X), Locust
+#   threads  ours with --threads 1 and 2; nginx has 2 workers on both cores
+#            and the clients may use both cores (stated in the table)
+#   body     keep-alive GET of a 4 KiB and a 1 MiB static file
+#   newconn  a new TCP connection per request (nginx keepalive_timeout 0)
+#   tls      HTTPS: HTTP/1.1 (ALPN offers http/1.1 only) and HTTP/2 (ALPN h2)
+#   ir       user-space instructions per request under callgrind, split by
+#            object (libcurl, libuv, libc, ours) with callgrind_annotate
+#
+# Environment: BUILD (build dir, default build), W (work dir, default
+# $BUILD/bench), REPS, SECTIONS, MEM_REPS (default 1), MEM_USERS,
+# OURS_FLAGS (extra flags for our binary), DOC (file to update; empty: none),
+# PORT (first port to try, default 18080), CLIENT_CPU, SERVER_CPU,
+# QUIET_MAX_S (how long to wait for a quiet machine before each run, 5).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+W=${W:-$BUILD/bench}
+REPS=${REPS:-3}
+MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
+SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir"}
+MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
+DOC=${DOC-$ROOT/docs/performance.md}
+OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
+CLIENT_CPU=${CLIENT_CPU:-0}
+SERVER_CPU=${SERVER_CPU:-1}
+CONC=50
+RUN_LIMIT_S=${RUN_LIMIT_S:-120}   # hard bound on any single client run
+PY=/usr/bin/python3
+TICK=$(getconf CLK_TCK)
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+has() { [[ " $SECTIONS " == *" $1 "* ]]; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- packages
+# Commands we need -> the Debian package that has them.
+declare -A PKG=([nginx]=nginx [wrk]=wrk [h2load]=nghttp2-client
+    [locust]=python3-locust [valgrind]=valgrind [callgrind_annotate]=valgrind
+    [/usr/bin/time]=time [openssl]=openssl [gcc]=gcc [taskset]=util-linux
+    [ss]=iproute2 [curl]=curl [pkg-config]=pkg-config)
+missing=()
+for c in "${!PKG[@]}"; do
+    command -v "$c" >/dev/null 2>&1 || missing+=("${PKG[$c]}")
+done
+/usr/bin/python3 -c 'import geventhttpclient' 2>/dev/null ||
+    missing+=(python3-geventhttpclient)
+pkg-config --exists libcurl libuv 2>/dev/null ||
+    missing+=(libcurl4-openssl-dev libuv1-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+    log "installing from Debian: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q "${missing[@]}" >/dev/null ||
+        { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; } ||
+        die "apt-get install ${missing[*]} failed"
+fi
+# perf is only for the optional profile; the VM may not expose counters.
+command -v perf >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null 2>&1; } || true
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+LOCUST=$(command -v locust)
+
+# ---------------------------------------------------------------- work dir
+ulimit -n "$(ulimit -Hn)"   # the mem section holds up to 18,000 sockets
+mkdir -p "$W/raw" "$W/nginx/tmp" "$W/www"
+RECORDS=$W/records.tsv
+: > "$RECORDS"
+[ -s "$W/www/4k.txt" ] ||
+    head -c 3072 /dev/urandom | base64 -w 0 | head -c 4096 > "$W/www/4k.txt"
+[ -s "$W/www/1m.bin" ] || head -c 1048576 /dev/urandom > "$W/www/1m.bin"
+[ -s "$W/cert.pem" ] || openssl req -x509 -newkey ec \
+    -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=127.0.0.1 \
+    -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null
+# nginx workers drop to "nobody": they must be able to read the files.
+chmod 755 "$W" "$W/www"; chmod 644 "$W/www/"*
+
+# curluv: the yardstick (bare libcurl multi_socket + libuv loop).
+gcc -O2 -g -Wall -o "$W/curluv" "$BENCH/curluv.c" \
+    $(pkg-config --cflags --libs libcurl libuv)
+CURLUV=$W/curluv
+
+# Our binaries.  Until build/swarmc and build/libswarm.a work, the rows for
+# our binary are skipped and the report marks them as pending.
+OURS=
+if [ -x "$BUILD/swarmc" ] && [ -f "$BUILD/libswarm.a" ]; then
+    sed 's#"/hello"#"/4k.txt"#' "$BENCH/one_get.swarm" > "$W/one_get_4k.swarm"
+    sed 's#"/hello"#"/1m.bin"#' "$BENCH/one_get.swarm" > "$W/one_get_1m.swarm"
+    ok=1
+    for s in "$BENCH/one_get.swarm" "$W/one_get_4k.swarm" \
+             "$W/one_get_1m.swarm" "$BENCH/idle_user.swarm"; do
+        b=$(basename "$s" .swarm)
+        if ! "$BUILD/swarmc" build "$s" -o "$W/$b" > "$W/raw/build.$b.log" 2>&1; then
+            log "swarmc build $s failed (see $W/raw/build.$b.log)"; ok=0
+        fi
+    done
+    [ $ok = 1 ] && OURS=$W/one_get
+fi
+[ -n "$OURS" ] || log "our binary is not available: its rows are pending"
+echo "${OURS:+yes}" > "$W/ours_available"
+
+# ---------------------------------------------------------------- machine
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs"
+    echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "kernel: $(uname -r); $(. /etc/os-release; echo "$PRETTY_NAME")"
+    echo "libcurl: $(curl-config --version 2>/dev/null | sed 's/libcurl //' || pkg-config --modversion libcurl); libuv: $(pkg-config --modversion libuv)"
+    echo "nginx: $($NGINX -v 2>&1 | sed 's#.*/##'); wrk: $(wrk -v 2>&1 | sed -n 's/^wrk \([^ ]*\).*/\1/p' | head -1); h2load: $(h2load --version | sed 's#.*/##')"
+    echo "locust: $($PY -c 'import locust; print(locust.__version__)' 2>/dev/null); python: $($PY --version | awk '{print $2}')"
+    echo "fd limit: $(ulimit -n); cpus: client $CLIENT_CPU, server $SERVER_CPU"
+} > "$W/machine.txt"
+
+# ---------------------------------------------------------------- ports
+# First free port at or above $1 that is not already taken by us.
+TAKEN=" "
+free_port() {
+    local p=$1
+    while [[ "$TAKEN" == *" $p "* ]] || [ -n "$(ss -Htln "sport = :$p")" ]; do
+        p=$((p + 1))
+    done
+    TAKEN="$TAKEN$p "; echo "$p"
+}
+P0=${PORT:-18080}
+PORT_H1=$(free_port "$P0")
+PORT_NOKA=$(free_port $((PORT_H1 + 1)))
+PORT_TLS1=$(free_port $((PORT_NOKA + 1)))
+PORT_TLS2=$(free_port $((PORT_TLS1 + 1)))
+H1=http://127.0.0.1:$PORT_H1
+HNOKA=http://127.0.0.1:$PORT_NOKA
+HTLS1=https://127.0.0.1:$PORT_TLS1
+HTLS2=https://127.0.0.1:$PORT_TLS2
+
+# ---------------------------------------------------------------- nginx
+NGINX_PID=
+NGINX_WORKERS=
+stop_nginx() {
+    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+        kill -QUIT "$NGINX_PID"
+        for _ in $(seq 100); do
+            kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1
+        done
+        log "nginx $NGINX_PID stopped"
+    fi
+    NGINX_PID=
+}
+# start_nginx WORKERS CPULIST
+start_nginx() {
+    stop_nginx
+    sed -e "s#@W@#$W#g" -e "s#@WORKERS@#$1#g" -e "s#@PORT_H1@#$PORT_H1#g" \
+        -e "s#@PORT_NOKA@#$PORT_NOKA#g" -e "s#@PORT_TLS1@#$PORT_TLS1#g" \
+        -e "s#@PORT_TLS2@#$PORT_TLS2#g" "$BENCH/nginx.conf" > "$W/nginx/nginx.conf"
+    rm -f "$W/nginx/nginx.pid"
+    taskset -c "$2" "$NGINX" -p "$W/nginx/" -c "$W/nginx/nginx.conf" -e "$W/nginx/error.log"
+    for _ in $(seq 50); do [ -s "$W/nginx/nginx.pid" ] && break; sleep 0.1; done
+    NGINX_PID=$(cat "$W/nginx/nginx.pid")
+    sleep 0.3
+    NGINX_WORKERS=$(ps --ppid "$NGINX_PID" -o pid= | tr -d ' ' | tr '\n' ' ')
+    curl -sf "$H1/hello" > /dev/null || die "nginx does not answer on $H1"
+    NGINX_DESC="$1 worker(s) on CPU $2"
+    log "nginx $NGINX_PID: $NGINX_DESC; ports $PORT_H1 (h1) $PORT_NOKA (no keep-alive) $PORT_TLS1 (tls h1) $PORT_TLS2 (tls h2)"
+}
+trap stop_nginx EXIT
+nginx_ticks() {
+    local t=0 p
+    for p in $NGINX_WORKERS; do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+    done
+    echo "$t"
+}
+# Busy ticks of the whole machine (user nice system irq softirq steal): what
+# is not the client's or nginx's is other work that disturbs the run.
+cpu_busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# "active accepts requests" from stub_status (this request included)
+stub() { curl -s "$H1/status" | awk 'NR==1{a=$3} NR==3{print a, $1, $3}'; }
+# Protocols nginx logged on the TLS servers since the last call: "HTTP/1.1:N ..."
+tls_protos() {
+    kill -USR1 "$NGINX_PID"; sleep 0.3   # reopen logs = flush the buffers
+    cat "$W/nginx/tls1.log" "$W/nginx/tls2.log" 2>/dev/null | sort | uniq -c |
+        awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}'
+    : > "$W/nginx/tls1.log"; : > "$W/nginx/tls2.log"
+}
+
+# Other work on the machine (builds, tests) disturbs the figures: before each
+# run, wait up to QUIET_MAX_S seconds for a half second in which the machine
+# is less than 25% busy (of one core).  The report shows, per row, how busy
+# the machine was with work other than the client and nginx.
+QUIET_MAX_S=${QUIET_MAX_S:-5}
+wait_quiet() {
+    local i b0 b1 limit=$((TICK / 8))   # 25% of one core over 0.5 s, in ticks
+    for i in $(seq $((QUIET_MAX_S * 2))); do
+        b0=$(cpu_busy_ticks); sleep 0.5; b1=$(cpu_busy_ticks)
+        [ $((b1 - b0)) -le "$limit" ] && return 0
+    done
+    log "machine still busy after ${QUIET_MAX_S}s of waiting: measuring anyway"
+}
+
+CPUS=$CLIENT_CPU   # the threads section widens this to both cores
+# run_one SECTION LABEL KIND REP -- command...
+# Runs the command under /usr/bin/time -v, pinned to $CPUS and bounded by
+# RUN_LIMIT_S; records nginx's CPU and request counters around it.  KIND
+# tells report.py how to read the tool's own request count.
+run_one() {
+    local section=$1 label=$2 kind=$3 rep=$4; shift 5
+    local base="$W/raw/$section.$label.$rep" s0 s1 n0 n1 t0 t1 b0 b1 protos=
+    wait_quiet
+    s0=$(stub); n0=$(nginx_ticks); b0=$(cpu_busy_ticks); t0=$(date +%s.%N)
+    /usr/bin/time -v -o "$base.time" timeout -s INT -k 10 "$RUN_LIMIT_S" \
+        taskset -c "$CPUS" "$@" > "$base.out" 2>&1 || echo "exit $?" >> "$base.out"
+    t1=$(date +%s.%N); b1=$(cpu_busy_ticks); n1=$(nginx_ticks); s1=$(stub)
+    [ "$section" = tls ] && protos=$(tls_protos)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$label" \
+        "$kind" "$rep" "$base" "$(awk "BEGIN{print ($n1 - $n0) / $TICK}")" \
+        "$(awk "BEGIN{print $t1 - $t0}")" "$s0" "$s1" "taskset -c $CPUS $*" \
+        "$NGINX_DESC" "$protos" "$(awk "BEGIN{print ($b1 - $b0) / $TICK}")" >> "$RECORDS"
+    log "$section $label rep $rep: $(tail -c 300 "$base.out" | tr '\n' ' ' | tail -c 120)"
+}
+# ours SECTION LABEL REP BINARY args...: a row for our binary, or nothing yet
+ours() {
+    local section=$1 label=$2 rep=$3 bin=$4; shift 4
+    [ -n "$OURS" ] || return 0
+    run_one "$section" "$label" swarm "$rep" -- "$bin" "$@" $OURS_FLAGS
+}
+locust_run() {   # locust_run SECTION LABEL CLASS REP HOST PATH SECONDS
+    run_one "$1" "$2" locust "$4" -- env LOCUST_CLASS="$3" LOCUST_PATH="$6" \
+        "$LOCUST" -f "$BENCH/locust_load.py" --headless -u $CONC -r $CONC \
+        -t "$7s" --host "$5" --only-summary --loglevel WARNING
+}
+
+start_nginx 1 "$SERVER_CPU"
+
+# ---------------------------------------------------------------- tput
+if has tput; then
+    for rep in $(seq "$REPS"); do
+        ours tput ours "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        run_one tput curluv-T curluv "$rep" -- "$CURLUV" -T -c $CONC -n 250000 -u "$H1/hello"
+        run_one tput curluv curluv "$rep" -- "$CURLUV" -c $CONC -n 160000 -u "$H1/hello"
+        run_one tput wrk wrk "$rep" -- wrk -t1 -c$CONC -d5s "$H1/hello"
+        run_one tput h2load h2load "$rep" -- h2load --h1 -t1 -c$CONC -n 250000 "$H1/hello"
+        locust_run tput locust-HttpUser http "$rep" "$H1" /hello 10
+        locust_run tput locust-FastHttpUser fast "$rep" "$H1" /hello 10
+    done
+fi
+
+# ---------------------------------------------------------------- mem
+# mem_one LABEL USERS -- command...: start the client in the background,
+# wait until nginx sees USERS more open connections (or 60 s) and, with READY
+# set, until that text is in the client's output; then until its RSS stops
+# changing.  Read its VmRSS and stop it with SIGTERM (SIGKILL after 15 s).
+# SIGTERM, not SIGINT: a non-interactive shell starts background jobs with
+# SIGINT ignored.
+rss_of() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+mem_one() {
+    local label=$1 users=$2 READY=${READY:-}; shift 3
+    local base="$W/raw/mem.$label.$users" slab0 slab1 pid rss=0 prev=-1 active=0 a0 i
+    a0=$(stub | awk '{print $1}')
+    slab0=$(awk '/^Slab:/{print $2}' /proc/meminfo)
+    taskset -c "$CLIENT_CPU" "$@" > "$base.out" 2>&1 &
+    pid=$!
+    for i in $(seq 600); do
+        kill -0 "$pid" 2>/dev/null || break
+        active=$(stub | awk '{print $1}')
+        [ $((active - a0)) -ge "$users" ] &&
+            { [ -z "$READY" ] || grep -q "$READY" "$base.out"; } && break
+        sleep 0.1
+    done
+    # settled: two readings 0.5 s apart within 0.2% (at most 20 s)
+    for i in $(seq 40); do
+        sleep 0.5
+        rss=$(rss_of "$pid")
+        [ "$prev" -ge 0 ] && [ $(( (rss - prev) * 500 )) -le "$rss" ] &&
+            [ $(( (prev - rss) * 500 )) -le "$rss" ] && break
+        prev=$rss
+    done
+    active=$(stub | awk '{print $1}')
+    rss=$(rss_of "$pid")
+    slab1=$(awk '/^Slab:/{print $2}' /proc/meminfo)
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    printf 'mem\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$users" "$rss" \
+        "$base" "$((active - a0))" "$slab0" "$slab1" "taskset -c $CLIENT_CPU $*" \
+        "$NGINX_DESC" >> "$RECORDS"
+    log "mem $label users=$users rss=${rss}kB conns=$((active - a0))"
+    sleep 1   # let the closed sockets go
+}
+if has mem; then
+    for rep in $(seq "$MEM_REPS"); do
+        for n in $MEM_USERS; do
+            r=$(( n < 5000 ? 5000 : n ))   # spawn every user within ~1 s
+            [ -n "$OURS" ] && mem_one "ours.r$rep" "$n" -- "$W/idle_user" -u "$n" -r "$r" \
+                --threads 1 -t 120s --host "$H1" $OURS_FLAGS
+            READY="idle handles=" mem_one "curluv.r$rep" "$n" -- "$CURLUV" -c "$n" -I 120 -u "$H1/hello"
+            READY="idle handles=" mem_one "curluv-X.r$rep" "$n" -- "$CURLUV" -X -c "$n" -I 120 -u "$H1/hello"
+        done
+        for n in 1 1000; do
+            for cls in HttpUser FastHttpUser; do
+                c=http; [ $cls = FastHttpUser ] && c=fast
+                mem_one "locust-$cls.r$rep" "$n" -- env LOCUST_CLASS=$c LOCUST_WAIT=3600 \
+                    "$LOCUST" -f "$BENCH/locust_load.py" --headless -u "$n" -r 1000 \
+                    -t 120s --host "$H1" --only-summary --loglevel WARNING
+            done
+        done
+    done
+fi
+
+# ---------------------------------------------------------------- threads
+if has threads; then
+    start_nginx 2 "0-$(( $(nproc) - 1 ))"
+    CPUS="0-$(( $(nproc) - 1 ))"
+    for rep in $(seq "$REPS"); do
+        ours threads ours-threads1 "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 5s --host "$H1"
+        ours threads ours-threads2 "$rep" "$W/one_get" -u $CONC -r 1000 --threads 2 -t 5s --host "$H1"
+        run_one threads curluv-T curluv "$rep" -- "$CURLUV" -T -c $CONC -n 200000 -u "$H1/hello"
+        run_one threads wrk-t2 wrk "$rep" -- wrk -t2 -c$CONC -d5s "$H1/hello"
+    done
+    CPUS=$CLIENT_CPU
+    start_nginx 1 "$SERVER_CPU"
+fi
+
+# ---------------------------------------------------------------- body
+if has body; then
+    for rep in $(seq "$REPS"); do
+        ours body ours-4k "$rep" "$W/one_get_4k" -u $CONC -r 1000 --threads 1 -t 5s --host "$H1"
+        run_one body curluv-T-4k curluv "$rep" -- "$CURLUV" -T -c $CONC -n 200000 -u "$H1/4k.txt"
+        run_one body wrk-4k wrk "$rep" -- wrk -t1 -c$CONC -d5s "$H1/4k.txt"
+        locust_run body locust-FastHttpUser-4k fast "$rep" "$H1" /4k.txt 5
+        ours body ours-1m "$rep" "$W/one_get_1m" -u $CONC -r 1000 --threads 1 -t 5s --host "$H1"
+        run_one body curluv-T-1m curluv "$rep" -- "$CURLUV" -T -c $CONC -n 6000 -u "$H1/1m.bin"
+        run_one body wrk-1m wrk "$rep" -- wrk -t1 -c$CONC -d5s "$H1/1m.bin"
+        locust_run body locust-FastHttpUser-1m fast "$rep" "$H1" /1m.bin 5
+    done
+fi
+
+# ---------------------------------------------------------------- newconn
+if has newconn; then
+    for rep in $(seq "$REPS"); do
+        ours newconn ours "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 5s --host "$HNOKA"
+        run_one newconn curluv-T curluv "$rep" -- "$CURLUV" -T -c $CONC -n 30000 -u "$HNOKA/hello"
+        run_one newconn curluv curluv "$rep" -- "$CURLUV" -c $CONC -n 30000 -u "$HNOKA/hello"
+        run_one newconn wrk wrk "$rep" -- wrk -t1 -c$CONC -d5s "$HNOKA/hello"
+        sleep 1   # TIME_WAIT sockets
+    done
+fi
+
+# ---------------------------------------------------------------- tls
+if has tls; then
+    tls_protos > /dev/null
+    for rep in $(seq "$REPS"); do
+        ours tls ours-h1 "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 5s --insecure --host "$HTLS1"
+        run_one tls curluv-T-h1 curluv "$rep" -- "$CURLUV" -T -K -c $CONC -n 100000 -u "$HTLS1/hello"
+        run_one tls wrk-h1 wrk "$rep" -- wrk -t1 -c$CONC -d5s "$HTLS1/hello"
+        run_one tls h2load-h1 h2load "$rep" -- h2load --h1 -t1 -c$CONC -n 150000 "$HTLS1/hello"
+        ours tls ours-h2 "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 5s --insecure --host "$HTLS2"
+        run_one tls curluv-T-h2 curluv "$rep" -- "$CURLUV" -T -K -2 -c $CONC -n 80000 -u "$HTLS2/hello"
+        run_one tls h2load-h2-c1-m50 h2load "$rep" -- h2load -t1 -c1 -m$CONC -n 200000 "$HTLS2/hello"
+        run_one tls h2load-h2-c50 h2load "$rep" -- h2load -t1 -c$CONC -n 200000 "$HTLS2/hello"
+    done
+fi
+
+# ---------------------------------------------------------------- ir
+# Instructions per request = (Ir(big) - Ir(small)) / (requests(big) -
+# requests(small)): the marginal cost, without start-up.  Requests are
+# nginx's count.  Our binary runs time-bound (4 s and 16 s under valgrind,
+# busy all along): its --iterations bound stops the users but, as of this
+# writing, not the run, so an iteration-bound run would idle until -t.
+ir_one() {
+    local label=$1 size=$2; shift 3
+    local base="$W/raw/ir.$label.$size" s0 s1
+    wait_quiet
+    s0=$(stub)
+    timeout -s INT -k 10 300 taskset -c "$CLIENT_CPU" valgrind --tool=callgrind \
+        --callgrind-out-file="$base.cg" "$@" > "$base.out" 2> "$base.vg" || true
+    s1=$(stub)
+    callgrind_annotate --threshold=100 --inclusive=no "$base.cg" > "$base.annotate" 2>&1 || true
+    printf 'ir\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$size" "$base" "$s0" "$s1" \
+        "taskset -c $CLIENT_CPU valgrind --tool=callgrind $*" >> "$RECORDS"
+    log "ir $label $size done"
+}
+if has ir; then
+    if [ -n "$OURS" ]; then
+        ir_one ours small -- "$W/one_get" -u $CONC -r 1000 --threads 1 -t 4s \
+            --host "$H1" $OURS_FLAGS
+        ir_one ours big -- "$W/one_get" -u $CONC -r 1000 --threads 1 -t 16s \
+            --host "$H1" $OURS_FLAGS
+    fi
+    ir_one curluv-T small -- "$CURLUV" -T -c $CONC -n 2000 -u "$H1/hello"
+    ir_one curluv-T big -- "$CURLUV" -T -c $CONC -n 12000 -u "$H1/hello"
+    ir_one curluv small -- "$CURLUV" -c $CONC -n 2000 -u "$H1/hello"
+    ir_one curluv big -- "$CURLUV" -c $CONC -n 12000 -u "$H1/hello"
+fi
+
+stop_nginx
+"$PY" "$BENCH/report.py" "$W" ${DOC:+"$DOC"}

@@ -1,0 +1,97 @@
+/*
+ * cg_int.h - state shared by the code generator's files (internal).
+ *
+ * cg_emit.c:   C string literals (the one escaping function), #line, the
+ *              string-building helper (struct cg_parts).
+ * cg_expr.c:   expressions.
+ * cg_body.c:   statements: one resumable function per body.
+ * cg_request.c: a request: options, body building, expect, capture.
+ * cg_tables.c: the static const tables, main(), and the file's assembly.
+ */
+#ifndef SWC_CG_INT_H
+#define SWC_CG_INT_H
+
+#include "codegen.h"
+
+/* A line-directive marker: replaced by `#line N "file.c"` once the final
+ * line numbers are known.  A control byte can never come from user text:
+ * every user string goes through cg_cstring(). */
+#define CG_LINE_BACK "\001LINE\n"
+
+struct cg {
+    const struct program *prog;
+    const struct cg_options *opt;
+    struct arena *arena;
+    /* the function being generated */
+    struct buf *out;            /* its body text */
+    struct buf pre;             /* statements an expression needs first */
+    int indent;                 /* spaces */
+    int pc;                     /* last resume point used */
+    int uses_u;                 /* the body passes `u` somewhere */
+    int nrows;                  /* feeder row temporaries */
+    int repeat_depth;
+    int mapped;                 /* the last #line named the .swarm */
+    int in_response;            /* between sw_req_send and sw_req_end */
+    int label_pending;          /* a case label has no statement yet */
+    int need_div, need_mod;     /* helper functions used */
+};
+
+/* ---- cg_emit.c ---- */
+/* sw_cmp_t names indexed by enum binop (comparisons only). */
+extern const char *const cg_cmp_c[];
+/* Writes s[0..len) as one C string literal (see the rules there). */
+void cg_cstring(struct buf *b, const char *s, size_t len);
+void cg_cstr(struct buf *b, const char *s);
+/* The same, but split after each newline into adjacent literals, each on
+ * its own line indented by indent spaces (embedded CSV files). */
+void cg_cstring_lines(struct buf *b, const char *s, size_t len, int indent);
+/* `#line N "file.swarm"` (unless --no-line). */
+void cg_line_swarm(struct cg *g, struct buf *b, int line);
+/* A marker for `#line N "file.c"` if the last directive named the .swarm. */
+void cg_line_back(struct cg *g, struct buf *b);
+/* Replaces the markers with their directives. */
+void cg_resolve_lines(const struct cg_options *opt, struct buf *b);
+/* An indented line of the current function: printf-style. */
+void cg_stmt(struct cg *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A double as a C literal, shortest round-trip-safe form. */
+void cg_double(struct buf *b, double v);
+
+/* Builds a string value from constant text and run-time pieces:
+ * a C literal when it is all constant, else sw_cat(u, n, ...). */
+struct cg_parts {
+    struct buf text;            /* pending constant text */
+    struct buf args;            /* ", piece, piece" */
+    int n;
+};
+void cg_parts_text(struct cg_parts *p, const char *s, size_t len);
+void cg_parts_expr(struct cg_parts *p, const char *c_expr);
+/* Appends the C expression to b and frees p's buffers. */
+void cg_parts_end(struct cg *g, struct cg_parts *p, struct buf *b);
+
+/* ---- cg_expr.c ---- */
+/* C for e in its own type (int64_t, const char *, int, const sw_row_t *). */
+void cg_expr(struct cg *g, struct buf *b, const struct expr *e);
+/* C for e as a string (ints and bools formatted). */
+void cg_expr_str(struct cg *g, struct buf *b, const struct expr *e);
+/* Returns an arena copy of cg_expr / cg_expr_str's text. */
+const char *cg_expr_text(struct cg *g, const struct expr *e, int as_str);
+/* Adds e's pieces to p as a string. */
+void cg_expr_parts(struct cg *g, struct cg_parts *p, const struct expr *e);
+
+/* ---- cg_body.c ---- */
+/* Writes the pending g->pre statements at the current indent. */
+void cg_flush_pre(struct cg *g);
+/* Writes `case N:` for a new resume point after a `return ...;` that
+ * passes N; returns N. */
+int cg_next_pc(struct cg *g);
+void cg_label(struct cg *g, int pc);
+
+/* ---- cg_request.c ---- */
+void cg_request(struct cg *g, const struct stmt *s);
+
+/* Writes `static sw_step_t NAME(sw_user_t *u, sw_frame_t *f) { ... }`. */
+void cg_function(struct cg *g, struct buf *out, const char *name,
+                 const char *what, int line, const struct stmt *body);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * check_int.h - state shared by the checker's files (internal).
+ *
+ * check.c: declarations, sets, tasks, load, thresholds, the driver of the
+ *          passes.
+ * check_body.c: statements, requests and the per-user "set before used"
+ *          analysis.
+ * check_expr.c: expressions, variables and built-ins.
+ * check_lit.c: durations, numbers and feeder CSV headers.
+ * check_pattern.c: regexes (PCRE2) and JSON paths, validated at compile
+ *          time with the runtime's rules.
+ */
+#ifndef SWC_CHECK_INT_H
+#define SWC_CHECK_INT_H
+
+#include "check.h"
+
+/* What kind of body a statement is in. */
+enum body_kind { BODY_TASK, BODY_ON_START, BODY_ON_STOP };
+
+struct checker {
+    struct arena *arena;        /* borrowed */
+    struct diag *diag;          /* borrowed */
+    struct program *prog;       /* being filled */
+    int quiet;                  /* type-inference rounds: report nothing */
+    int changed;                /* a variable's type became known */
+    int var_cap, feeder_cap, env_cap, regex_cap;
+    /* the body being checked */
+    struct set *set;
+    enum body_kind body;
+    struct task *task;
+    int repeat_depth;
+    int seen_stmt;              /* a non-tag statement came first */
+    /* request names, for thresholds */
+    const char **req_names;
+    int nreq_names, req_names_cap;
+};
+
+/* Diagnostics that stay silent while ctx->quiet. */
+void ck_error(struct checker *ck, struct span sp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ck_note(struct checker *ck, struct span sp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* check.c */
+const char *ck_set_word(const struct set *s);   /* user/taskset/seq */
+/* "unknown WHAT 'name'; did you mean 'X'?" (cands: NULL-terminated). */
+void ck_unknown(struct checker *ck, struct span sp, const char *what,
+                const char *name, const char *const *cands);
+
+/* check_expr.c */
+enum type ck_expr(struct checker *ck, struct expr *e);
+const char *ck_type_name(enum type t);   /* "int" */
+const char *ck_a_type(enum type t);      /* "an int" */
+struct var *ck_var_find(struct checker *ck, const char *name);
+/* Records that `name` is set to type t at sp; returns its index. */
+int ck_var_set(struct checker *ck, const char *name, struct span sp,
+               enum type t, int feeder);
+struct feeder *ck_feeder_find(struct checker *ck, const char *name);
+int ck_regex(struct checker *ck, struct expr *e);  /* index, or -1 */
+
+/* check_body.c */
+void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
+             struct task *task, struct stmt *body);
+void ck_reach(struct checker *ck, struct set *user);
+void ck_stray(struct checker *ck, struct stmt *s);
+
+/* check_lit.c */
+/* Parses "1h30m", "500ms", "1.5s".  Returns 0, or -1 after an error. */
+int ck_duration(struct checker *ck, const char *text, struct span sp,
+                int64_t *ms);
+/* A literal that must be a duration; positive unless allow_zero. */
+int ck_lit_duration(struct checker *ck, const struct lit *l, int allow_zero,
+                    const char *what, int64_t *ms);
+/* A literal number (int or float, not a duration/percent/rate). */
+int ck_lit_number(struct checker *ck, const struct lit *l, const char *what,
+                  double *out);
+int ck_lit_count(struct checker *ck, const struct lit *l, const char *what,
+                 int64_t min, int64_t *out);
+/* Reads the CSV header (and, with embed, the whole file) of a feeder. */
+int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp);
+
+/* check_pattern.c */
+/* Compiles re with the runtime's PCRE2 options; 0, or -1 after an error at
+ * sp ("invalid regex: MESSAGE at offset N"). */
+int ck_regex_valid(struct checker *ck, struct str re, struct span sp);
+/* Reports a literal JSON path the runtime would reject; an interpolated
+ * path is left to run time. */
+void ck_json_path(struct checker *ck, struct expr *e);
+
+#endif

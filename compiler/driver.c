@@ -1,0 +1,376 @@
+/*
+ * driver.c - the swarmc command line: check, build, emit C.
+ *
+ *   swarmc check FILE.swarm
+ *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] FILE.swarm
+ *
+ * Exit status (sysexits): 0 ok, 64 usage, 65 scenario errors, 70 internal
+ * (including a failing C compiler or a missing runtime), 74 I/O.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "check.h"
+#include "codegen.h"
+#include "diag.h"
+#include "parse.h"
+
+#ifndef SWARMC_VERSION
+#define SWARMC_VERSION "0.1.0"
+#endif
+#ifndef SWARMC_RUNTIME_LIBS
+#define SWARMC_RUNTIME_LIBS "-lcurl -lpthread -lm"
+#endif
+
+enum { EX_OK = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_SOFTWARE_ = 70,
+       EX_IOERR_ = 74 };
+
+struct options {
+    const char *command;        /* "check" or "build" */
+    const char *input;
+    const char *output;         /* -o */
+    const char *emit_c;         /* --emit-c */
+    int no_line;
+};
+
+static void usage(FILE *fp)
+{
+    fputs("usage: swarmc check FILE.swarm\n"
+          "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
+          "FILE.swarm\n"
+          "       swarmc --help | --version\n"
+          "\n"
+          "  check           parse and check the scenario, report errors\n"
+          "  build           compile it to a standalone load-test binary\n"
+          "  -o OUT          the binary (default: FILE without .swarm)\n"
+          "  --emit-c OUT.c  write the generated C; with -o, also build\n"
+          "  --no-line       no #line directives in the generated C\n"
+          "\n"
+          "Environment: SWARMC_CFLAGS, extra words for the C compiler.\n"
+          "Exit status: 0 ok, 64 usage, 65 scenario errors, 70 internal "
+          "error, 74 I/O error.\n", fp);
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof(*o));
+    if (argc < 2) {
+        usage(stderr);
+        return EX_USAGE_;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        exit(EX_OK);
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("swarmc %s\n", SWARMC_VERSION);
+        exit(EX_OK);
+    }
+    o->command = argv[1];
+    if (strcmp(o->command, "check") != 0 && strcmp(o->command, "build") != 0) {
+        fprintf(stderr, "swarmc: unknown command '%s'\n", o->command);
+        usage(stderr);
+        return EX_USAGE_;
+    }
+    int build = strcmp(o->command, "build") == 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (build && strcmp(a, "-o") == 0 && i + 1 < argc) {
+            o->output = argv[++i];
+        } else if (build && strcmp(a, "--emit-c") == 0 && i + 1 < argc) {
+            o->emit_c = argv[++i];
+        } else if (build && strncmp(a, "--emit-c=", 9) == 0) {
+            o->emit_c = a + 9;
+        } else if (build && strcmp(a, "--no-line") == 0) {
+            o->no_line = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "swarmc: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return EX_USAGE_;
+        } else if (o->input == NULL) {
+            o->input = a;
+        } else {
+            fprintf(stderr, "swarmc: one scenario at a time ('%s' and "
+                    "'%s')\n", o->input, a);
+            return EX_USAGE_;
+        }
+    }
+    if (o->input == NULL) {
+        fprintf(stderr, "swarmc: no scenario file given\n");
+        usage(stderr);
+        return EX_USAGE_;
+    }
+    return EX_OK;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* FILE.swarm -> FILE (in the current directory, as cc's a.out would be). */
+static char *default_output(struct arena *a, const char *input)
+{
+    const char *b = base_name(input);
+    size_t n = strlen(b);
+    if (n > 6 && strcmp(b + n - 6, ".swarm") == 0)
+        n -= 6;
+    else if (n > 0)
+        return arena_printf(a, "%s.out", b);
+    return arena_strndup(a, b, n);
+}
+
+static int write_file(const char *path, const struct buf *b)
+{
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL) {
+        fprintf(stderr, "swarmc: cannot write '%s': %s\n", path,
+                strerror(errno));
+        return EX_IOERR_;
+    }
+    size_t n = b->len ? fwrite(b->p, 1, b->len, fp) : 0;
+    int bad = n != b->len;
+    if (fclose(fp) != 0)
+        bad = 1;
+    if (bad) {
+        fprintf(stderr, "swarmc: cannot write '%s': %s\n", path,
+                strerror(errno));
+        return EX_IOERR_;
+    }
+    return EX_OK;
+}
+
+/* ---- finding the runtime ---- */
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Build tree: <dir>/libswarm.a and <dir>/include/swarm.h.  Installed:
+ * <dir>/../lib/swarmc/libswarm.a and <dir>/../include/swarm.h. */
+static int find_runtime(struct arena *a, char **lib, char **inc)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0) {
+        fprintf(stderr, "swarmc: internal error: cannot find my own "
+                "executable: %s\n", strerror(errno));
+        return EX_SOFTWARE_;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    *lib = arena_printf(a, "%s/libswarm.a", self);
+    *inc = arena_printf(a, "%s/include", self);
+    char *hdr = arena_printf(a, "%s/swarm.h", *inc);
+    if (exists(*lib) && exists(hdr))
+        return EX_OK;
+    *lib = arena_printf(a, "%s/../lib/swarmc/libswarm.a", self);
+    *inc = arena_printf(a, "%s/../include", self);
+    hdr = arena_printf(a, "%s/swarm.h", *inc);
+    if (exists(*lib) && exists(hdr))
+        return EX_OK;
+    fprintf(stderr, "swarmc: internal error: the runtime (libswarm.a and "
+            "swarm.h) is neither next to %s nor in %s/../lib/swarmc\n",
+            self, self);
+    return EX_SOFTWARE_;
+}
+
+/* ---- running cc ---- */
+
+struct argv_list {
+    char **v;
+    int n, cap;
+};
+
+static void push(struct argv_list *l, char *s)
+{
+    if (l->n + 2 > l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = xrealloc(l->v, sizeof(char *) * (size_t)l->cap);
+    }
+    l->v[l->n++] = s;
+    l->v[l->n] = NULL;
+}
+
+/* Splits words on blanks (no quoting: these are flag lists). */
+static void push_words(struct argv_list *l, struct arena *a, const char *s)
+{
+    while (s != NULL && *s != '\0') {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        const char *w = s;
+        while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\n')
+            s++;
+        if (s > w)
+            push(l, arena_strndup(a, w, (size_t)(s - w)));
+    }
+}
+
+/* Runs argv with stdout+stderr captured into out.  Returns the exit
+ * status, or -1 when it could not be run. */
+static int run(char **argv, struct buf *out)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    char chunk[4096];
+    ssize_t got;
+    while ((got = read(fds[0], chunk, sizeof(chunk))) != 0) {
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        buf_put(out, chunk, (size_t)got);
+    }
+    close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int compile(struct arena *a, const char *c_file, const char *output)
+{
+    char *lib, *inc;
+    int rc = find_runtime(a, &lib, &inc);
+    if (rc != EX_OK)
+        return rc;
+    struct argv_list l = { 0 };
+    push(&l, "cc");
+    push(&l, "-std=c11");
+    push(&l, "-O2");
+    push_words(&l, a, getenv("SWARMC_CFLAGS"));
+    push(&l, arena_printf(a, "-I%s", inc));
+    push(&l, (char *)c_file);
+    push(&l, lib);
+    push_words(&l, a, SWARMC_RUNTIME_LIBS);
+    push(&l, "-o");
+    push(&l, (char *)output);
+    struct buf out = { 0 };
+    int status = run(l.v, &out);
+    free(l.v);
+    if (status != 0) {
+        fprintf(stderr, "swarmc: internal error: the C compiler failed "
+                "(status %d) on the generated code:\n%s", status,
+                out.p ? out.p : "");
+        buf_free(&out);
+        return EX_SOFTWARE_;
+    }
+    if (out.len > 0)
+        fputs(out.p, stderr);
+    buf_free(&out);
+    return EX_OK;
+}
+
+/* Builds from a temporary copy of the C in a private directory. */
+static int build_temp(struct arena *a, const struct options *o,
+                      const struct buf *c, const char *output)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = arena_printf(a, "%s/swarmc-XXXXXX", tmp && *tmp ? tmp
+                                                                : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "swarmc: cannot create a temporary directory in "
+                "%s: %s\n", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        return EX_IOERR_;
+    }
+    char *cfile = arena_printf(a, "%s/%s.c", dir, base_name(output));
+    int rc = write_file(cfile, c);
+    if (rc == EX_OK)
+        rc = compile(a, cfile, output);
+    unlink(cfile);
+    rmdir(dir);
+    (void)o;
+    return rc;
+}
+
+static int compile_scenario(struct arena *a, const struct options *o)
+{
+    struct source src;
+    int err = source_load(&src, o->input, a);
+    if (err != 0) {
+        fprintf(stderr, "swarmc: cannot read '%s': %s\n", o->input,
+                strerror(err));
+        return EX_IOERR_;
+    }
+    struct diag d;
+    diag_init(&d, &src, stderr);
+    struct ast_file file;
+    struct program prog;
+    /* The checker never runs on a tree that failed to parse. */
+    int parse_errors = parse_source(&src, a, &d, &file);
+    if (parse_errors == 0)
+        check_program(&file, &src, a, &d, &prog);
+    if (diag_finish(&d) > 0)
+        return EX_DATAERR_;
+    if (parse_errors > 0)
+        return EX_SOFTWARE_;    /* the scanner could not start: said so */
+    if (strcmp(o->command, "check") == 0)
+        return EX_OK;
+
+    const char *output = o->output;
+    if (output == NULL && o->emit_c == NULL)
+        output = default_output(a, o->input);
+    struct cg_options cgo;
+    cgo.swarm_path = o->input;
+    cgo.line_directives = !o->no_line;
+    cgo.c_name = base_name(o->emit_c ? o->emit_c
+                                     : arena_printf(a, "%s.c", output));
+    struct buf c = { 0 };
+    cg_generate(&prog, &cgo, a, &c);
+    int rc = EX_OK;
+    if (o->emit_c != NULL) {
+        rc = write_file(o->emit_c, &c);
+        if (rc == EX_OK && output != NULL)
+            rc = compile(a, o->emit_c, output);
+    } else {
+        rc = build_temp(a, o, &c, output);
+    }
+    buf_free(&c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc != EX_OK)
+        return rc;
+    struct arena *a = arena_new();
+    rc = compile_scenario(a, &o);
+    arena_free(a);
+    return rc;
+}

@@ -1,0 +1,888 @@
+/*
+ * parser.y - the .swarm grammar (pure bison, custom error messages).
+ *
+ * Actions only build AST nodes (ast.h, arena-allocated); every rule about
+ * meaning lives in compiler/check*.c.  Statements and settings end at a
+ * newline or ';' (token SEP).  Only a few words are reserved; settings,
+ * wait functions, load items and threshold metrics are plain identifiers
+ * that the checker validates, so a typo gets "did you mean" instead of a
+ * syntax error.
+ *
+ * %expect 0: instead of raising this, find a way to use precedence or to
+ * restructure the rules to resolve shift/reduce conflicts.
+ */
+%code requires {
+#include <stdint.h>
+#include "ast.h"
+#include "parse.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+}
+
+%code {
+#include <string.h>
+#include "arena.h"
+#include "diag.h"
+
+int sw_yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+#define yylex sw_yylex
+
+/* A node's span covers its first and last symbols; an empty rule gets an
+ * empty span at the end of what precedes it. */
+#define YYLLOC_DEFAULT(cur, rhs, n)                                     \
+    do {                                                                \
+        if (n) {                                                        \
+            (cur).beg = YYRHSLOC(rhs, 1).beg;                           \
+            (cur).end = YYRHSLOC(rhs, n).end;                           \
+        } else {                                                        \
+            (cur).beg = (cur).end = YYRHSLOC(rhs, 0).end;               \
+        }                                                               \
+    } while (0)
+
+#define A (p->arena)
+
+static struct span join(struct span a, struct span b);
+static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
+                    const char *msg);
+}
+
+%define api.pure full
+%define api.location.type {struct span}
+%locations
+%define parse.error custom
+%define parse.lac full
+%expect 0
+%lex-param {yyscan_t scanner}
+%parse-param {yyscan_t scanner} {struct parser *p}
+
+%union {
+    int64_t num;
+    const char *text;
+    struct str str;
+    enum binop op;
+    struct expr *expr;
+    struct str_part *parts;
+    struct stmt *stmt;
+    struct opt *opt;
+    struct json *json;
+    struct member *member;
+    struct task *task;
+    struct decl *decl;
+    struct lit *lit;
+    struct load_item *load;
+    struct set *set;
+}
+
+%token <text> IDENT "identifier"
+%token <num> INT "integer"
+%token <text> FLOAT "number"
+%token <text> DURATION "duration"
+%token <text> PERCENT "percentage"
+%token <text> RATE "rate"
+%token STR_BEGIN "string"
+%token <str> STR_TEXT "string text"
+%token INTERP_BEGIN "'${'"
+%token INTERP_END "'}' closing '${'"
+%token STR_END "'\"'"
+%token SEP "end of line"
+%token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
+%token AND "'&&'" OR "'||'"
+%token <text> HOST "'host'" USER "'user'" TASKSET "'taskset'" SEQ "'seq'"
+%token <text> TASK "'task'" ON_START "'on_start'" ON_STOP "'on_stop'"
+%token <text> DATA "'data'" LOAD "'load'" THRESHOLD "'threshold'"
+%token <text> LET "'let'" IF "'if'" ELSE "'else'" REPEAT "'repeat'"
+%token <text> SLEEP "'sleep'" STOP "'stop'" INTERRUPT "'interrupt'"
+%token <text> SCHEDULE "'schedule'" TAG "'tag'"
+%token <text> TRUE "'true'" FALSE "'false'" STATUS "'status'"
+%token <text> USER_ID "'user_id'"
+%token <text> GET "'get'" POST "'post'" PUT "'put'" PATCH "'patch'"
+%token <text> DELETE "'delete'" HEAD "'head'" OPTIONS "'options'"
+%token <text> NAME "'name'" HEADER "'header'" QUERY "'query'"
+%token <text> JSON "'json'" FORM "'form'" BODY "'body'"
+%token <text> TIMEOUT "'timeout'" AUTH "'auth'" REDIRECTS "'redirects'"
+%token <text> EXPECT "'expect'" CAPTURE "'capture'" CONTAINS "'contains'"
+%token <text> MATCHES "'matches'" EXISTS "'exists'" IN "'in'"
+%token <text> REGEX "'regex'" COOKIE "'cookie'" FIRST "'first'" NOW "'now'"
+
+%left OR
+%left AND
+%nonassoc EQ NE
+%nonassoc '<' LE '>' GE
+%left '+' '-'
+%left '*' '/' '%'
+%precedence '!' UMINUS
+
+%type <text> ident thr_abort
+%type <op> cmpop
+%type <num> method set_kind
+%type <expr> expr primary string args arg_list words status_list thr_name
+%type <parts> parts
+%type <stmt> stmt stmts stmt_list block request if_stmt
+%type <opt> opt opts opt_block opt_items expect capture
+%type <json> jvalue jobject jarray jmembers jmember jvalues
+%type <member> member members member_list
+%type <task> task
+%type <decl> decl decls decl_list
+%type <lit> lit lit_opt lits lits_opt
+%type <load> load_item load_items load_list
+%type <set> set_body
+
+%%
+
+file
+    : sepsopt decls             { p->file->decls = $2; }
+    ;
+
+seps
+    : SEP
+    | seps SEP
+    ;
+
+sepsopt
+    : %empty
+    | seps
+    ;
+
+/* ---- top level ---- */
+
+decls
+    : %empty                    { $$ = NULL; }
+    | decl_list sepsopt         { $$ = $1; }
+    ;
+
+decl_list
+    : decl                      { $$ = $1; }
+    | decl_list seps decl       { $$ = ast_append_decl($1, $3); }
+    ;
+
+decl
+    : HOST string
+        {
+            $$ = ast_decl(A, D_HOST, @$);
+            $$->str = $2;
+        }
+    | set_kind set_body
+        {
+            $$ = ast_decl(A, D_SET, @$);
+            $2->kind = (enum set_kind)$1;
+            $$->set = $2;
+        }
+    | DATA ident '=' IDENT string words
+        {
+            $$ = ast_decl(A, D_DATA, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+            $$->format = $4;
+            $$->format_span = @4;
+            $$->str = $5;
+            $$->words = $6;
+        }
+    | LOAD '{' sepsopt load_items '}'
+        {
+            $$ = ast_decl(A, D_LOAD, @$);
+            $$->items = $4;
+        }
+    | THRESHOLD thr_name IDENT cmpop lit thr_abort
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->str = $2;
+            $$->metric = $3;
+            $$->metric_span = @3;
+            $$->cmp = $4;
+            $$->value = $5;
+            $$->abort_word = $6;
+            $$->abort_span = @6;
+            $$->text_span = join(@3, @5);
+        }
+    | stmt
+        {
+            $$ = ast_decl(A, D_STMT, @$);
+            $$->stmt = $1;
+        }
+    ;
+
+thr_name
+    : %empty                    { $$ = NULL; }
+    | string                    { $$ = $1; }
+    ;
+
+thr_abort
+    : %empty                    { $$ = NULL; }
+    | IDENT                     { $$ = $1; }
+    ;
+
+words
+    : %empty                    { $$ = NULL; }
+    | words IDENT
+        {
+            struct expr *w = ast_expr(A, EX_VAR, @2);
+            w->name = $2;
+            $$ = ast_append_expr($1, w);
+        }
+    ;
+
+load_items
+    : %empty                    { $$ = NULL; }
+    | load_list sepsopt         { $$ = $1; }
+    ;
+
+load_list
+    : load_item                 { $$ = $1; }
+    | load_list seps load_item  { $$ = ast_append_load_item($1, $3); }
+    ;
+
+load_item
+    : IDENT lit
+        {
+            $$ = ARENA_NEW(A, struct load_item);
+            $$->span = @$;
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->a = $2;
+        }
+    | IDENT lit IDENT lit
+        {
+            $$ = ARENA_NEW(A, struct load_item);
+            $$->span = @$;
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->a = $2;
+            $$->word2 = $3;
+            $$->word2_span = @3;
+            $$->b = $4;
+        }
+    ;
+
+lit
+    : INT
+        {
+            $$ = ast_lit(A, LIT_INT, @$, arena_strndup(A,
+                         p->src->text + @1.beg, @1.end - @1.beg));
+            $$->i = $1;
+        }
+    | FLOAT                     { $$ = ast_lit(A, LIT_FLOAT, @$, $1); }
+    | DURATION                  { $$ = ast_lit(A, LIT_DURATION, @$, $1); }
+    | PERCENT                   { $$ = ast_lit(A, LIT_PERCENT, @$, $1); }
+    | RATE                      { $$ = ast_lit(A, LIT_RATE, @$, $1); }
+    ;
+
+lit_opt
+    : %empty                    { $$ = NULL; }
+    | lit                       { $$ = $1; }
+    ;
+
+lits_opt
+    : %empty                    { $$ = NULL; }
+    | lits                      { $$ = $1; }
+    ;
+
+lits
+    : lit                       { $$ = $1; }
+    | lits ',' lit              { $$ = ast_append_lit($1, $3); }
+    ;
+
+cmpop
+    : '<'                       { $$ = OP_LT; }
+    | LE                        { $$ = OP_LE; }
+    | '>'                       { $$ = OP_GT; }
+    | GE                        { $$ = OP_GE; }
+    | EQ                        { $$ = OP_EQ; }
+    | NE                        { $$ = OP_NE; }
+    ;
+
+/* ---- user, taskset, seq ---- */
+
+set_kind
+    : USER                      { $$ = SET_USER; }
+    | TASKSET                   { $$ = SET_TASKSET; }
+    | SEQ                       { $$ = SET_SEQ; }
+    ;
+
+set_body
+    : ident '{' members '}'
+        {
+            $$ = ARENA_NEW(A, struct set);
+            $$->name = $1;
+            $$->name_span = @1;
+            $$->members = $3;
+        }
+    ;
+
+members
+    : sepsopt                   { $$ = NULL; }
+    | sepsopt member_list sepsopt { $$ = $2; }
+    ;
+
+member_list
+    : member                    { $$ = $1; }
+    | member_list seps member   { $$ = ast_append_member($1, $3); }
+    ;
+
+member
+    : IDENT lit
+        {
+            $$ = ast_member(A, MB_SETTING, @$);
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->args = $2;
+        }
+    | IDENT IDENT '(' lits_opt ')'
+        {
+            $$ = ast_member(A, MB_WAIT, @$);
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->fn = $2;
+            $$->fn_span = @2;
+            $$->args = $4;
+        }
+    | task
+        {
+            $$ = ast_member(A, MB_TASK, @$);
+            $$->task = $1;
+        }
+    | ON_START block
+        {
+            $$ = ast_member(A, MB_ON_START, @$);
+            $$->word_span = @1;
+            $$->body = $2;
+        }
+    | ON_STOP block
+        {
+            $$ = ast_member(A, MB_ON_STOP, @$);
+            $$->word_span = @1;
+            $$->body = $2;
+        }
+    | stmt
+        {
+            $$ = ast_member(A, MB_STMT, @$);
+            $$->body = $1;
+        }
+    ;
+
+task
+    : TASK lit_opt ident block
+        {
+            $$ = ARENA_NEW(A, struct task);
+            $$->span = @$;
+            $$->weight = $2;
+            $$->name = $3;
+            $$->name_span = @3;
+            $$->body = $4;
+        }
+    | TASK lit_opt ident ident
+        {
+            $$ = ARENA_NEW(A, struct task);
+            $$->span = @$;
+            $$->weight = $2;
+            $$->name = $3;
+            $$->name_span = @3;
+            $$->set_name = $4;
+            $$->set_span = @4;
+        }
+    ;
+
+/* ---- statements ---- */
+
+block
+    : '{' sepsopt stmts '}'     { $$ = $3; }
+    ;
+
+stmts
+    : %empty                    { $$ = NULL; }
+    | stmt_list sepsopt         { $$ = $1; }
+    ;
+
+stmt_list
+    : stmt                      { $$ = $1; }
+    | stmt_list seps stmt       { $$ = ast_append_stmt($1, $3); }
+    ;
+
+stmt
+    : LET ident '=' expr
+        {
+            $$ = ast_stmt(A, ST_LET, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+            $$->expr = $4;
+        }
+    | request                   { $$ = $1; }
+    | if_stmt                   { $$ = $1; }
+    | REPEAT expr block
+        {
+            $$ = ast_stmt(A, ST_REPEAT, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | SLEEP expr
+        {
+            $$ = ast_stmt(A, ST_SLEEP, @$);
+            $$->expr = $2;
+        }
+    | STOP                      { $$ = ast_stmt(A, ST_STOP, @$); }
+    | INTERRUPT                 { $$ = ast_stmt(A, ST_INTERRUPT, @$); }
+    | INTERRUPT NOW
+        {
+            $$ = ast_stmt(A, ST_INTERRUPT, @$);
+            $$->flag = 1;
+        }
+    | SCHEDULE ident
+        {
+            $$ = ast_stmt(A, ST_SCHEDULE, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+        }
+    | SCHEDULE FIRST ident
+        {
+            $$ = ast_stmt(A, ST_SCHEDULE, @$);
+            $$->name = $3;
+            $$->name_span = @3;
+            $$->flag = 1;
+        }
+    | TAG string
+        {
+            $$ = ast_stmt(A, ST_TAG, @$);
+            $$->expr = $2;
+        }
+    | error                     { $$ = NULL; }
+    ;
+
+if_stmt
+    : IF expr block
+        {
+            $$ = ast_stmt(A, ST_IF, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | IF expr block ELSE block
+        {
+            $$ = ast_stmt(A, ST_IF, @$);
+            $$->expr = $2;
+            $$->body = $3;
+            /* An empty else block is like no else at all. */
+            $$->els = $5;
+        }
+    | IF expr block ELSE if_stmt
+        {
+            $$ = ast_stmt(A, ST_IF, @$);
+            $$->expr = $2;
+            $$->body = $3;
+            $$->els = $5;
+        }
+    ;
+
+request
+    : method expr opts opt_block
+        {
+            $$ = ast_stmt(A, ST_REQUEST, @$);
+            $$->method = (int)$1;
+            $$->expr = $2;
+            $$->opts = ast_append_opt($3, $4);
+        }
+    ;
+
+method
+    : GET                       { $$ = M_GET; }
+    | POST                      { $$ = M_POST; }
+    | PUT                       { $$ = M_PUT; }
+    | PATCH                     { $$ = M_PATCH; }
+    | DELETE                    { $$ = M_DELETE; }
+    | HEAD                      { $$ = M_HEAD; }
+    | OPTIONS                   { $$ = M_OPTIONS; }
+    ;
+
+opts
+    : %empty                    { $$ = NULL; }
+    | opts opt                  { $$ = ast_append_opt($1, $2); }
+    ;
+
+opt_block
+    : %empty                    { $$ = NULL; }
+    | '{' sepsopt '}'           { $$ = NULL; }
+    | '{' sepsopt opt_items sepsopt '}' { $$ = $3; }
+    ;
+
+opt_items
+    : opt                       { $$ = $1; }
+    | opt_items opt             { $$ = ast_append_opt($1, $2); }
+    | opt_items seps opt        { $$ = ast_append_opt($1, $3); }
+    ;
+
+opt
+    : NAME expr
+        {
+            $$ = ast_opt(A, OPT_NAME, @$);
+            $$->a = $2;
+        }
+    | HEADER string expr
+        {
+            $$ = ast_opt(A, OPT_HEADER, @$);
+            $$->a = $2;
+            $$->b = $3;
+        }
+    | QUERY jobject
+        {
+            $$ = ast_opt(A, OPT_QUERY, @$);
+            $$->json = $2;
+        }
+    | JSON jvalue
+        {
+            $$ = ast_opt(A, OPT_JSON, @$);
+            $$->json = $2;
+        }
+    | FORM jobject
+        {
+            $$ = ast_opt(A, OPT_FORM, @$);
+            $$->json = $2;
+        }
+    | BODY expr
+        {
+            $$ = ast_opt(A, OPT_BODY, @$);
+            $$->a = $2;
+        }
+    | TIMEOUT expr
+        {
+            $$ = ast_opt(A, OPT_TIMEOUT, @$);
+            $$->a = $2;
+        }
+    | AUTH string expr
+        {
+            $$ = ast_opt(A, OPT_AUTH, @$);
+            $$->a = $2;
+            $$->b = $3;
+        }
+    | REDIRECTS IDENT
+        {
+            $$ = ast_opt(A, OPT_REDIRECTS, @$);
+            $$->word = $2;
+            $$->word_span = @2;
+        }
+    | EXPECT expect             { $$ = $2; $$->span = @$; }
+    | CAPTURE ident '=' capture
+        {
+            $$ = $4;
+            $$->span = @$;
+            $$->var = $2;
+            $$->var_span = @2;
+        }
+    ;
+
+expect
+    : STATUS expr
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_STATUS;
+            $$->a = $2;
+        }
+    | STATUS IN '[' status_list ']'
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_STATUS_IN;
+            $$->list = $4;
+        }
+    | STATUS IN expr DOTDOT expr
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_STATUS_RANGE;
+            $$->a = $3;
+            $$->b = $5;
+        }
+    | BODY CONTAINS expr
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_BODY_CONTAINS;
+            $$->a = $3;
+        }
+    | BODY MATCHES string
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_BODY_MATCHES;
+            $$->a = $3;
+        }
+    | JSON string cmpop expr
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_JSON_CMP;
+            $$->a = $2;
+            $$->cmp = $3;
+            $$->b = $4;
+        }
+    | JSON string EXISTS
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_JSON_EXISTS;
+            $$->a = $2;
+        }
+    | HEADER string
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_HEADER;
+            $$->a = $2;
+        }
+    | HEADER string EQ expr
+        {
+            $$ = ast_opt(A, OPT_EXPECT, @$);
+            $$->expect = EXP_HEADER;
+            $$->a = $2;
+            $$->cmp = OP_EQ;
+            $$->b = $4;
+        }
+    ;
+
+status_list
+    : expr                      { $$ = $1; }
+    | status_list ',' expr      { $$ = ast_append_expr($1, $3); }
+    ;
+
+capture
+    : JSON string
+        {
+            $$ = ast_opt(A, OPT_CAPTURE, @$);
+            $$->capture = CAP_JSON;
+            $$->a = $2;
+        }
+    | REGEX string
+        {
+            $$ = ast_opt(A, OPT_CAPTURE, @$);
+            $$->capture = CAP_REGEX;
+            $$->a = $2;
+        }
+    | HEADER string
+        {
+            $$ = ast_opt(A, OPT_CAPTURE, @$);
+            $$->capture = CAP_HEADER;
+            $$->a = $2;
+        }
+    | COOKIE string
+        {
+            $$ = ast_opt(A, OPT_CAPTURE, @$);
+            $$->capture = CAP_COOKIE;
+            $$->a = $2;
+        }
+    | STATUS
+        {
+            $$ = ast_opt(A, OPT_CAPTURE, @$);
+            $$->capture = CAP_STATUS;
+        }
+    ;
+
+/* ---- JSON, query and form values ---- */
+
+jvalue
+    : jobject                   { $$ = $1; }
+    | jarray                    { $$ = $1; }
+    | expr
+        {
+            $$ = ast_json(A, J_VALUE, @$);
+            $$->value = $1;
+        }
+    ;
+
+jobject
+    : '{' sepsopt '}'           { $$ = ast_json(A, J_OBJECT, @$); }
+    | '{' sepsopt jmembers sepsopt '}'
+        {
+            $$ = ast_json(A, J_OBJECT, @$);
+            $$->items = $3;
+        }
+    ;
+
+jmembers
+    : jmember                   { $$ = $1; }
+    | jmembers ',' sepsopt jmember { $$ = ast_append_json($1, $4); }
+    ;
+
+jmember
+    : string ':' jvalue
+        {
+            $$ = $3;
+            $$->key = $1;
+        }
+    ;
+
+jarray
+    : '[' ']'                   { $$ = ast_json(A, J_ARRAY, @$); }
+    | '[' jvalues ']'
+        {
+            $$ = ast_json(A, J_ARRAY, @$);
+            $$->items = $2;
+        }
+    ;
+
+jvalues
+    : jvalue                    { $$ = $1; }
+    | jvalues ',' jvalue        { $$ = ast_append_json($1, $3); }
+    ;
+
+/* ---- expressions ---- */
+
+expr
+    : expr OR expr              { $$ = ast_binary(A, OP_OR, $1, $3, @$); }
+    | expr AND expr             { $$ = ast_binary(A, OP_AND, $1, $3, @$); }
+    | expr EQ expr              { $$ = ast_binary(A, OP_EQ, $1, $3, @$); }
+    | expr NE expr              { $$ = ast_binary(A, OP_NE, $1, $3, @$); }
+    | expr '<' expr             { $$ = ast_binary(A, OP_LT, $1, $3, @$); }
+    | expr LE expr              { $$ = ast_binary(A, OP_LE, $1, $3, @$); }
+    | expr '>' expr             { $$ = ast_binary(A, OP_GT, $1, $3, @$); }
+    | expr GE expr              { $$ = ast_binary(A, OP_GE, $1, $3, @$); }
+    | expr '+' expr             { $$ = ast_binary(A, OP_ADD, $1, $3, @$); }
+    | expr '-' expr             { $$ = ast_binary(A, OP_SUB, $1, $3, @$); }
+    | expr '*' expr             { $$ = ast_binary(A, OP_MUL, $1, $3, @$); }
+    | expr '/' expr             { $$ = ast_binary(A, OP_DIV, $1, $3, @$); }
+    | expr '%' expr             { $$ = ast_binary(A, OP_MOD, $1, $3, @$); }
+    | '!' expr
+        {
+            $$ = ast_expr(A, EX_NOT, @$);
+            $$->lhs = $2;
+        }
+    | '-' expr %prec UMINUS
+        {
+            $$ = ast_expr(A, EX_NEG, @$);
+            $$->lhs = $2;
+        }
+    | primary                   { $$ = $1; }
+    ;
+
+primary
+    : INT
+        {
+            $$ = ast_expr(A, EX_INT, @$);
+            $$->i = $1;
+        }
+    | TRUE
+        {
+            $$ = ast_expr(A, EX_BOOL, @$);
+            $$->i = 1;
+        }
+    | FALSE                     { $$ = ast_expr(A, EX_BOOL, @$); }
+    | DURATION
+        {
+            $$ = ast_expr(A, EX_DURATION, @$);
+            $$->text = $1;
+        }
+    | STATUS                    { $$ = ast_expr(A, EX_STATUS, @$); }
+    | USER_ID                   { $$ = ast_expr(A, EX_USER_ID, @$); }
+    | string                    { $$ = $1; }
+    | ident
+        {
+            $$ = ast_expr(A, EX_VAR, @$);
+            $$->name = $1;
+        }
+    | ident '(' args ')'
+        {
+            $$ = ast_expr(A, EX_CALL, @$);
+            $$->name = $1;
+            $$->name_span = @1;
+            $$->args = $3;
+        }
+    | primary '.' ident
+        {
+            $$ = ast_expr(A, EX_FIELD, @$);
+            $$->lhs = $1;
+            $$->name = $3;
+            $$->name_span = @3;
+        }
+    | '(' expr ')'              { $$ = $2; }
+    ;
+
+args
+    : %empty                    { $$ = NULL; }
+    | arg_list                  { $$ = $1; }
+    ;
+
+arg_list
+    : expr                      { $$ = $1; }
+    | arg_list ',' expr         { $$ = ast_append_expr($1, $3); }
+    ;
+
+string
+    : STR_BEGIN parts STR_END
+        {
+            $$ = ast_expr(A, EX_STR, @$);
+            $$->parts = $2;
+        }
+    ;
+
+parts
+    : %empty                    { $$ = NULL; }
+    | parts STR_TEXT            { $$ = ast_str_text(A, $1, $2); }
+    | parts INTERP_BEGIN expr INTERP_END { $$ = ast_str_expr(A, $1, $3); }
+    ;
+
+/* Words that are keywords only where they introduce an option may still
+ * name variables, tasks, sets and columns. */
+ident
+    : IDENT | NAME | HEADER | QUERY | JSON | FORM | BODY | TIMEOUT | AUTH
+    | REDIRECTS | CONTAINS | MATCHES | EXISTS | REGEX | COOKIE | FIRST | NOW
+    ;
+
+%%
+
+static struct span join(struct span a, struct span b)
+{
+    struct span s = { a.beg, b.end };
+    return s;
+}
+
+/* Only called by bison when its stack is full ("memory exhausted"): the
+ * input nests deeper than YYMAXDEPTH.  Syntax errors go through
+ * yyreport_syntax_error. */
+static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
+                    const char *msg)
+{
+    (void)scanner;
+    (void)msg;
+    diag_error(p->diag, *loc, "nested too deeply");
+}
+
+/* "unexpected 'foo'; expected '{' or end of line" at the offending token.
+ * The token is quoted from the source, so it reads as the user wrote it. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
+                                 struct parser *p)
+{
+    (void)scanner;
+    yysymbol_kind_t tok = yypcontext_token(ctx);
+    struct span sp = *yypcontext_location(ctx);
+    char what[64];
+    if (tok == YYSYMBOL_YYEOF) {
+        snprintf(what, sizeof(what), "end of file");
+    } else if (tok == YYSYMBOL_SEP && p->src->text[sp.beg] == '\n') {
+        snprintf(what, sizeof(what), "end of line");
+    } else if (tok == YYSYMBOL_STR_BEGIN) {
+        snprintf(what, sizeof(what), "string");
+    } else {
+        int n = (int)(sp.end - sp.beg);
+        snprintf(what, sizeof(what), "'%.*s%s'", n > 24 ? 24 : n,
+                 p->src->text + sp.beg, n > 24 ? "..." : "");
+    }
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    /* Where an expression may start, say so instead of listing every
+     * token that can begin one. */
+    int is_expr = 0, can_end = 0;
+    for (int i = 0; i < n; i++) {
+        is_expr |= exp[i] == YYSYMBOL_STR_BEGIN;
+        can_end |= exp[i] == YYSYMBOL_SEP;
+    }
+    char list[256] = "";
+    if (is_expr) {
+        snprintf(list, sizeof(list), "an expression");
+    } else if (n > 5 && can_end) {
+        /* Most often two statements on one line. */
+        snprintf(list, sizeof(list), "end of line");
+    } else if (n <= 5) {
+        for (int i = 0; i < n; i++) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof(list) - len, "%s%s",
+                     i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                     yysymbol_name(exp[i]));
+        }
+    }
+    n = list[0] != '\0';
+    if (n > 0)
+        diag_error(p->diag, sp, "unexpected %s; expected %s", what, list);
+    else
+        diag_error(p->diag, sp, "unexpected %s", what);
+    return 0;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Every test on a fresh Debian 12 machine, as root: installs what is missing
+# (build tools, libraries, python3 for the analysis scripts, curl, nodejs/npm
+# for the HDR histogram interoperability test), builds, runs `make test`.
+# The last line is always "N passed, N failed"; the exit status is 0 only
+# when nothing failed.
+#
+#   ./run-tests.sh             the whole suite
+#   SAN=address ./run-tests.sh under AddressSanitizer (or SAN=undefined)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
+          libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
+          curl nodejs npm)
+
+# The command each tool package provides: a tool that is already on PATH
+# (say node and npm from NodeSource's single nodejs package, which conflicts
+# with Debian's npm) counts as installed.
+command_of() {
+    case $1 in
+    nodejs) echo node ;;
+    gcc | make | flex | bison | pkg-config | python3 | curl | npm) echo "$1" ;;
+    *) echo "" ;;
+    esac
+}
+
+# Installs the packages that are missing (and only those): not installed
+# according to dpkg, and for tools, not on PATH either.
+install_missing() {
+    local missing=() p cmd
+    for p in "$@"; do
+        if dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+                grep -q 'install ok installed'; then
+            continue
+        fi
+        cmd=$(command_of "$p")
+        if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
+            continue
+        fi
+        missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    echo "run-tests: installing ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "run-tests: missing packages and not root: ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_missing "${PACKAGES[@]}"
+
+args=()
+if [ -n "${SAN:-}" ]; then
+    args+=("SAN=$SAN" "BUILD=build-$SAN")
+fi
+if ! make -j"$(nproc)" "${args[@]}"; then
+    echo "FAIL build: make did not build"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# make prints its own error line after a failing recipe; keep the suite's
+# summary the last line regardless.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+rc=0
+make test "${args[@]}" 2>&1 | tee "$out" || rc=$?
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)
+if [ -z "$summary" ]; then
+    summary="0 passed, 1 failed"
+    rc=1
+fi
+echo "$summary"
+exit "$rc"

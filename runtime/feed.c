@@ -1,0 +1,496 @@
+/*
+ * feed.c - feeders: CSV rows loaded at start-up and handed out to users.
+ *
+ * Modes (sw_feed_mode_t):
+ *   shared            round-robin over every user of every thread: one
+ *                     atomic counter, so each row is used as often as any
+ *                     other, give or take one;
+ *   random            a uniformly random row from the asking user's RNG;
+ *   unique-stop-user  each row once; a user asking after the last row
+ *                     gets NULL (the generated code then stops it);
+ *   unique-stop-run   each row once; after the last row the run ends.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+#include "user.h"
+
+struct sw_row {
+    const char **cols;          /* ncols values, in def->columns order */
+    int ncols;
+};
+
+struct feeder {
+    const sw_feeder_def_t *def; /* borrowed: scenario table */
+    char **cells;               /* owned: sw__csv_parse's block */
+    const char **cols;          /* owned: nrows * ncols, reordered */
+    struct sw_row *rows;        /* owned: the rows this shard serves */
+    size_t nrows;
+    int ncols;
+    atomic_uint_fast64_t next;  /* shared/unique: rows handed out so far */
+};
+
+/* Built by sw__feed_init before any worker thread exists; afterwards only
+ * the atomic members change. */
+static struct feeder *feeders;
+static int nfeeders;
+static atomic_int run_exhausted;
+static void (*exhausted_cb)(void *arg);
+static void *exhausted_arg;
+
+/* ===================================================================== */
+/* CSV (RFC 4180)                                                         */
+/* ===================================================================== */
+
+struct offsets {
+    size_t *v;
+    size_t n;
+    size_t cap;
+};
+
+static int push(struct offsets *o, size_t x)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        size_t *v = realloc(o->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n++] = x;
+    return 0;
+}
+
+int sw__csv_parse(const char *text, size_t len, char ***cells,
+                  size_t *nrecords, size_t *nfields, char *err,
+                  size_t errlen)
+{
+    /* Unquoting only shrinks a field and each field's NUL takes the place
+     * of its separator, so len + 1 bytes always hold the text. */
+    char *out = malloc(len + 1);
+    struct offsets fields = { 0 };
+    size_t o = 0;
+    size_t i = 0;
+    size_t line = 1;
+    size_t width = 0;           /* fields per record, from the header */
+    size_t records = 0;
+
+    if (out == NULL)
+        goto oom;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len) {
+        /* A blank line is no record (as Python's csv.DictReader). */
+        if (text[i] == '\n' || text[i] == '\r') {
+            i += (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+                     ? 2 : 1;
+            line++;
+            continue;
+        }
+        size_t record_line = line;
+        size_t count = 0;
+        for (;;) {
+            if (push(&fields, o) != 0)
+                goto oom;
+            count++;
+            if (i < len && text[i] == '"') {
+                size_t quote_line = line;
+                i++;
+                for (;;) {
+                    if (i >= len) {
+                        snprintf(err, errlen,
+                                 "line %zu: unterminated quoted field",
+                                 quote_line);
+                        goto fail;
+                    }
+                    if (text[i] == '"') {
+                        if (i + 1 < len && text[i + 1] == '"') {
+                            out[o++] = '"';
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    if (text[i] == '\n')
+                        line++;
+                    out[o++] = text[i++];
+                }
+                if (i < len && text[i] != ',' && text[i] != '\n' &&
+                    text[i] != '\r') {
+                    snprintf(err, errlen,
+                             "line %zu: unexpected '%c' after a closing "
+                             "quote (a quote inside a quoted field is "
+                             "written \"\")",
+                             line, text[i]);
+                    goto fail;
+                }
+            } else {
+                /* An unquoted field takes a stray quote literally, as
+                 * Python's csv module does. */
+                while (i < len && text[i] != ',' && text[i] != '\n' &&
+                       text[i] != '\r')
+                    out[o++] = text[i++];
+            }
+            out[o++] = '\0';
+            if (i < len && text[i] == ',') {
+                i++;
+                continue;
+            }
+            /* End of the record: a line end or the end of the text. */
+            if (i < len) {
+                i += (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+                         ? 2 : 1;
+                line++;
+            }
+            break;
+        }
+        if (records == 0) {
+            width = count;
+        } else if (count != width) {
+            snprintf(err, errlen,
+                     "line %zu: %zu field%s, but the header has %zu",
+                     record_line, count, count == 1 ? "" : "s", width);
+            goto fail;
+        }
+        records++;
+    }
+    if (records == 0) {
+        snprintf(err, errlen, "line 1: no header (the file is empty)");
+        goto fail;
+    }
+
+    /* One block: the pointer array, then the text it points into. */
+    size_t ptrs = fields.n * sizeof(char *);
+    char **block = malloc(ptrs + o);
+    if (block == NULL)
+        goto oom;
+    char *base = (char *)block + ptrs;
+    memcpy(base, out, o);
+    for (size_t k = 0; k < fields.n; k++)
+        block[k] = base + fields.v[k];
+    free(out);
+    free(fields.v);
+    *cells = block;
+    *nrecords = records;
+    *nfields = width;
+    return 0;
+
+oom:
+    snprintf(err, errlen, "out of memory");
+fail:
+    free(out);
+    free(fields.v);
+    return -1;
+}
+
+/* ===================================================================== */
+/* Loading                                                                */
+/* ===================================================================== */
+
+/* Reads a whole file into a malloc'd buffer; NULL with errno set. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    for (;;) {
+        if (cap - n < 4096) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, cap);
+            if (nb == NULL) {
+                free(buf);
+                fclose(fp);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* Opens def->path as given, or next to the scenario source. */
+static char *read_feeder_file(const sw_scenario_t *sc, const char *path,
+                              size_t *len, char *err, size_t errlen)
+{
+    char *text = read_file(path, len);
+    if (text != NULL)
+        return text;
+    int first_errno = errno;
+    const char *slash = sc->source ? strrchr(sc->source, '/') : NULL;
+    if (first_errno == ENOENT && path[0] != '/' && slash != NULL) {
+        size_t dir = (size_t)(slash - sc->source) + 1;
+        size_t plen = strlen(path);
+        char *alt = malloc(dir + plen + 1);
+        if (alt != NULL) {
+            memcpy(alt, sc->source, dir);
+            memcpy(alt + dir, path, plen + 1);
+            text = read_file(alt, len);
+            free(alt);
+            if (text != NULL)
+                return text;
+        }
+    }
+    snprintf(err, errlen, "cannot read '%s': %s", path,
+             strerror(first_errno));
+    return NULL;
+}
+
+/* Matches a header name, ignoring spaces around it ("user, pass"). */
+static int header_is(const char *h, const char *name)
+{
+    while (*h == ' ' || *h == '\t')
+        h++;
+    size_t n = strlen(name);
+    if (strncmp(h, name, n) != 0)
+        return 0;
+    for (h += n; *h == ' ' || *h == '\t'; h++)
+        ;
+    return *h == '\0';
+}
+
+static int load_one(const sw_scenario_t *sc, struct feeder *f,
+                    int shard_index, int shard_count, char *err,
+                    size_t errlen)
+{
+    const sw_feeder_def_t *def = f->def;
+    const char *where = def->path ? def->path : "(embedded)";
+    char why[256];
+    size_t len = 0;
+    char *owned = NULL;
+    const char *text = def->embedded;
+
+    if (text != NULL) {
+        len = strlen(text);
+    } else {
+        if (def->path == NULL) {
+            snprintf(err, errlen, "feeder '%s': no file", def->name);
+            return -1;
+        }
+        owned = read_feeder_file(sc, def->path, &len, why, sizeof(why));
+        if (owned == NULL) {
+            snprintf(err, errlen, "feeder '%s': %s", def->name, why);
+            return -1;
+        }
+        text = owned;
+    }
+
+    size_t nrec = 0;
+    size_t width = 0;
+    int rc = sw__csv_parse(text, len, &f->cells, &nrec, &width, why,
+                           sizeof(why));
+    free(owned);
+    if (rc != 0) {
+        snprintf(err, errlen, "feeder '%s': %s: %s", def->name, where, why);
+        return -1;
+    }
+
+    /* Map the declared columns to the file's; without a declaration the
+     * file's own order is used. */
+    int ncols = def->columns != NULL ? def->ncolumns : (int)width;
+    size_t *map = calloc(ncols > 0 ? (size_t)ncols : 1, sizeof(*map));
+    if (map == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int j = 0; j < ncols; j++) {
+        if (def->columns == NULL) {
+            map[j] = (size_t)j;
+            continue;
+        }
+        size_t k = 0;
+        while (k < width && !header_is(f->cells[k], def->columns[j]))
+            k++;
+        if (k == width) {
+            /* Show the header as the file has it, to spot a typo. */
+            char hdr[160];
+            size_t h = 0;
+            hdr[0] = '\0';
+            for (size_t c = 0; c < width && h + 1 < sizeof(hdr); c++)
+                h += (size_t)snprintf(hdr + h, sizeof(hdr) - h, "%s%s",
+                                      c ? "," : "", f->cells[c]);
+            snprintf(err, errlen,
+                     "feeder '%s': %s: missing column '%s' (header: %s)",
+                     def->name, where, def->columns[j], hdr);
+            free(map);
+            return -1;
+        }
+        map[j] = k;
+    }
+
+    size_t total = nrec - 1;
+    if (total == 0) {
+        snprintf(err, errlen, "feeder '%s': %s: no data rows", def->name,
+                 where);
+        free(map);
+        return -1;
+    }
+    int unique = def->mode == SW_FEED_UNIQUE_STOP_USER ||
+                 def->mode == SW_FEED_UNIQUE_STOP_RUN;
+    /* Unique rows are split between shards (i, i+N, ...) so that no two
+     * processes hand out the same row; shared and random feeders keep all
+     * rows everywhere. */
+    size_t first = 0;
+    size_t step = 1;
+    if (unique && shard_count > 1) {
+        first = (size_t)shard_index;
+        step = (size_t)shard_count;
+    }
+    size_t mine = first < total ? (total - first + step - 1) / step : 0;
+
+    f->ncols = ncols;
+    f->nrows = mine;
+    f->cols = calloc(mine * (size_t)ncols + 1, sizeof(*f->cols));
+    f->rows = calloc(mine + 1, sizeof(*f->rows));
+    if (f->cols == NULL || f->rows == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(map);
+        return -1;
+    }
+    for (size_t r = 0; r < mine; r++) {
+        char **rec = f->cells + (1 + first + r * step) * width;
+        const char **dst = f->cols + r * (size_t)ncols;
+        for (int j = 0; j < ncols; j++)
+            dst[j] = rec[map[j]];
+        f->rows[r].cols = dst;
+        f->rows[r].ncols = ncols;
+    }
+    free(map);
+
+    /* Shards start the round-robin at different rows, so that a sharded
+     * run does not send every process's first user to row 0. */
+    uint64_t start = 0;
+    if (!unique && shard_count > 1 && mine > 0)
+        start = (uint64_t)shard_index * mine / (uint64_t)shard_count;
+    atomic_init(&f->next, start);
+    return 0;
+}
+
+int sw__feed_init(const sw_scenario_t *sc, int shard_index, int shard_count,
+                  char *err, size_t errlen)
+{
+    sw__feed_free();
+    if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) {
+        snprintf(err, errlen, "bad shard %d/%d", shard_index, shard_count);
+        return -1;
+    }
+    if (sc->nfeeders <= 0)
+        return 0;
+    feeders = calloc((size_t)sc->nfeeders, sizeof(*feeders));
+    if (feeders == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    nfeeders = sc->nfeeders;
+    for (int i = 0; i < nfeeders; i++) {
+        feeders[i].def = &sc->feeders[i];
+        if (load_one(sc, &feeders[i], shard_index, shard_count, err,
+                     errlen) != 0) {
+            sw__feed_free();
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void sw__feed_free(void)
+{
+    for (int i = 0; i < nfeeders; i++) {
+        free(feeders[i].cells);
+        free(feeders[i].cols);
+        free(feeders[i].rows);
+    }
+    free(feeders);
+    feeders = NULL;
+    nfeeders = 0;
+    atomic_store(&run_exhausted, 0);
+}
+
+long sw__feed_rows(int i)
+{
+    if (i < 0 || i >= nfeeders)
+        return -1;
+    return (long)feeders[i].nrows;
+}
+
+int sw__feed_run_exhausted(void)
+{
+    return atomic_load(&run_exhausted);
+}
+
+void sw__feed_on_exhausted(void (*cb)(void *arg), void *arg)
+{
+    exhausted_cb = cb;
+    exhausted_arg = arg;
+}
+
+/* ===================================================================== */
+/* Handing out rows                                                       */
+/* ===================================================================== */
+
+const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index)
+{
+    if (feeder_index < 0 || feeder_index >= nfeeders) {
+        /* Only a runtime bug gets here (the compiler numbers feeders). */
+        fprintf(stderr, "swarm: feeder %d is not loaded\n", feeder_index);
+        abort();
+    }
+    struct feeder *f = &feeders[feeder_index];
+    uint64_t k;
+
+    switch (f->def->mode) {
+    case SW_FEED_RANDOM:
+        if (f->nrows == 0)
+            return NULL;
+        return &f->rows[sw_random(u, 0, (int64_t)f->nrows - 1)];
+    case SW_FEED_UNIQUE_STOP_USER:
+    case SW_FEED_UNIQUE_STOP_RUN:
+        k = atomic_fetch_add(&f->next, 1);
+        if (k < f->nrows)
+            return &f->rows[k];
+        /* Exactly one caller sees k == nrows (or a shard with no rows at
+         * all sees 0 first): that one reports the end of the run. */
+        if (f->def->mode == SW_FEED_UNIQUE_STOP_RUN && k == f->nrows) {
+            atomic_store(&run_exhausted, 1);
+            if (exhausted_cb != NULL)
+                exhausted_cb(exhausted_arg);
+        }
+        return NULL;
+    case SW_FEED_SHARED:
+    default:
+        if (f->nrows == 0)
+            return NULL;
+        k = atomic_fetch_add(&f->next, 1);
+        return &f->rows[k % f->nrows];
+    }
+}
+
+const char *sw_row_col(const sw_row_t *row, int column)
+{
+    if (row == NULL || column < 0 || column >= row->ncols)
+        return "";
+    const char *v = row->cols[column];
+    return v != NULL ? v : "";
+}

@@ -1,0 +1,48 @@
+/*
+ * feed.h - feeders: rows of CSV data handed out to users (internal).
+ *
+ * sw__feed_init loads every feeder once, before the worker threads start:
+ * a CSV file (read at start-up) or the text embedded at compile time,
+ * parsed as RFC 4180.  The rows are then read-only; only each feeder's
+ * atomic row counter changes, so users on every thread share it without a
+ * lock.  sw_feed_next() and sw_row_col() (swarm.h) read them.
+ */
+#ifndef SW_FEED_H
+#define SW_FEED_H
+
+#include <stddef.h>
+#include "swarm.h"
+
+/*
+ * Loads sc->feeders.  A relative path that does not exist in the current
+ * directory is also looked up next to the scenario source (sc->source).
+ * Each feeder's header must name every column in def->columns (extra
+ * columns are ignored, order may differ); sw_row_col(row, j) then returns
+ * the value of def->columns[j].  Unique feeders keep rows shard_index,
+ * shard_index + shard_count, ... only.  Returns 0 or -1 with err set.
+ */
+int sw__feed_init(const sw_scenario_t *sc, int shard_index, int shard_count,
+                  char *err, size_t errlen);
+void sw__feed_free(void);
+
+/* Rows this process holds for feeder i (after the shard split), or -1. */
+long sw__feed_rows(int i);
+
+/* Set once a unique-stop-run feeder has run out; see data.h. */
+int sw__feed_run_exhausted(void);
+void sw__feed_on_exhausted(void (*cb)(void *arg), void *arg);
+
+/*
+ * Parses CSV text (RFC 4180: comma separator, CRLF or LF line ends,
+ * double-quoted fields with "" for a quote, line breaks inside quotes; a
+ * UTF-8 BOM is skipped; blank lines are skipped; every record must have
+ * the header's field count).  Exposed for the unit tests.  On success
+ * returns 0 and sets *cells (owned: free(*cells) frees every field too)
+ * to nrecords * nfields field pointers, header record first.  On failure
+ * returns -1 with "line N: reason" in err.
+ */
+int sw__csv_parse(const char *text, size_t len, char ***cells,
+                  size_t *nrecords, size_t *nfields, char *err,
+                  size_t errlen);
+
+#endif /* SW_FEED_H */

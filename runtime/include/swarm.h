@@ -1,0 +1,343 @@
+/*
+ * swarm.h - the public API of the swarmc runtime (libswarm.a).
+ *
+ * This is the only header that generated scenario code includes.  The
+ * generated C describes the scenario as static const tables (user classes,
+ * task sets, tasks, load model, thresholds) and compiles every task body to a
+ * resumable function; everything that does I/O or keeps time lives in the
+ * runtime behind the functions below.  Generated code never calls libuv or
+ * libcurl.
+ *
+ * Ownership words used in comments: "borrows" (the callee reads it during the
+ * call only, or the pointer stays valid as stated), "copies" (the callee keeps
+ * its own copy), "owns"/"takes" (the callee becomes responsible for freeing).
+ *
+ * Strings handed to the runtime are NUL-terminated UTF-8.  Strings returned
+ * by sw_cat(), sw_itoa() and the other "scratch" builders are allocated in the
+ * user's scratch arena: they stay valid until the task function returns to
+ * the scheduler (that is, until the next resume point) and must never be
+ * kept across one.
+ */
+#ifndef SWARM_H
+#define SWARM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SW_VERSION "0.1.0"
+
+/* One virtual user.  Owned by the runtime; generated code only passes it. */
+typedef struct sw_user sw_user_t;
+
+/* ===================================================================== */
+/* Task functions                                                         */
+/* ===================================================================== */
+
+/* What a task function tells the scheduler when it returns. */
+typedef enum sw_step {
+    SW_DONE = 0,       /* the body ended: the set waits, then picks again */
+    SW_YIELD,          /* a request or sleep was started: resume at f->pc */
+    SW_INTERRUPT,      /* leave the current set; the parent waits first */
+    SW_INTERRUPT_NOW,  /* leave the current set; the parent picks at once */
+    SW_STOP            /* this user ends: every on_stop runs, innermost first */
+} sw_step_t;
+
+/*
+ * The state of one running task body.  pc is the resume point (0 = start);
+ * loc[] holds the body's locals that live across resume points (repeat
+ * counters), scenario->nlocals of them.  Owned by the runtime, zeroed before
+ * each new run of a body.
+ */
+typedef struct sw_frame {
+    int pc;
+    int64_t *loc;
+} sw_frame_t;
+
+/*
+ * A task body (also used for on_start / on_stop).  Called first with
+ * f->pc == 0, then again with f->pc set by the sw_*_send / sw_sleep call that
+ * returned SW_YIELD, once that operation has finished.
+ */
+typedef sw_step_t (*sw_task_fn)(sw_user_t *u, sw_frame_t *f);
+
+/* ===================================================================== */
+/* Scenario description (static const tables emitted by swarmc)          */
+/* ===================================================================== */
+
+typedef enum sw_wait_kind {
+    SW_WAIT_INHERIT = 0, /* a set without its own wait uses its user's */
+    SW_WAIT_CONSTANT,    /* a_ms */
+    SW_WAIT_BETWEEN,     /* uniform in [a_ms, b_ms) */
+    SW_WAIT_PACING,      /* Locust constant_pacing(a_ms) */
+    SW_WAIT_THROUGHPUT   /* Locust constant_throughput(per_s) */
+} sw_wait_kind_t;
+
+typedef struct sw_wait {
+    sw_wait_kind_t kind;
+    double a_ms;         /* constant, between's low end, pacing period */
+    double b_ms;         /* between's high end */
+    double per_s;        /* throughput: tasks per second per user */
+} sw_wait_t;
+
+typedef enum sw_set_kind {
+    SW_SET_RANDOM = 0,   /* taskset and a user's own tasks: weighted random */
+    SW_SET_SEQ           /* seq: written order, weight = consecutive runs */
+} sw_set_kind_t;
+
+struct sw_set;
+
+typedef struct sw_task {
+    const char *name;
+    int weight;                 /* >= 1 */
+    sw_task_fn fn;              /* a task with a body, or NULL */
+    const struct sw_set *set;   /* a taskset / seq run as a task, or NULL */
+    const char *const *tags;    /* NULL-terminated list, or NULL */
+    int line;                   /* line in the .swarm file, for messages */
+} sw_task_t;
+
+typedef struct sw_set {
+    const char *name;
+    sw_set_kind_t kind;
+    const sw_task_t *tasks;
+    int ntasks;
+    sw_wait_t wait;
+    sw_task_fn on_start;        /* or NULL */
+    sw_task_fn on_stop;         /* or NULL */
+} sw_set_t;
+
+typedef struct sw_user_class {
+    const char *name;
+    int weight;                 /* relative share of spawned users */
+    int fixed_count;            /* > 0: exactly this many, spawned first */
+    sw_set_t root;              /* the user's own tasks, wait and hooks */
+} sw_user_class_t;
+
+/* One step of a load shape: reach `users` (or `rate_per_s`) over duration. */
+typedef struct sw_stage {
+    int64_t duration_ms;
+    int64_t users;              /* closed model target, or -1 */
+    double rate_per_s;          /* open model target, or -1 */
+} sw_stage_t;
+
+/* The load model declared in `load { ... }`; command-line flags override. */
+typedef struct sw_load {
+    int64_t users;              /* -1: not declared */
+    double spawn_rate;          /* users per second; -1: not declared */
+    int64_t run_time_ms;        /* -1: not declared (run until stopped) */
+    const sw_stage_t *stages;   /* NULL or nstages entries */
+    int nstages;
+    double rate_per_s;          /* open model arrival rate; -1: closed */
+    int64_t rate_duration_ms;   /* `rate R/s for D`; -1: not declared */
+    int64_t max_users;          /* open model pool size; -1: default */
+    int64_t iterations;         /* -1: not declared */
+} sw_load_t;
+
+typedef enum sw_metric {
+    SW_METRIC_PERCENTILE = 0,   /* latency percentile `pct`, in ms */
+    SW_METRIC_AVG,              /* average latency, ms */
+    SW_METRIC_MAX,              /* maximum latency, ms */
+    SW_METRIC_FAILURE_RATIO,    /* failures / requests, 0..1 */
+    SW_METRIC_RPS,              /* requests per second */
+    SW_METRIC_REQUESTS,         /* request count */
+    SW_METRIC_FAILURES          /* failure count */
+} sw_metric_t;
+
+typedef enum sw_cmp {
+    SW_CMP_LT = 0, SW_CMP_LE, SW_CMP_GT, SW_CMP_GE, SW_CMP_EQ, SW_CMP_NE
+} sw_cmp_t;
+
+typedef struct sw_threshold {
+    const char *text;           /* as written, for reports: "p95 < 300ms" */
+    const char *name;           /* request name it applies to, NULL = all */
+    sw_metric_t metric;
+    double pct;                 /* percentile, 0..100 (SW_METRIC_PERCENTILE) */
+    sw_cmp_t cmp;
+    double value;               /* ms for latencies, 0..1 for ratios */
+    int abort_on_fail;          /* `abort`: stop the run as soon as broken */
+    int line;
+} sw_threshold_t;
+
+typedef enum sw_feed_mode {
+    SW_FEED_SHARED = 0,         /* round-robin over all users (default) */
+    SW_FEED_RANDOM,             /* a random row each time */
+    SW_FEED_UNIQUE_STOP_USER,   /* each row once; then the asking user stops */
+    SW_FEED_UNIQUE_STOP_RUN     /* each row once; then the run ends */
+} sw_feed_mode_t;
+
+typedef struct sw_feeder_def {
+    const char *name;
+    const char *path;           /* CSV path as written (read at start-up) */
+    const char *embedded;       /* `embed`: the whole CSV text, or NULL */
+    const char *const *columns; /* header checked at compile time */
+    int ncolumns;
+    sw_feed_mode_t mode;
+} sw_feeder_def_t;
+
+typedef struct sw_env_def {
+    const char *name;           /* environment variable */
+    const char *fallback;       /* default, or NULL: unset is an error */
+} sw_env_def_t;
+
+typedef struct sw_scenario {
+    const char *source;         /* the .swarm path as given to swarmc */
+    const char *host;           /* default host, or NULL */
+    const sw_user_class_t *users;
+    int nusers;
+    sw_load_t load;
+    const sw_threshold_t *thresholds;
+    int nthresholds;
+    int nvars;                  /* user variables (let, capture) */
+    const char *const *var_names;
+    int nlocals;                /* sw_frame_t.loc size for every body */
+    const char *const *regexes; /* compiled once at start-up (PCRE2) */
+    int nregexes;
+    const sw_feeder_def_t *feeders;
+    int nfeeders;
+    const sw_env_def_t *envs;   /* resolved once at start-up */
+    int nenvs;
+} sw_scenario_t;
+
+/*
+ * The generated main() calls this.  Parses the command line, runs the test
+ * and returns the process exit status (see docs/cli.md).
+ */
+int sw_main(int argc, char **argv, const sw_scenario_t *scenario);
+
+/* --- added for distributed runs (issue 6, runtime/merge.c) --- */
+/*
+ * `merge RESULT.json... [--csv P] [--json F] [--html F] [--junit F]
+ * [--hlog F] [--threshold T]...`: merges the --json results of the shards
+ * of one run into one result and writes every report.  argv[0] is the
+ * command's name ("merge"), the arguments follow.  Returns the exit
+ * status: 0, 99 (a threshold failed on the merged data), 2 (bad, missing
+ * or inconsistent input), 1 (an output file could not be written).
+ * Used by the compiled binary (`./shop merge ...`) and `swarmc merge`.
+ */
+int sw_merge_main(int argc, char **argv);
+/* --- end of distributed-run additions --- */
+
+/* ===================================================================== */
+/* Requests                                                               */
+/* ===================================================================== */
+
+typedef enum sw_method {
+    SW_GET = 0, SW_POST, SW_PUT, SW_PATCH, SW_DELETE, SW_HEAD, SW_OPTIONS
+} sw_method_t;
+
+/*
+ * Starts building the user's next request.  url (copied) is a path joined to
+ * the host by concatenation, as Locust does, or an absolute http(s) URL that
+ * bypasses it.  The statistics name defaults to url (path and query).
+ */
+void sw_req_begin(sw_user_t *u, sw_method_t method, const char *url);
+void sw_req_name(sw_user_t *u, const char *name);             /* copies */
+void sw_req_header(sw_user_t *u, const char *key, const char *value);
+void sw_req_query(sw_user_t *u, const char *key, const char *value);
+/* Sets the body; content_type may be NULL (then none is sent). Copies. */
+void sw_req_body(sw_user_t *u, const char *content_type, const char *body);
+void sw_req_timeout_ms(sw_user_t *u, int64_t timeout_ms);
+void sw_req_auth(sw_user_t *u, const char *user, const char *password);
+void sw_req_redirects(sw_user_t *u, int follow);
+
+/*
+ * Sends the request through the user's own session (cookies, keep-alive
+ * connection), sets f->pc = resume_pc and returns SW_YIELD.  When the task is
+ * resumed the response is available to the sw_resp_*, sw_expect_* and
+ * sw_capture_* functions until sw_req_end().
+ */
+sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc);
+
+/*
+ * Records the finished request in the statistics: a failure when the
+ * transport failed, when an expectation failed, or (unless an `expect status`
+ * was evaluated) when the status is >= 400.  As Locust's catch_response, the
+ * time recorded is the transfer's, not the checks'.
+ */
+void sw_req_end(sw_user_t *u);
+
+/* Last response: status (0 after a transport error), body, header. */
+int64_t sw_resp_status(sw_user_t *u);
+const char *sw_resp_body(sw_user_t *u);                 /* scratch */
+const char *sw_resp_header(sw_user_t *u, const char *key); /* or NULL */
+
+/* ===================================================================== */
+/* Checks (expect) and captures                                           */
+/* ===================================================================== */
+
+/* Each marks the pending request failed with a message naming the check. */
+void sw_expect_status(sw_user_t *u, int64_t status);
+void sw_expect_status_in(sw_user_t *u, const int64_t *list, int n);
+void sw_expect_status_range(sw_user_t *u, int64_t lo, int64_t hi);
+void sw_expect_body_contains(sw_user_t *u, const char *needle);
+void sw_expect_body_matches(sw_user_t *u, int regex_index);
+void sw_expect_header(sw_user_t *u, const char *key, const char *value_or_null);
+/* JSON value at path compared with an int, string or bool (kind chosen by
+ * the compiler from the literal's type). */
+void sw_expect_json_int(sw_user_t *u, const char *path, sw_cmp_t cmp, int64_t v);
+void sw_expect_json_str(sw_user_t *u, const char *path, sw_cmp_t cmp, const char *v);
+void sw_expect_json_bool(sw_user_t *u, const char *path, int v);
+void sw_expect_json_exists(sw_user_t *u, const char *path);
+
+/* Each stores into variable `var`; nothing found: empty value + failure. */
+void sw_capture_json(sw_user_t *u, int var, const char *path);
+void sw_capture_regex(sw_user_t *u, int var, int regex_index);
+void sw_capture_header(sw_user_t *u, int var, const char *key);
+void sw_capture_cookie(sw_user_t *u, int var, const char *name);
+void sw_capture_status(sw_user_t *u, int var);
+
+/* ===================================================================== */
+/* Variables (per user) and scratch values                                */
+/* ===================================================================== */
+
+typedef struct sw_row sw_row_t;  /* a feeder row: owned by the feeder */
+
+int64_t sw_var_int(sw_user_t *u, int var);
+void sw_var_set_int(sw_user_t *u, int var, int64_t v);
+const char *sw_var_str(sw_user_t *u, int var);          /* "" when unset */
+void sw_var_set_str(sw_user_t *u, int var, const char *s);  /* copies */
+const sw_row_t *sw_var_row(sw_user_t *u, int var);
+void sw_var_set_row(sw_user_t *u, int var, const sw_row_t *row);
+const char *sw_row_col(const sw_row_t *row, int column);  /* "" for NULL */
+
+/* Scratch builders (see the header comment for their lifetime). */
+const char *sw_itoa(sw_user_t *u, int64_t v);
+const char *sw_btoa(sw_user_t *u, int v);                  /* true/false */
+const char *sw_cat(sw_user_t *u, int n, ...);              /* n strings */
+const char *sw_json_quote(sw_user_t *u, const char *s);    /* "..." */
+const char *sw_urlencode(sw_user_t *u, const char *s);
+int sw_streq(const char *a, const char *b);
+int64_t sw_atoi(const char *s);             /* 0 when not a number */
+
+/* ===================================================================== */
+/* Built-ins                                                              */
+/* ===================================================================== */
+
+int64_t sw_random(sw_user_t *u, int64_t lo, int64_t hi);   /* inclusive */
+const char *sw_choice_str(sw_user_t *u, int n, ...);
+int64_t sw_choice_int(sw_user_t *u, int n, ...);           /* int64_t args */
+const char *sw_uuid(sw_user_t *u);                         /* v4, scratch */
+const char *sw_env(sw_user_t *u, int env_index);           /* start-up value */
+int64_t sw_user_id(sw_user_t *u);                          /* 1-based */
+int64_t sw_now_ms(sw_user_t *u);                           /* Unix time, ms */
+/* The next row of a feeder; NULL ends the user (unique mode, exhausted):
+ * generated code then returns SW_STOP. */
+const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index);
+
+/* ===================================================================== */
+/* Control flow                                                           */
+/* ===================================================================== */
+
+/* Sleeps, then resumes at resume_pc.  Returns SW_YIELD. */
+sw_step_t sw_sleep_ms(sw_user_t *u, sw_frame_t *f, int64_t ms, int resume_pc);
+/* Queues task `task_index` of the innermost running set (schedule_task). */
+void sw_schedule(sw_user_t *u, int task_index, int first);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWARM_H */

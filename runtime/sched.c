@@ -1,0 +1,612 @@
+/*
+ * sched.c - the scheduler: a user's on_start, its root set, nested sets,
+ * waits, interrupts, stops and on_stop chains, exactly as Locust 2.x
+ * (research/locust-semantics.md 1.1-1.11).
+ *
+ * A user is a small state machine driven by three events: its request
+ * finished (sw__sched_resume), its timer fired (waits, sleeps, deferred
+ * picks), or its worker stopped it.  Every pick of a next task goes through
+ * the user's timer, even after a wait of 0, so a loop of tasks that never
+ * do I/O still returns to the event loop between tasks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "http.h"
+#include "plan.h"
+#include "rng.h"
+#include "scheduler.h"
+#include "user.h"
+
+/* u->phase = state | kind << 8 | QUEUED (in the worker's 0 ms queue) */
+enum state { ST_NEW, ST_BODY, ST_WAIT, ST_PICK, ST_SLEEP, ST_DELAY, ST_DONE };
+enum kind {
+    K_NONE, K_USER_START, K_SET_START, K_TASK, K_SET_STOP_WAIT,
+    K_SET_STOP_NOW, K_CHAIN
+};
+
+#define QUEUED 0x10000
+#define STATE(u) ((u)->phase & 0xff)
+#define KIND(u) (((u)->phase >> 8) & 0xff)
+#define SET_PHASE(u, s, k) ((u)->phase = ((u)->phase & QUEUED) | (s) | ((k) << 8))
+
+enum { F_STARTED = 1, F_STOPPED = 2 };
+
+struct sw__set_frame {
+    const struct sw__rset *rs;
+    int seq_idx, seq_rep;       /* seq: position and runs of it so far */
+    int flags;
+    int *queue;                 /* sw_schedule FIFO (indexes into all[]) */
+    int qlen, qcap;
+    int64_t iters;              /* root frame: tasks picked (--iterations) */
+    struct sw__pacing pacing;
+};
+
+static void pick(sw_user_t *u);
+static void chain_next(sw_user_t *u);
+
+/* ---- tag filtering (Locust filter_tasks_by_tags) ---------------------- */
+
+static int has_tag(const char *const *tags, const char *const *inherited,
+                   const char *const *list)
+{
+    for (int i = 0; list && list[i]; i++) {
+        for (int j = 0; tags && tags[j]; j++)
+            if (!strcmp(tags[j], list[i]))
+                return 1;
+        for (int j = 0; inherited && inherited[j]; j++)
+            if (!strcmp(inherited[j], list[i]))
+                return 1;
+    }
+    return 0;
+}
+
+static void rset_free(struct sw__rset *rs)
+{
+    if (!rs)
+        return;
+    for (int i = 0; i < rs->def->ntasks; i++)
+        rset_free(rs->all[i].child);
+    free(rs->all);
+    free(rs->pick);
+    free(rs->weights);
+    free(rs);
+}
+
+/* Builds the filtered copy of def.  `inherited` are the tags of the task
+ * that runs this set (Locust: @tag on a TaskSet tags every task in it). */
+static struct sw__rset *rset_build(const sw_set_t *def,
+                                   const char *const *inherited,
+                                   const struct sw__options *o, int depth)
+{
+    if (depth > 64) {
+        fprintf(stderr, "swarm: set '%s' nested too deeply\n", def->name);
+        return NULL;
+    }
+    struct sw__rset *rs = calloc(1, sizeof *rs);
+    int n = def->ntasks;
+    if (!rs)
+        return NULL;
+    rs->def = def;
+    rs->all = calloc((size_t)n + 1, sizeof *rs->all);
+    rs->pick = calloc((size_t)n + 1, sizeof *rs->pick);
+    rs->weights = calloc((size_t)n + 1, sizeof *rs->weights);
+    if (!rs->all || !rs->pick || !rs->weights)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        const sw_task_t *t = &def->tasks[i];
+        rs->all[i].def = t;
+        int pass;
+        if (t->set) {
+            /* the child's tasks inherit this task's tags (and ours) */
+            const char *merged[64];
+            int m = 0;
+            for (int j = 0; inherited && inherited[j] && m < 62; j++)
+                merged[m++] = inherited[j];
+            for (int j = 0; t->tags && t->tags[j] && m < 62; j++)
+                merged[m++] = t->tags[j];
+            merged[m] = NULL;
+            rs->all[i].child = rset_build(t->set, merged, o, depth + 1);
+            if (!rs->all[i].child)
+                goto fail;
+            pass = rs->all[i].child->npick > 0;
+        } else {
+            pass = 1;
+            if (o->tags)
+                pass &= has_tag(t->tags, inherited, o->tags);
+            if (o->exclude_tags)
+                pass &= !has_tag(t->tags, inherited, o->exclude_tags);
+        }
+        if (pass && t->weight > 0) {
+            rs->pick[rs->npick] = i;
+            rs->weights[rs->npick] = t->weight;
+            rs->npick++;
+            rs->total_weight += t->weight;
+        }
+    }
+    return rs;
+fail:
+    rset_free(rs);
+    return NULL;
+}
+
+int sw__sched_prepare(struct sw__run *run, unsigned char *skip)
+{
+    const sw_scenario_t *sc = run->sc;
+    run->roots = calloc((size_t)sc->nusers + 1, sizeof *run->roots);
+    if (!run->roots)
+        return -1;
+    for (int i = 0; i < sc->nusers; i++) {
+        run->roots[i] = rset_build(&sc->users[i].root, NULL, run->opt, 0);
+        if (!run->roots[i])
+            return -1;
+        skip[i] = run->roots[i]->npick == 0;
+    }
+    return 0;
+}
+
+void sw__sched_release(struct sw__run *run)
+{
+    for (int i = 0; run->roots && i < run->sc->nusers; i++)
+        rset_free(run->roots[i]);
+    free(run->roots);
+    run->roots = NULL;
+}
+
+/* ---- frames ----------------------------------------------------------- */
+
+static struct sw__set_frame *top(sw_user_t *u)
+{
+    return &u->stack[u->depth - 1];
+}
+
+static int push(sw_user_t *u, const struct sw__rset *rs)
+{
+    if (u->depth == u->stack_cap) {
+        int cap = u->stack_cap ? u->stack_cap * 2 : 2;
+        struct sw__set_frame *s = realloc(u->stack, sizeof *s * (size_t)cap);
+        if (!s)
+            return -1;
+        u->stack = s;
+        u->stack_cap = cap;
+    }
+    struct sw__set_frame *f = &u->stack[u->depth++];
+    memset(f, 0, sizeof *f);
+    f->rs = rs;
+    sw__pacing_init(&f->pacing);
+    return 0;
+}
+
+static void pop(sw_user_t *u)
+{
+    if (u->depth > 0) {
+        free(top(u)->queue);
+        u->depth--;
+    }
+}
+
+/* ---- timer ------------------------------------------------------------ */
+
+static void on_timer(uv_timer_t *t);
+
+/* The user's next step after ms milliseconds: a 0 ms step goes through
+ * the worker's per-turn queue (see sw__worker_defer), longer ones through
+ * the user's timer. */
+static void arm(sw_user_t *u, int state, int kind, double ms)
+{
+    SET_PHASE(u, state, kind);
+    uint64_t d = ms > 0 ? (uint64_t)(ms + 0.5) : 0;
+    if (d == 0) {
+        uv_timer_stop(u->timer);
+        if (!(u->phase & QUEUED)) {
+            u->phase |= QUEUED;
+            sw__worker_defer(u->worker, u);
+        }
+        return;
+    }
+    u->phase &= ~QUEUED;
+    if (uv_timer_start(u->timer, on_timer, d, 0) != 0) {
+        fprintf(stderr, "swarm: uv_timer_start failed\n");
+        abort();
+    }
+}
+
+/* ---- bodies ----------------------------------------------------------- */
+
+static void after_body(sw_user_t *u, int kind, sw_step_t r);
+
+static void call_body(sw_user_t *u)
+{
+    int kind = KIND(u);
+    SET_PHASE(u, ST_BODY, kind);
+    sw__scratch_reset(u);
+    sw_step_t r = u->running(u, &u->frame);
+    if (r == SW_YIELD) {
+        if (STATE(u) == ST_SLEEP || sw__http_in_flight(u))
+            return;
+        if (u->req) {
+            /* the request failed before it left (sw_req_send): resume on
+             * the next loop turn rather than recursing */
+            arm(u, ST_SLEEP, kind, 0);
+            return;
+        }
+        r = SW_DONE;            /* a yield with nothing pending */
+    }
+    u->running = NULL;
+    if (u->req)
+        sw_req_end(u);          /* a body that did not end its request */
+    after_body(u, kind, r);
+}
+
+static void start_body(sw_user_t *u, sw_task_fn fn, int kind)
+{
+    u->running = fn;
+    u->frame.pc = 0;
+    if (u->worker->run->sc->nlocals > 0)
+        memset(u->frame.loc, 0,
+               sizeof *u->frame.loc * (size_t)u->worker->run->sc->nlocals);
+    SET_PHASE(u, ST_BODY, kind);
+    call_body(u);
+}
+
+void sw__sched_resume(sw_user_t *u)
+{
+    if (STATE(u) == ST_BODY && u->running)
+        call_body(u);
+}
+
+/* ---- waits and picks -------------------------------------------------- */
+
+/* The wait after a task of the top set: the set's own wait_time, else the
+ * user's (Locust: TaskSet.wait_time delegates to the user, not the parent),
+ * with its pacing state on the frame that owns the function. */
+static void wait_then_pick(sw_user_t *u)
+{
+    struct sw__set_frame *f = top(u);
+    if (f->rs->def->wait.kind == SW_WAIT_INHERIT)
+        f = &u->stack[0];
+    double now = (double)uv_hrtime() / 1e6;
+    double ms = sw__wait_ms(&f->rs->def->wait, &f->pacing, now, u->rng);
+    arm(u, ST_WAIT, K_NONE, ms);
+}
+
+static void stop_now(sw_user_t *u)
+{
+    u->stopping = 1;
+    chain_next(u);
+}
+
+/* The parent continues after a child set ended (interrupt or empty). */
+static void parent_continue(sw_user_t *u, int wait_first)
+{
+    if (u->stopping)
+        stop_now(u);
+    else if (wait_first)
+        wait_then_pick(u);
+    else
+        arm(u, ST_PICK, K_NONE, 0);
+}
+
+static void pick(sw_user_t *u)
+{
+    if (u->stopping) {
+        stop_now(u);
+        return;
+    }
+    struct sw__set_frame *f = top(u);
+    const struct sw__rset *rs = f->rs;
+    const struct sw__options *o = u->worker->run->opt;
+    if (u->depth == 1 && o->iterations > 0) {
+        int64_t n;
+        if (o->iterations_shared)
+            n = atomic_fetch_add(&u->worker->run->iter_tickets, 1);
+        else
+            n = f->iters++;
+        if (n >= o->iterations) {
+            stop_now(u);
+            return;
+        }
+    }
+    int idx;
+    if (f->qlen > 0) {
+        idx = f->queue[0];
+        memmove(f->queue, f->queue + 1, sizeof *f->queue * (size_t)--f->qlen);
+    } else if (rs->npick == 0) {
+        /* nothing left to run here (tags): leave the set, or the user */
+        if (u->depth > 1) {
+            pop(u);
+            parent_continue(u, 1);
+        } else {
+            stop_now(u);
+        }
+        return;
+    } else if (rs->def->kind == SW_SET_SEQ) {
+        if (f->seq_idx >= rs->npick)
+            f->seq_idx = 0;
+        idx = rs->pick[f->seq_idx];
+        if (++f->seq_rep >= rs->weights[f->seq_idx]) {
+            f->seq_rep = 0;
+            f->seq_idx = (f->seq_idx + 1) % rs->npick;
+        }
+    } else {
+        idx = rs->pick[sw__pick_weighted(rs->weights, rs->npick,
+                                         rs->total_weight, u->rng)];
+    }
+    const struct sw__rtask *t = &rs->all[idx];
+    if (t->child) {
+        if (push(u, t->child) != 0) {
+            fprintf(stderr, "swarm: out of memory\n");
+            abort();
+        }
+        if (t->child->def->on_start) {
+            start_body(u, t->child->def->on_start, K_SET_START);
+        } else {
+            top(u)->flags |= F_STARTED;
+            pick(u);            /* no wait before a set's first task */
+        }
+    } else if (t->def->fn) {
+        start_body(u, t->def->fn, K_TASK);
+    } else {
+        wait_then_pick(u);
+    }
+}
+
+/* ---- stopping --------------------------------------------------------- */
+
+static void finished(sw_user_t *u)
+{
+    SET_PHASE(u, ST_DONE, K_NONE);
+    uv_timer_stop(u->timer);
+    sw__worker_user_gone(u->worker, u);
+}
+
+/* Runs the on_stop of every set on the stack, innermost first, then the
+ * user's (the root's), which runs even when the user was stopped in its
+ * on_start.  A set whose on_start did not finish gets no on_stop. */
+static void chain_next(sw_user_t *u)
+{
+    uv_timer_stop(u->timer);
+    u->phase &= ~QUEUED;
+    while (u->depth > 0) {
+        struct sw__set_frame *f = top(u);
+        sw_task_fn fn = f->rs->def->on_stop;
+        int eligible = u->depth == 1 || (f->flags & F_STARTED);
+        if (fn && eligible && !(f->flags & F_STOPPED)) {
+            f->flags |= F_STOPPED;
+            start_body(u, fn, K_CHAIN);
+            return;
+        }
+        pop(u);
+    }
+    finished(u);
+}
+
+static void after_body(sw_user_t *u, int kind, sw_step_t r)
+{
+    switch (kind) {
+    case K_USER_START:
+        u->stack[0].flags |= F_STARTED;
+        if (r == SW_STOP || u->stopping)
+            stop_now(u);
+        else
+            pick(u);
+        return;
+    case K_SET_START:
+        if (r == SW_STOP) {
+            pop(u);             /* Locust: no on_stop for this set */
+            stop_now(u);
+        } else if (r == SW_INTERRUPT || r == SW_INTERRUPT_NOW) {
+            pop(u);
+            parent_continue(u, r == SW_INTERRUPT);
+        } else {
+            top(u)->flags |= F_STARTED;
+            if (u->stopping)
+                stop_now(u);
+            else
+                pick(u);
+        }
+        return;
+    case K_TASK:
+        if (r == SW_STOP) {
+            stop_now(u);
+        } else if ((r == SW_INTERRUPT || r == SW_INTERRUPT_NOW) &&
+                   u->depth > 1) {
+            sw_task_fn fn = top(u)->rs->def->on_stop;
+            int k = r == SW_INTERRUPT ? K_SET_STOP_WAIT : K_SET_STOP_NOW;
+            top(u)->flags |= F_STOPPED;
+            if (fn) {
+                start_body(u, fn, k);
+            } else {
+                pop(u);
+                parent_continue(u, k == K_SET_STOP_WAIT);
+            }
+        } else if (u->stopping) {
+            stop_now(u);
+        } else {
+            wait_then_pick(u);
+        }
+        return;
+    case K_SET_STOP_WAIT:
+    case K_SET_STOP_NOW:
+        pop(u);
+        if (r == SW_STOP)
+            stop_now(u);
+        else
+            parent_continue(u, kind == K_SET_STOP_WAIT);
+        return;
+    case K_CHAIN:
+    default:
+        pop(u);
+        chain_next(u);
+        return;
+    }
+}
+
+void sw__user_stop(sw_user_t *u, int graceful)
+{
+    int st = STATE(u), kind = KIND(u);
+    if (st == ST_DELAY) {
+        /* not started yet (--jitter-start): nothing to stop */
+        u->stopping = 1;
+        uv_timer_stop(u->timer);
+        u->phase &= ~QUEUED;
+        while (u->depth > 0)
+            pop(u);
+        finished(u);
+        return;
+    }
+    if (st == ST_DONE || (kind == K_CHAIN && (st == ST_BODY ||
+                                              st == ST_SLEEP)))
+        return;                 /* already ending */
+    if (graceful && (st == ST_BODY || st == ST_SLEEP) &&
+        (kind == K_TASK || kind == K_USER_START || kind == K_SET_START ||
+         kind == K_SET_STOP_WAIT || kind == K_SET_STOP_NOW)) {
+        u->stopping = 1;        /* finish the running task first */
+        return;
+    }
+    /* Kill: what runs now is abandoned; a request in flight is not
+     * recorded (Locust's GreenletExit). */
+    u->stopping = 1;
+    uv_timer_stop(u->timer);
+    u->phase &= ~QUEUED;
+    sw__http_cancel(u);
+    u->running = NULL;
+    if ((st == ST_BODY || st == ST_SLEEP) &&
+        (kind == K_SET_START || kind == K_SET_STOP_WAIT ||
+         kind == K_SET_STOP_NOW) && u->depth > 1)
+        pop(u);
+    chain_next(u);
+}
+
+/* ---- life ------------------------------------------------------------- */
+
+static void step(sw_user_t *u);
+
+static void on_timer(uv_timer_t *t)
+{
+    step(t->data);
+}
+
+void sw__sched_deferred(sw_user_t *u)
+{
+    if (!(u->phase & QUEUED))
+        return;             /* re-armed with a real timer meanwhile */
+    u->phase &= ~QUEUED;
+    step(u);
+}
+
+static void step(sw_user_t *u)
+{
+    switch (STATE(u)) {
+    case ST_WAIT:
+    case ST_PICK:
+        pick(u);
+        break;
+    case ST_SLEEP:
+        SET_PHASE(u, ST_BODY, KIND(u));
+        call_body(u);
+        break;
+    case ST_DELAY:
+        if (u->cls->root.on_start)
+            start_body(u, u->cls->root.on_start, K_USER_START);
+        else
+            after_body(u, K_USER_START, SW_DONE);
+        break;
+    default:
+        break;
+    }
+}
+
+sw_step_t sw_sleep_ms(sw_user_t *u, sw_frame_t *f, int64_t ms, int resume_pc)
+{
+    f->pc = resume_pc;
+    arm(u, ST_SLEEP, KIND(u), ms > 0 ? (double)ms : 0);
+    return SW_YIELD;
+}
+
+void sw_schedule(sw_user_t *u, int task_index, int first)
+{
+    if (u->depth == 0)
+        return;
+    struct sw__set_frame *f = top(u);
+    if (task_index < 0 || task_index >= f->rs->def->ntasks)
+        return;
+    if (f->qlen == f->qcap) {
+        int cap = f->qcap ? f->qcap * 2 : 4;
+        int *q = realloc(f->queue, sizeof *q * (size_t)cap);
+        if (!q) {
+            fprintf(stderr, "swarm: out of memory\n");
+            abort();
+        }
+        f->queue = q;
+        f->qcap = cap;
+    }
+    if (first) {
+        memmove(f->queue + 1, f->queue, sizeof *f->queue * (size_t)f->qlen);
+        f->queue[0] = task_index;
+    } else {
+        f->queue[f->qlen] = task_index;
+    }
+    f->qlen++;
+}
+
+static void free_timer(uv_handle_t *h)
+{
+    free(h);
+}
+
+sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
+                          uint64_t delay_ms)
+{
+    const struct sw__run *run = w->run;
+    sw_user_t *u = calloc(1, sizeof *u);
+    if (!u)
+        return NULL;
+    u->worker = w;
+    u->cls = &run->sc->users[cls];
+    u->id = id;
+    sw__rng_seed(u->rng, run->seed, id);
+    uv_timer_t *t = malloc(sizeof *t);
+    if (!t || uv_timer_init(&w->uv, t) != 0) {
+        free(t);
+        free(u);
+        return NULL;
+    }
+    t->data = u;
+    u->timer = t;
+    if (run->sc->nlocals > 0) {
+        u->frame.loc = calloc((size_t)run->sc->nlocals, sizeof *u->frame.loc);
+        if (!u->frame.loc)
+            goto fail;
+    }
+    if (sw__values_init(u, run->sc->nvars) != 0)
+        goto fail;
+    if (sw__http_user_init(u) != 0 || push(u, run->roots[cls]) != 0)
+        goto fail_values;
+    atomic_fetch_add(&w->alive, 1);
+    arm(u, ST_DELAY, K_NONE, (double)delay_ms);
+    return u;
+fail_values:
+    sw__http_user_free(u);
+    sw__values_free(u, run->sc->nvars);
+fail:
+    free(u->frame.loc);
+    free(u->stack);
+    uv_close((uv_handle_t *)t, free_timer);
+    free(u);
+    return NULL;
+}
+
+void sw__user_free(sw_user_t *u)
+{
+    sw__http_user_free(u);
+    sw__values_free(u, u->worker->run->sc->nvars);
+    while (u->depth > 0)
+        pop(u);
+    free(u->stack);
+    free(u->frame.loc);
+    free(u->fail_msg);
+    uv_timer_stop(u->timer);
+    uv_close((uv_handle_t *)u->timer, free_timer);
+    free(u);
+}

@@ -1,0 +1,299 @@
+/*
+ * worker.c - one worker thread: its uv loop, its curl multi handle (via
+ * struct sw__loop), its share of the users and its statistics.
+ *
+ * Every worker computes the same global spawn schedule from the plan and
+ * starts only its own users (sw__user_home), so no thread ever waits for
+ * another and nothing mutable is shared on the hot path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "http.h"
+#include "scheduler.h"
+#include "worker.h"
+
+int sw__user_home(const struct sw__options *o, int threads, int64_t k,
+                  int64_t *slot)
+{
+    int64_t shards = o->shard_count > 0 ? o->shard_count : 1;
+    if ((k - 1) % shards != o->shard_index)
+        return -1;
+    int64_t j = (k - 1) / shards;       /* this process's j-th user */
+    if (slot)
+        *slot = j / threads;
+    return (int)(j % threads);
+}
+
+static double now_ms(void)
+{
+    return (double)uv_hrtime() / 1e6;
+}
+
+static void notify_main(struct sw__worker *w)
+{
+    uv_async_send(w->run->main_wake);
+}
+
+static void close_all(struct sw__worker *w);
+
+static void maybe_done(struct sw__worker *w)
+{
+    if (atomic_load(&w->alive) > 0)
+        return;
+    if (w->stopping) {
+        if (!w->closed && w->ngrave == 0)
+            close_all(w);
+    } else if (w->spawning_done && !atomic_load(&w->idle)) {
+        atomic_store(&w->idle, 1);
+        notify_main(w);
+    }
+}
+
+/* ---- spawning ---------------------------------------------------------- */
+
+static void apply_plan(struct sw__worker *w, int64_t target, double step_ms)
+{
+    const struct sw__run *run = w->run;
+    const struct sw__options *o = run->opt;
+    if (target > w->cur_target) {
+        /* how many of this step are ours, for --jitter-start */
+        int64_t mine = 0, nth = 0;
+        if (o->jitter_start)
+            for (int64_t k = w->cur_target + 1; k <= target; k++)
+                mine += sw__user_home(o, run->threads, k, NULL) == w->index;
+        for (int64_t k = w->cur_target + 1; k <= target; k++) {
+            int64_t slot = 0;
+            if (sw__user_home(o, run->threads, k, &slot) != w->index)
+                continue;
+            int cls = run->class_of[k];
+            if (cls < 0 || slot >= w->nslots || w->slots[slot])
+                continue;
+            uint64_t delay = 0;
+            if (o->jitter_start && mine > 1 && step_ms > 0)
+                delay = (uint64_t)(step_ms * (double)nth++ / (double)mine);
+            sw_user_t *u = sw__user_spawn(w, cls, k, delay);
+            if (!u) {
+                fprintf(stderr, "swarm: out of memory spawning user %lld\n",
+                        (long long)k);
+                continue;
+            }
+            w->slots[slot] = u;
+        }
+    } else {
+        /* ramp-down: the most recently added users stop first */
+        for (int64_t k = w->cur_target; k > target; k--) {
+            int64_t slot = 0;
+            if (sw__user_home(o, run->threads, k, &slot) != w->index ||
+                slot >= w->nslots || !w->slots[slot])
+                continue;
+            sw__user_stop(w->slots[slot], o->stop_timeout_ms > 0);
+        }
+    }
+    w->cur_target = target;
+}
+
+static void on_spawn(uv_timer_t *t)
+{
+    struct sw__worker *w = t->data;
+    if (w->stopping)
+        return;
+    double now = now_ms() - (double)w->run->t0_ms;
+    double next;
+    int64_t target = sw__plan_target(&w->run->plan, now, &next);
+    apply_plan(w, target, sw__plan_step_ms(&w->run->plan, now));
+    if (next >= 0) {
+        double d = next - (now_ms() - (double)w->run->t0_ms);
+        uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0, 0);
+    } else {
+        w->spawning_done = 1;
+        maybe_done(w);
+    }
+}
+
+/* ---- stopping ---------------------------------------------------------- */
+
+static void on_kill(uv_timer_t *t)
+{
+    struct sw__worker *w = t->data;
+    for (int64_t i = 0; i < w->nslots; i++)
+        if (w->slots[i])
+            sw__user_stop(w->slots[i], 0);
+    maybe_done(w);
+}
+
+static void on_wake(uv_async_t *a)
+{
+    struct sw__worker *w = a->data;
+    if (atomic_load(&w->cmd) != SW_CMD_STOP || w->stopping)
+        return;
+    w->stopping = 1;
+    uv_timer_stop(&w->spawn_timer);
+    int graceful = w->run->opt->stop_timeout_ms > 0;
+    for (int64_t i = 0; i < w->nslots; i++)
+        if (w->slots[i])
+            sw__user_stop(w->slots[i], graceful);
+    if (graceful)
+        uv_timer_start(&w->kill_timer, on_kill,
+                       (uint64_t)w->run->opt->stop_timeout_ms, 0);
+    maybe_done(w);
+}
+
+void sw__worker_stop(struct sw__worker *w)
+{
+    atomic_store(&w->cmd, SW_CMD_STOP);
+    uv_async_send(&w->wake);
+}
+
+static void on_reap(uv_check_t *c)
+{
+    struct sw__worker *w = c->data;
+    /* 1. the users queued for this turn (swapped out: what they queue now
+     *    runs on the next turn) */
+    if (w->nready > 0) {
+        sw_user_t **run = w->ready;
+        int n = w->nready, cap = w->capready;
+        w->ready = w->ready_spare;
+        w->capready = w->capspare;
+        w->nready = 0;
+        w->ready_spare = run;
+        w->capspare = cap;
+        for (int i = 0; i < n; i++)
+            sw__sched_deferred(run[i]);
+    }
+    /* 2. users end deep inside their own callbacks; they are freed here,
+     *    after the queue above, when nothing on the stack or in the queue
+     *    still points at them (a queued user that ended is skipped by
+     *    sw__sched_deferred, which looks at its state) */
+    for (int i = 0; i < w->ngrave; i++)
+        sw__user_free(w->grave[i]);
+    w->ngrave = 0;
+    if (w->nready == 0) {
+        uv_check_stop(&w->reaper);
+        uv_idle_stop(&w->idler);
+    }
+    maybe_done(w);
+}
+
+static void on_idle(uv_idle_t *i)
+{
+    (void)i;    /* only there so that the poll does not block */
+}
+
+static void grow(sw_user_t ***list, int *cap, int need)
+{
+    if (need <= *cap)
+        return;
+    int c = *cap ? *cap * 2 : 64;
+    while (c < need)
+        c *= 2;
+    sw_user_t **l = realloc(*list, sizeof **list * (size_t)c);
+    if (!l) {
+        fprintf(stderr, "swarm: out of memory\n");
+        abort();
+    }
+    *list = l;
+    *cap = c;
+}
+
+void sw__worker_defer(struct sw__worker *w, sw_user_t *u)
+{
+    grow(&w->ready, &w->capready, w->nready + 1);
+    w->ready[w->nready++] = u;
+    uv_check_start(&w->reaper, on_reap);
+    uv_idle_start(&w->idler, on_idle);
+}
+
+void sw__worker_user_gone(struct sw__worker *w, sw_user_t *u)
+{
+    int64_t slot = 0;
+    if (sw__user_home(w->run->opt, w->run->threads, u->id, &slot) ==
+            w->index && slot < w->nslots && w->slots[slot] == u)
+        w->slots[slot] = NULL;
+    grow(&w->grave, &w->capgrave, w->ngrave + 1);
+    w->grave[w->ngrave++] = u;
+    /* the idle handle makes this turn's poll return at once, so the
+     * reaper runs now and not at the next event */
+    uv_check_start(&w->reaper, on_reap);
+    uv_idle_start(&w->idler, on_idle);
+    atomic_fetch_sub(&w->alive, 1);
+}
+
+static void close_all(struct sw__worker *w)
+{
+    w->closed = 1;
+    uv_timer_stop(&w->spawn_timer);
+    uv_timer_stop(&w->kill_timer);
+    uv_check_stop(&w->reaper);
+    uv_idle_stop(&w->idler);
+    uv_close((uv_handle_t *)&w->idler, NULL);
+    uv_close((uv_handle_t *)&w->spawn_timer, NULL);
+    uv_close((uv_handle_t *)&w->kill_timer, NULL);
+    uv_close((uv_handle_t *)&w->reaper, NULL);
+    uv_close((uv_handle_t *)&w->wake, NULL);
+    sw__loop_close(&w->net);
+}
+
+/* ---- the thread -------------------------------------------------------- */
+
+static void *thread_main(void *arg)
+{
+    struct sw__worker *w = arg;
+    double d = (double)w->run->t0_ms - now_ms();
+    uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0, 0);
+    int rc = uv_run(&w->uv, UV_RUN_DEFAULT);
+    if (rc != 0)
+        fprintf(stderr, "swarm: worker %d: loop ended with handles open\n",
+                w->index);
+    sw__http_pool_free(w);
+    sw__loop_free_table(&w->net);
+    if (uv_loop_close(&w->uv) != 0)
+        fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
+    free(w->slots);
+    free(w->grave);
+    free(w->ready);
+    free(w->ready_spare);
+    w->slots = NULL;
+    w->grave = NULL;
+    w->ready = w->ready_spare = NULL;
+    atomic_store(&w->finished, 1);
+    notify_main(w);
+    return NULL;
+}
+
+int sw__worker_start(struct sw__worker *w)
+{
+    const struct sw__run *run = w->run;
+    int64_t local = 0;
+    for (int64_t k = 1; k <= run->plan.max_users; k++) {
+        int64_t slot = 0;
+        if (sw__user_home(run->opt, run->threads, k, &slot) == w->index &&
+            slot + 1 > local)
+            local = slot + 1;
+    }
+    w->nslots = local;
+    w->slots = calloc((size_t)local + 1, sizeof *w->slots);
+    if (!w->slots)
+        return -1;
+    atomic_init(&w->cmd, SW_CMD_NONE);
+    atomic_init(&w->alive, 0);
+    atomic_init(&w->failures, 0);
+    atomic_init(&w->idle, 0);
+    atomic_init(&w->finished, 0);
+    if (uv_loop_init(&w->uv) != 0)
+        return -1;
+    if (sw__loop_init(&w->net, &w->uv, sw__http_done, w) != 0 ||
+        uv_async_init(&w->uv, &w->wake, on_wake) != 0 ||
+        uv_timer_init(&w->uv, &w->spawn_timer) != 0 ||
+        uv_timer_init(&w->uv, &w->kill_timer) != 0 ||
+        uv_check_init(&w->uv, &w->reaper) != 0 ||
+        uv_idle_init(&w->uv, &w->idler) != 0)
+        return -1;
+    w->wake.data = w->spawn_timer.data = w->kill_timer.data = w;
+    w->reaper.data = w->idler.data = w;
+    if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+        fprintf(stderr, "swarm: cannot start worker thread %d\n", w->index);
+        return -1;
+    }
+    return 0;
+}

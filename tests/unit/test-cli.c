@@ -1,0 +1,261 @@
+/*
+ * test-cli.c - the compiled binary's command line (runtime/cli.c):
+ * durations, defaults from the scenario, every error is one line naming
+ * the flag.
+ */
+#include "test.h"
+#include "cli.h"
+
+static const sw_task_t tasks[] = { { "t", 1, NULL, NULL, NULL, 1 } };
+static const sw_user_class_t classes[] = {
+    { "U", 1, 0, { "U", SW_SET_RANDOM, tasks, 1, { 0, 0, 0, 0 }, 0, 0 } }
+};
+static const sw_stage_t stages[] = { { 1000, 5, -1 }, { 2000, 0, -1 } };
+
+static sw_scenario_t scen(const char *host)
+{
+    sw_scenario_t s;
+    memset(&s, 0, sizeof s);
+    s.source = "t.swarm";
+    s.host = host;
+    s.users = classes;
+    s.nusers = 1;
+    s.load.users = -1;
+    s.load.spawn_rate = -1;
+    s.load.run_time_ms = -1;
+    s.load.rate_per_s = -1;
+    s.load.rate_duration_ms = -1;
+    s.load.max_users = -1;
+    s.load.iterations = -1;
+    return s;
+}
+
+/* Parses argv (NULL-terminated); the error line, if any, into err. */
+static int parse(struct sw__options *o, const sw_scenario_t *s, char *err,
+                 size_t errlen, const char *const *args)
+{
+    char *argv[32];
+    int argc = 0;
+    argv[argc++] = (char *)"shop";
+    for (int i = 0; args[i]; i++)
+        argv[argc++] = (char *)args[i];
+    argv[argc] = NULL;
+    FILE *e = fmemopen(err, errlen, "w");
+    FILE *out = fopen("/dev/null", "w");
+    int rc = sw__cli_parse(o, argc, argv, s, out, e);
+    fclose(e);
+    fclose(out);
+    return rc;
+}
+
+#define ARGS(...) ((const char *[]){ __VA_ARGS__, NULL })
+
+TEST(durations)
+{
+    int64_t ms;
+    ASSERT(sw__parse_duration_ms("20", &ms) == 0 && ms == 20000);
+    ASSERT(sw__parse_duration_ms("20s", &ms) == 0 && ms == 20000);
+    ASSERT(sw__parse_duration_ms("3m", &ms) == 0 && ms == 180000);
+    ASSERT(sw__parse_duration_ms("1h30m", &ms) == 0 && ms == 5400000);
+    ASSERT(sw__parse_duration_ms("3h30m10s", &ms) == 0 && ms == 12610000);
+    ASSERT(sw__parse_duration_ms("500ms", &ms) == 0 && ms == 500);
+    ASSERT(sw__parse_duration_ms("1.5s", &ms) == 0 && ms == 1500);
+    ASSERT(sw__parse_duration_ms("2m500ms", &ms) == 0 && ms == 120500);
+    ASSERT(sw__parse_duration_ms("", &ms) == -1);
+    ASSERT(sw__parse_duration_ms("x", &ms) == -1);
+    ASSERT(sw__parse_duration_ms("10q", &ms) == -1);
+    ASSERT(sw__parse_duration_ms("-5", &ms) == -1);
+    ASSERT(sw__parse_duration_ms("s", &ms) == -1);
+}
+
+TEST(stages_parse)
+{
+    sw_stage_t *st;
+    int n;
+    ASSERT(sw__parse_stages("30s:100,1m:100,30s:0", &st, &n) == 0);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(st[0].duration_ms, 30000);
+    ASSERT_EQ(st[0].users, 100);
+    ASSERT_EQ(st[1].duration_ms, 60000);
+    ASSERT_EQ(st[2].users, 0);
+    free(st);
+    ASSERT(sw__parse_stages("30s", &st, &n) == -1);
+    ASSERT(sw__parse_stages("30s:x", &st, &n) == -1);
+    ASSERT(sw__parse_stages("30s:1,", &st, &n) == -1);
+    ASSERT(sw__parse_stages("0s:1", &st, &n) == -1);
+}
+
+TEST(defaults_like_locust)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    struct sw__options o;
+    char err[256] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, (const char *[]){ NULL }),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 1);
+    ASSERT(o.spawn_rate == 1);
+    ASSERT_EQ(o.run_time_ms, -1);
+    ASSERT_EQ(o.timeout_ms, 30000);
+    ASSERT(o.threads >= 1);
+    ASSERT_STR_EQ(o.host, "http://127.0.0.1:1");
+    ASSERT_EQ(o.shard_count, 1);
+    ASSERT_EQ(o.exit_code_on_error, 0);
+    ASSERT_STR_EQ(o.prog, "shop");
+    sw__cli_free(&o, &s);
+}
+
+TEST(scenario_load_and_overrides)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    s.load.users = 50;
+    s.load.spawn_rate = 5;
+    s.load.run_time_ms = 60000;
+    struct sw__options o;
+    char err[256] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, (const char *[]){ NULL }),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 50);
+    ASSERT(o.spawn_rate == 5);
+    ASSERT_EQ(o.run_time_ms, 60000);
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("-u", "7", "--spawn-rate=2.5", "-t1h30m",
+                         "--host", "https://x.test", "--threads", "3",
+                         "-T", "a,b", "-T", "c", "-E", "slow", "--seed",
+                         "42", "-k", "--timeout", "2s", "-q",
+                         "--shard", "1/4", "--exit-code-on-error", "3",
+                         "--csv", "out", "--csv-full-history",
+                         "--threshold", "p95<300ms")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 7);
+    ASSERT(o.spawn_rate == 2.5);
+    ASSERT_EQ(o.run_time_ms, 5400000);
+    ASSERT_STR_EQ(o.host, "https://x.test");
+    ASSERT_EQ(o.threads, 3);
+    ASSERT_STR_EQ(o.tags[0], "a");
+    ASSERT_STR_EQ(o.tags[1], "b");
+    ASSERT_STR_EQ(o.tags[2], "c");
+    ASSERT(o.tags[3] == NULL);
+    ASSERT_STR_EQ(o.exclude_tags[0], "slow");
+    ASSERT(o.seed == 42 && o.seed_given);
+    ASSERT(o.insecure && o.quiet);
+    ASSERT_EQ(o.timeout_ms, 2000);
+    ASSERT_EQ(o.shard_index, 1);
+    ASSERT_EQ(o.shard_count, 4);
+    ASSERT_EQ(o.exit_code_on_error, 3);
+    ASSERT_STR_EQ(o.csv_prefix, "out");
+    ASSERT(o.csv_full_history);
+    ASSERT_EQ(o.nthresholds, 1);
+    ASSERT(o.thresholds[0].metric == SW_METRIC_PERCENTILE);
+    sw__cli_free(&o, &s);
+}
+
+TEST(scenario_stages_unless_users_given)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    s.load.stages = stages;
+    s.load.nstages = 2;
+    struct sw__options o;
+    char err[256] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, (const char *[]){ NULL }),
+              SW_CLI_OK);
+    ASSERT_EQ(o.nstages, 2);
+    ASSERT_EQ(o.stages[0].users, 5);
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("-u", "3")), SW_CLI_OK);
+    ASSERT_EQ(o.nstages, 0);
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--stages", "1s:9")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.nstages, 1);
+    ASSERT_EQ(o.stages[0].users, 9);
+    sw__cli_free(&o, &s);
+}
+
+struct bad_case {
+    const char *args[4];
+    const char *message;
+};
+
+TEST(errors_one_line_naming_the_flag)
+{
+    static const struct bad_case cases[] = {
+        { { "-u", "x" },
+          "shop: --users: expected a positive integer, got 'x'\n" },
+        { { "--users", "0" },
+          "shop: --users: expected a positive integer, got '0'\n" },
+        { { "-r", "-1" },
+          "shop: --spawn-rate: expected a number > 0, got '-1'\n" },
+        { { "-t", "10q" },
+          "shop: --run-time: expected a duration like 20, 20s, 3m or "
+          "1h30m, got '10q'\n" },
+        { { "--threads", "0" },
+          "shop: --threads: expected an integer from 1 to 1024, got '0'\n" },
+        { { "--bogus" }, "shop: --bogus: unknown option (see --help)\n" },
+        { { "-Z" }, "shop: -Z: unknown option (see --help)\n" },
+        { { "-u" }, "shop: --users: missing value N\n" },
+        { { "--quiet=1" }, "shop: --quiet: takes no value\n" },
+        { { "--host", "ftp://x" },
+          "shop: --host: expected an http:// or https:// URL, got "
+          "'ftp://x'\n" },
+        { { "--shard", "4/4" },
+          "shop: --shard: expected I/N with 0 <= I < N, got '4/4'\n" },
+        { { "--rate", "10" },
+          "shop: --rate: the open model (arrival rate) is not supported "
+          "yet; use -u/-r or --stages\n" },
+        { { "extra" },
+          "shop: 'extra': unexpected argument (options start with -; see "
+          "--help)\n" },
+    };
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct sw__options o;
+        char err[512];
+        memset(err, 0, sizeof err);
+        int rc = parse(&o, &s, err, sizeof err, cases[i].args);
+        if (rc != SW_CLI_ERROR)
+            FAILF("case %zu: rc %d", i, rc);
+        ASSERT_STR_EQ(err, cases[i].message);
+    }
+    /* a broken threshold names the flag too */
+    struct sw__options o;
+    char err[512] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--threshold", "p95<")),
+              SW_CLI_ERROR);
+    ASSERT(!strncmp(err, "shop: --threshold: ", 19));
+    ASSERT(strchr(err, '\n') == err + strlen(err) - 1);
+}
+
+TEST(host_required)
+{
+    sw_scenario_t s = scen(NULL);
+    struct sw__options o;
+    char err[256] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, (const char *[]){ NULL }),
+              SW_CLI_ERROR);
+    ASSERT(strstr(err, "no host") != NULL);
+}
+
+TEST(help_and_version_exit_0)
+{
+    sw_scenario_t s = scen(NULL);
+    struct sw__options o;
+    char err[256] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--help")), SW_CLI_EXIT);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("-V")), SW_CLI_EXIT);
+    ASSERT_STR_EQ(err, "");
+}
+
+int main(void)
+{
+    test_suite_ = "unit/cli";
+    RUN(durations);
+    RUN(stages_parse);
+    RUN(defaults_like_locust);
+    RUN(scenario_load_and_overrides);
+    RUN(scenario_stages_unless_users_given);
+    RUN(errors_one_line_naming_the_flag);
+    RUN(host_required);
+    RUN(help_and_version_exit_0);
+    TEST_EXIT();
+}
