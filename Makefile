@@ -68,10 +68,11 @@ $(GEN)/parser.o: $(GEN)/parser.c $(GEN)/lexer.h
 # ---- compiler --------------------------------------------------------------
 $(BUILD)/compiler/%.o: compiler/%.c $(GEN)/parser.h $(GEN)/lexer.h
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -c $< -o $@
-# PCRE2 lets the checker reject a bad regex at compile time.
-$(BUILD)/swarmc: $(COMP_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) $^ -l:libpcre2-8.a -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -Iruntime/include -c $< -o $@
+# PCRE2 lets the checker reject a bad regex at compile time; the runtime
+# library brings `swarmc merge` (the same code as a binary's own merge mode).
+$(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a
+	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) $(COMP_OBJ) $(BUILD)/libswarm.a $(RUNTIME_LIBS) -o $@
 
 # ---- runtime ---------------------------------------------------------------
 $(BUILD)/runtime/%.o: runtime/%.c

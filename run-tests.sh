@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
-          curl nodejs npm)
+          curl nodejs npm python3-yaml)
 
 # The command each tool package provides: a tool that is already on PATH
 # (say node and npm from NodeSource's single nodejs package, which conflicts

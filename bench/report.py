@@ -159,7 +159,8 @@ def row_stats(rs):
         nbusy=med([r["nginx_util"] for r in rs]), other=med([r["other"] for r in rs]), conns=med([r["conns"] for r in rs]),
         ratio=med([r["nginx_req"] / r["req"] for r in rs if r["req"] and r["own"]]),
         own=all(r["own"] for r in rs), err=sum(r["err"] or 0 for r in rs),
-        protos=" / ".join(sorted({r["protos"] for r in rs if r["protos"]})))
+        # "HTTP/1.1:N HTTP/2.0:M" per run -> the protocol names seen in any run
+        protos=", ".join(sorted({p.rpartition(":")[0] for r in rs for p in r["protos"].split()})))
 
 
 STATS = {k: row_stats(v) for k, v in runs.items()}
@@ -302,7 +303,7 @@ def mem_table():
             "the fd hard limit of 20,000 per process stops a direct measurement here):", "",
             "| client | RSS per idle user | 100,000 users (extrapolated) |", "|---|---|---|"] + summary
     out += ["", "Commands (N = users; RSS read from /proc/PID/status VmRSS once nginx sees N more "
-            "open connections, then the client is stopped with SIGINT):", ""]
+            "open connections, then the client is stopped with SIGTERM):", ""]
     for name, c in mem_cmds.items():
         out.append(f"- {name}: `{c}`")
     return "\n".join(out) + "\n"

@@ -10,8 +10,8 @@
 # end bench/report.py prints Markdown tables of medians and rewrites the
 # matching blocks of docs/performance.md (only the sections that ran).
 #
-#   make bench                       # every section, REPS=3 (~15-20 min)
-#   SECTIONS=tput make bench         # the quick one (~3.5 min)
+#   make bench                       # every section, REPS=3 (~20 min)
+#   SECTIONS=tput make bench         # the quick one (~4-5 min)
 #   REPS=5 SECTIONS="tput mem" bash bench/run.sh
 #
 # Sections:
@@ -131,7 +131,9 @@ echo "${OURS:+yes}" > "$W/ours_available"
     echo "kernel: $(uname -r); $(. /etc/os-release; echo "$PRETTY_NAME")"
     echo "libcurl: $(curl-config --version 2>/dev/null | sed 's/libcurl //' || pkg-config --modversion libcurl); libuv: $(pkg-config --modversion libuv)"
     echo "nginx: $($NGINX -v 2>&1 | sed 's#.*/##'); wrk: $(wrk -v 2>&1 | sed -n 's/^wrk \([^ ]*\).*/\1/p' | head -1); h2load: $(h2load --version | sed 's#.*/##')"
-    echo "locust: $($PY -c 'import locust; print(locust.__version__)' 2>/dev/null); python: $($PY --version | awk '{print $2}')"
+    # Debian's locust reports an empty __version__: ask dpkg first.
+    echo "locust: $(dpkg-query -W -f '${Version}' python3-locust 2>/dev/null ||
+        $PY -c 'import locust; print(locust.__version__)'); python: $($PY --version | awk '{print $2}')"
     echo "fd limit: $(ulimit -n); cpus: client $CLIENT_CPU, server $SERVER_CPU"
 } > "$W/machine.txt"
 

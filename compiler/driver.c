@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <swarm.h>   /* sw_merge_main: `swarmc merge` is the runtime's */
+
 #include "arena.h"
 #include "buf.h"
 #include "check.h"
@@ -46,10 +48,15 @@ static void usage(FILE *fp)
     fputs("usage: swarmc check FILE.swarm\n"
           "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
           "FILE.swarm\n"
+          "       swarmc merge RESULT.json... [--csv P] [--json F] "
+          "[--html F]\n"
+          "                    [--junit F] [--hlog F] [--threshold T]...\n"
           "       swarmc --help | --version\n"
           "\n"
           "  check           parse and check the scenario, report errors\n"
           "  build           compile it to a standalone load-test binary\n"
+          "  merge           merge the --json results of sharded runs into\n"
+          "                  one report (docs/distributed.md)\n"
           "  -o OUT          the binary (default: FILE without .swarm)\n"
           "  --emit-c OUT.c  write the generated C; with -o, also build\n"
           "  --no-line       no #line directives in the generated C\n"
@@ -365,6 +372,10 @@ static int compile_scenario(struct arena *a, const struct options *o)
 
 int main(int argc, char **argv)
 {
+    /* Merging results is the runtime's job: the same code serves the
+     * compiled binaries' own `merge` mode, so both write identical reports. */
+    if (argc > 1 && strcmp(argv[1], "merge") == 0)
+        return sw_merge_main(argc - 1, argv + 1);
     struct options o;
     int rc = parse_args(argc, argv, &o);
     if (rc != EX_OK)

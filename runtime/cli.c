@@ -19,7 +19,7 @@ enum opt_id {
     O_TAGS, O_EXCLUDE_TAGS, O_SEED, O_ITERATIONS, O_ITERATIONS_SHARED,
     O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_TIMEOUT, O_CSV,
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
-    O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_START_AT, O_JITTER_START,
+    O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
     O_EXIT_CODE_ON_ERROR, O_HELP, O_VERSION
 };
 
@@ -58,17 +58,24 @@ static const struct opt_def opts[] = {
       "seed gives every user the same choices" },
     { O_ITERATIONS, 0, "iterations", "N",
       "each user stops (running its on_stop) after N tasks of its own\n"
-      "task list; the run ends when every user has stopped" },
+      "task list; the run ends when every user has stopped (open model:\n"
+      "N arrivals in total, then the run ends)" },
     { O_ITERATIONS_SHARED, 0, "iterations-shared", NULL,
-      "with --iterations: N tasks in total, shared by all users" },
+      "with --iterations: N tasks in total, shared by all users, threads\n"
+      "and shards" },
     { O_RATE, 0, "rate", "R",
-      "open model: R task starts per second (not supported yet: the\n"
-      "binary refuses to run with it)" },
+      "open model: start R iterations (one task each) per second, evenly\n"
+      "spaced, each on an idle user of the pool; with no user free the\n"
+      "start is dropped and counted, never delayed (default: load\n"
+      "{ rate R/s }; replaces -u/-r and the scenario's stages)" },
     { O_MAX_USERS, 0, "max-users", "N",
-      "open model: size of the user pool (with --rate)" },
+      "open model: at most N users in the pool, created when needed\n"
+      "(default: load { max_users }, else 100)" },
     { O_STAGES, 0, "stages", "D:N,...",
       "load shape: ramp to N users over D, stage after stage, e.g.\n"
-      "\"30s:100,1m:100,30s:0\"; the run ends after the last stage" },
+      "\"30s:100,1m:100,30s:0\"; with rates (\"10s:100/s,1m:100/s\")\n"
+      "the open model's rate ramps linearly instead; the run ends after\n"
+      "the last stage" },
     { O_INSECURE, 'k', "insecure", NULL,
       "do not verify TLS certificates" },
     { O_TIMEOUT, 0, "timeout", "TIME",
@@ -92,6 +99,9 @@ static const struct opt_def opts[] = {
       "print only the final summary" },
     { O_SHARD, 0, "shard", "I/N",
       "run shard I (0-based) of N: this process's share of the users" },
+    { O_SHARDS, 0, "shards", "N",
+      "--shard I/N with I from the environment variable\n"
+      "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job sets it)" },
     { O_START_AT, 0, "start-at", "UNIX",
       "start at this Unix time in seconds (shards start together)" },
     { O_JITTER_START, 0, "jitter-start", NULL,
@@ -205,12 +215,28 @@ int sw__parse_stages(const char *s, sw_stage_t **stages, int *n)
             goto bad;
         *colon = 0;
         int64_t d, u;
-        if (sw__parse_duration_ms(item, &d) || d <= 0 ||
-            parse_i64(colon + 1, &u) || u < 0)
+        if (sw__parse_duration_ms(item, &d) || d <= 0)
             goto bad;
+        char *val = colon + 1;
+        size_t vl = strlen(val);
         st[k].duration_ms = d;
-        st[k].users = u;
-        st[k].rate_per_s = -1;
+        if (vl > 2 && !strcmp(val + vl - 2, "/s")) {
+            /* a rate stage, "30s:200/s": the open model */
+            double r;
+            val[vl - 2] = 0;
+            if (parse_double(val, &r) || r < 0 || r > 1e9)
+                goto bad;
+            st[k].users = -1;
+            st[k].rate_per_s = r;
+        } else {
+            if (parse_i64(val, &u) || u < 0)
+                goto bad;
+            st[k].users = u;
+            st[k].rate_per_s = -1;
+        }
+        /* one kind for the whole shape */
+        if (k > 0 && (st[k].rate_per_s >= 0) != (st[0].rate_per_s >= 0))
+            goto bad;
         k++;
         p += len;
         if (*p == ',') {
@@ -338,6 +364,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     int rc = SW_CLI_ERROR;
     const sw_load_t *ld = &sc->load;
     int users_given = 0, rate_given = 0, stages_given = 0;
+    int arrival_given = 0, max_users_given = 0, run_time_given = 0;
 
     memset(o, 0, sizeof *o);
     o->prog = argc > 0 && argv[0] ? base_name(argv[0]) : "swarm";
@@ -428,6 +455,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 BAD("%s: expected a duration like 20, 20s, 3m or 1h30m, "
                     "got '%s'", flag, val);
             o->run_time_ms = iv;
+            run_time_given = 1;
             break;
         case O_STOP_TIMEOUT:
             if (sw__parse_duration_ms(val, &iv))
@@ -472,18 +500,21 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             if (parse_double(val, &dv) || !(dv > 0))
                 BAD("%s: expected a number > 0, got '%s'", flag, val);
             o->rate_per_s = dv;
+            arrival_given = 1;
             break;
         case O_MAX_USERS:
-            if (parse_i64(val, &iv) || iv < 1)
+            if (parse_i64(val, &iv) || iv < 1 || iv > 100000000)
                 BAD("%s: expected a positive integer, got '%s'", flag, val);
             o->max_users = iv;
+            max_users_given = 1;
             break;
         case O_STAGES:
             free(own.stages);
             own.stages = NULL;
             if (sw__parse_stages(val, &own.stages, &o->nstages))
                 BAD("%s: expected DURATION:USERS,... like "
-                    "\"30s:100,1m:100,30s:0\", got '%s'", flag, val);
+                    "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... "
+                    "like \"10s:50/s,1m:50/s\", got '%s'", flag, val);
             o->stages = own.stages;
             stages_given = 1;
             break;
@@ -549,6 +580,19 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             o->shard_count = sn;
             break;
         }
+        case O_SHARDS: {
+            const char *ix = getenv("JOB_COMPLETION_INDEX");
+            int64_t si;
+            if (parse_i64(val, &iv) || iv < 1 || iv > 1000000)
+                BAD("%s: expected a positive integer, got '%s'", flag, val);
+            if (!ix || parse_i64(ix, &si) || si < 0 || si >= iv)
+                BAD("%s: needs JOB_COMPLETION_INDEX set to 0..%lld in the "
+                    "environment, got '%s'", flag, (long long)iv - 1,
+                    ix ? ix : "");
+            o->shard_index = (int)si;
+            o->shard_count = (int)iv;
+            break;
+        }
         case O_START_AT:
             if (parse_double(val, &dv) || dv < 0 || dv > 1e11)
                 BAD("%s: expected a Unix time in seconds, got '%s'", flag,
@@ -575,9 +619,25 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         }
     }
 
-    /* Load shape: --stages, then -u/-r, then the scenario's stages, then
-     * the scenario's users (or Locust's -u 1 -r 1). */
-    if (!stages_given && !users_given && !rate_given && ld->nstages > 0) {
+    /* The model: the command line's wins over the scenario's.  --rate (or
+     * rate stages) is the open model, -u/-r (or user stages) the closed
+     * one; both at once on the command line is an error. */
+    int cmd_rate_stages = stages_given && o->stages[0].rate_per_s >= 0;
+    if ((arrival_given || cmd_rate_stages) && (users_given || rate_given))
+        BAD("%s: the open model has no -u/-r: give --max-users N for the "
+            "size of its user pool", arrival_given ? "--rate" : "--stages");
+    if (arrival_given && stages_given && !cmd_rate_stages)
+        BAD("--rate: --stages gives users, not rates (\"10s:50/s,...\")");
+    if (users_given || rate_given || (stages_given && !cmd_rate_stages))
+        o->rate_per_s = -1;     /* closed model: the scenario's rate goes */
+    else if (cmd_rate_stages && !arrival_given)
+        o->rate_per_s = -1;     /* rate stages from the command line start
+                                   at 0/s */
+
+    /* Load shape: --stages, then -u/-r/--rate, then the scenario's stages,
+     * then the scenario's users (or Locust's -u 1 -r 1). */
+    if (!stages_given && !users_given && !rate_given && !arrival_given &&
+        ld->nstages > 0) {
         /* copied so that o->stages is always ours to free */
         own.stages = calloc((size_t)ld->nstages, sizeof *own.stages);
         if (!own.stages)
@@ -589,9 +649,19 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     }
     if (!o->host || !*o->host)
         BAD("no host: give --host URL (or declare `host` in the scenario)");
-    if (o->rate_per_s > 0)
-        BAD("--rate: the open model (arrival rate) is not supported yet; "
-            "use -u/-r or --stages");
+    int open = o->rate_per_s > 0 ||
+               (o->nstages > 0 && o->stages[0].rate_per_s >= 0);
+    if (open) {
+        /* `rate R/s for D` ends the run after D unless -t says otherwise */
+        if (!run_time_given && o->nstages == 0 && ld->rate_duration_ms >= 0 &&
+            (o->run_time_ms < 0 || ld->rate_duration_ms < o->run_time_ms))
+            o->run_time_ms = ld->rate_duration_ms;
+        if (o->max_users < 1)
+            o->max_users = 100;
+    } else if (max_users_given) {
+        BAD("--max-users: only for the open model (--rate R or rate "
+            "stages)");
+    }
     if (o->iterations_shared && o->iterations < 0)
         BAD("--iterations-shared: needs --iterations N");
     if (o->csv_full_history && !o->csv_prefix)

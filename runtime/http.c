@@ -5,8 +5,16 @@
  *
  * Hot path: a request object (with its easy handle and its grown buffers)
  * is reused from the worker's pool, so a steady run allocates only what
- * libcurl allocates itself (header lists, cookies).
+ * libcurl allocates itself (cookies, its request buffers).  A pooled handle
+ * is never curl_easy_reset: options that are the same for every request
+ * (callbacks, user agent, no proxy, ...) are set once when the handle is
+ * made, and the ones a request may change (URL, method, headers, timeout,
+ * redirects, auth, the user's share) are remembered per handle and set
+ * only when they differ from what the handle already has.  Per request
+ * that saves libcurl's reset (~3,400 instructions) plus the re-setting and
+ * re-copying of a dozen options; see docs/performance.md.
  */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +28,27 @@
 
 /* Bodies larger than this are counted but not kept (checks see the start). */
 #define BODY_CAP ((size_t)8 << 20)
-/* Idle requests (easy handles) a worker keeps: enough for the requests
- * in flight at once in a steady run; a burst beyond (every user spawned in
- * one step sending at once) is freed again instead of pinning ~10 KB per
- * handle for the rest of the run. */
-#define POOL_KEEP 256
+/* Idle requests (easy handles, ~22 KB each with libcurl's 16 KiB receive
+ * buffer) a worker keeps: POOL_MIN plus as many as there are transfers in
+ * flight right now, so a steady run never makes or frees a handle, while
+ * the handles of a burst (every user spawned in one step sending at once)
+ * are freed again instead of pinning ~22 KB each for the rest of the run
+ * (at 1,000 idle users a pool of 256 was 5.6 KB per user). */
+#define POOL_MIN 64
+/* After a burst (every user spawned in one step sending at once) the
+ * handles beyond the pool's size are freed, leaving their ~22 KB each (the
+ * handle and its 16 KiB receive buffer) as holes between the connections
+ * and cookies that stay: once TRIM_AFTER of them are freed and the
+ * transfers in flight are back under TRIM_BELOW, malloc_trim gives those
+ * pages back (measured: -6.6 KB RSS per idle user at 4,000 users). */
+#define TRIM_AFTER 64
+#define TRIM_BELOW (2 * POOL_MIN)
 /* Buffers grown past this are freed when the request goes back to the
  * pool, so one big response does not pin memory for the whole run. */
 #define KEEP_CAP ((size_t)256 << 10)
+
+/* Method states of a handle as far as libcurl's options go (cur_method). */
+#define METHOD_UNKNOWN (-1)     /* set to something else: set everything */
 
 struct sw__request {
     struct sw__request *next_free;
@@ -39,7 +60,23 @@ struct sw__request {
     struct sw__buf body;
     struct sw__buf user_name, password;
     struct sw__buf body_keep, hdr_keep;   /* response buffers when idle */
-    struct curl_slist *headers;
+    /* This request's extra header lines, each NUL-terminated, back to
+     * back; turned into a curl_slist at send only when they differ from
+     * the lines the handle already has (cur_hdr), so a scenario that sends
+     * the same headers every time builds its list once per handle. */
+    struct sw__buf hdr;
+    int nhdr;
+    /* --- what the easy handle is set to (kept across requests) --- */
+    struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
+    struct sw__buf cur_hdr;     /* the lines `headers` was built from */
+    int cur_nhdr;
+    struct sw__buf cur_url;     /* CURLOPT_URL's value */
+    int cur_method;             /* sw_method_t, or METHOD_UNKNOWN */
+    int cur_body;               /* POSTFIELDS were set */
+    int cur_follow;             /* -1: unknown */
+    long cur_timeout_ms;        /* -1: unknown */
+    int cur_auth;               /* USERNAME/PASSWORD were set */
+    void *cur_share;            /* CURLOPT_SHARE: a user's CURLSH, or NULL */
     int has_query;
     int has_body;
     int has_auth;
@@ -130,6 +167,48 @@ static void buf_add_escaped(struct sw__buf *b, const char *s)
 
 /* ---- the pool --------------------------------------------------------- */
 
+static size_t on_body(char *p, size_t sz, size_t n, void *ud);
+static size_t on_header(char *p, size_t sz, size_t n, void *ud);
+
+/* Options that are the same for every request of the run: set once per
+ * easy handle (never curl_easy_reset, see the top of the file).  0 or -1. */
+static int handle_init(struct sw__worker *w, struct sw__request *r)
+{
+    CURL *e = r->easy;
+    const struct sw__options *o = w->run->opt;
+    r->cur_method = SW_GET;     /* a new handle sends a plain GET */
+    r->cur_nhdr = -1;           /* no header list yet: build one */
+    r->cur_follow = -1;
+    r->cur_timeout_ms = -1;
+    /* Turns the cookie engine on for the handle's life.  Not through
+     * COOKIEFILE (a file list to read at each transfer); this cookie lands
+     * in a private jar that CURLOPT_SHARE frees at once (the jar used is
+     * the user's share). */
+    if (curl_easy_setopt(e, CURLOPT_COOKIELIST,
+                         "Set-Cookie: swarm=1; Domain=swarm.invalid") ||
+        curl_easy_setopt(e, CURLOPT_PRIVATE, r) ||
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) ||
+        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L) ||
+        /* "" = no proxy, and no environment lookups per request (proxy
+         * variables for PROXY, no_proxy / NO_PROXY for NOPROXY) */
+        curl_easy_setopt(e, CURLOPT_PROXY, "") ||
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "") ||
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) ||
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, r) ||
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) ||
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, r) ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION,
+                         sw__loop_closesocket) ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &w->net) ||
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L))
+        return -1;
+    if (o->insecure &&
+        (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
+         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L)))
+        return -1;
+    return 0;
+}
+
 static struct sw__request *req_get(struct sw__worker *w)
 {
     struct sw__request *r = w->free_reqs;
@@ -141,16 +220,7 @@ static struct sw__request *req_get(struct sw__worker *w)
         if (!r)
             oom();
         r->easy = curl_easy_init();
-        if (!r->easy)
-            oom();
-        /* Turns the cookie engine on for the handle's life: libcurl 7.88
-         * keeps state.cookie_engine across curl_easy_reset.  Not through
-         * COOKIEFILE, whose file list curl_easy_reset drops unfreed; this
-         * cookie lands in a private jar that CURLOPT_SHARE frees at once
-         * (the jar used is the user's share). */
-        if (curl_easy_setopt(r->easy, CURLOPT_COOKIELIST,
-                             "Set-Cookie: swarm=1; Domain=swarm.invalid")
-            != CURLE_OK)
+        if (!r->easy || handle_init(w, r) != 0)
             oom();
     }
     r->next_free = NULL;
@@ -160,6 +230,10 @@ static struct sw__request *req_get(struct sw__worker *w)
 static void req_destroy(struct sw__request *r)
 {
     curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    buf_free(&r->hdr);
+    buf_free(&r->cur_hdr);
+    buf_free(&r->cur_url);
     buf_free(&r->url);
     buf_free(&r->name);
     buf_free(&r->body);
@@ -172,23 +246,30 @@ static void req_destroy(struct sw__request *r)
 
 static void req_put(struct sw__worker *w, struct sw__request *r)
 {
-    curl_slist_free_all(r->headers);
-    r->headers = NULL;
-    /* Detach from the user's share first (curl_easy_reset keeps it, and a
-     * share in use cannot be cleaned up), then forget every option so the
-     * next user starts from a clean handle. */
-    if (curl_easy_setopt(r->easy, CURLOPT_SHARE, NULL) != CURLE_OK)
-        fputs("swarm: cannot detach a share\n", stderr);
-    if (w->nfree_reqs >= POOL_KEEP) {
+    /* Detach from the user's share (a share in use cannot be cleaned up,
+     * and the next user of the handle has its own).  Every other option
+     * stays: the next request sets only what differs. */
+    if (r->cur_share) {
+        if (curl_easy_setopt(r->easy, CURLOPT_SHARE, NULL) != CURLE_OK)
+            fputs("swarm: cannot detach a share\n", stderr);
+        r->cur_share = NULL;
+    }
+    if (w->nfree_reqs >= POOL_MIN + w->net.transfers) {
         req_destroy(r);
+        if (++w->net.handles_freed >= TRIM_AFTER &&
+            w->net.transfers < TRIM_BELOW) {
+            malloc_trim(0);
+            w->net.handles_freed = 0;
+        }
         return;
     }
-    curl_easy_reset(r->easy);
     buf_trim(&r->url);
     buf_trim(&r->name);
     buf_trim(&r->body);
     buf_trim(&r->body_keep);
     buf_trim(&r->hdr_keep);
+    r->hdr.len = 0;
+    r->nhdr = 0;
     r->user = NULL;
     r->in_flight = r->done = 0;
     r->has_query = r->has_body = r->has_auth = 0;
@@ -220,7 +301,12 @@ static void release(sw_user_t *u)
         sw__loop_remove(&u->worker->net, r->easy);
     r->body_keep = u->resp.body;
     r->hdr_keep = u->resp.headers;
+    /* The status outlives sw_req_end: generated code reads it in an `if`
+     * after the request's statement (sw_resp_status); the next
+     * sw_req_begin clears it. */
+    long status = u->resp.status;
     memset(&u->resp, 0, sizeof u->resp);
+    u->resp.status = status;
     u->req = NULL;
     free(u->fail_msg);
     u->fail_msg = NULL;
@@ -305,29 +391,27 @@ void sw_req_name(sw_user_t *u, const char *name)
         buf_set(&u->req->name, name);
 }
 
+/* Appends "key: value" (or "key;", libcurl's spelling of an empty header,
+ * or a bare `key` when value is NULL) with its NUL to r->hdr. */
 static void add_header(struct sw__request *r, const char *key,
                        const char *value)
 {
-    char stack[256];
-    size_t kl = strlen(key), vl = strlen(value);
-    char *line = kl + vl + 3 <= sizeof stack ? stack : malloc(kl + vl + 3);
-    if (!line)
-        oom();
+    size_t kl = strlen(key), vl = value ? strlen(value) : 0;
+    buf_reserve(&r->hdr, kl + vl + 3);
+    char *line = r->hdr.ptr + r->hdr.len;
     memcpy(line, key, kl);
-    if (vl) {
-        line[kl] = ':';
-        line[kl + 1] = ' ';
-        memcpy(line + kl + 2, value, vl + 1);
-    } else {
-        line[kl] = ';';     /* libcurl's spelling of an empty header */
-        line[kl + 1] = 0;
+    size_t n = kl;
+    if (value && vl) {
+        line[n++] = ':';
+        line[n++] = ' ';
+        memcpy(line + n, value, vl);
+        n += vl;
+    } else if (value) {
+        line[n++] = ';';
     }
-    struct curl_slist *l = curl_slist_append(r->headers, line);
-    if (line != stack)
-        free(line);
-    if (!l)
-        oom();
-    r->headers = l;
+    line[n++] = 0;
+    r->hdr.len += n;
+    r->nhdr++;
 }
 
 void sw_req_header(sw_user_t *u, const char *key, const char *value)
@@ -355,15 +439,10 @@ void sw_req_body(sw_user_t *u, const char *content_type, const char *body)
         return;
     buf_set(&r->body, body ? body : "");
     r->has_body = 1;
-    if (content_type) {
+    if (content_type)
         add_header(r, "Content-Type", content_type);
-    } else {
-        /* "Content-Type:" removes libcurl's default form type */
-        struct curl_slist *l = curl_slist_append(r->headers, "Content-Type:");
-        if (!l)
-            oom();
-        r->headers = l;
-    }
+    else    /* "Content-Type:" removes libcurl's default form type */
+        add_header(r, "Content-Type:", NULL);
 }
 
 void sw_req_timeout_ms(sw_user_t *u, int64_t timeout_ms)
@@ -392,9 +471,10 @@ void sw_req_redirects(sw_user_t *u, int follow)
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 {
-    sw_user_t *u = ud;
+    struct sw__request *r = ud;
+    sw_user_t *u = r->user;
     size_t len = sz * n;
-    u->req->bytes += (int64_t)len;
+    r->bytes += (int64_t)len;
     struct sw__buf *b = &u->resp.body;
     if (b->len < BODY_CAP) {
         size_t take = len < BODY_CAP - b->len ? len : BODY_CAP - b->len;
@@ -405,7 +485,8 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 
 static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 {
-    sw_user_t *u = ud;
+    struct sw__request *r = ud;
+    sw_user_t *u = r->user;
     size_t len = sz * n;
     /* keep only the final response's headers (after redirects, 100) */
     if (len >= 5 && !memcmp(p, "HTTP/", 5))
@@ -413,6 +494,105 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     if (u->resp.headers.len < 65536)
         buf_add(&u->resp.headers, p, len);
     return len;
+}
+
+/* The method and body options, set only when the request is not the same
+ * plain GET (or the same method without a body) the handle last sent. */
+static CURLcode set_method(struct sw__request *r)
+{
+    CURL *e = r->easy;
+    int body = r->has_body || r->method == SW_POST;
+    CURLcode rc = CURLE_OK;
+    if (r->cur_method == (int)r->method && !body && !r->cur_body)
+        return CURLE_OK;
+    if (r->cur_method != SW_GET || r->cur_body) {
+        /* back to a plain GET: HTTPGET clears POST, NOBODY and upload */
+        if ((rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL)) ||
+            (rc = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L)))
+            return rc;
+        r->cur_method = SW_GET;
+        r->cur_body = 0;
+    }
+    switch (r->method) {
+    case SW_GET:
+        break;
+    case SW_HEAD:
+        rc = curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        break;
+    case SW_POST:
+        rc = curl_easy_setopt(e, CURLOPT_POST, 1L);
+        break;
+    default:
+        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                              method_names[r->method]);
+        break;
+    }
+    if (rc)
+        return rc;
+    if (body) {
+        if (r->method == SW_GET &&
+            (rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "GET")))
+            return rc;
+        /* the body's bytes may differ even at the same address: always */
+        if ((rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                                   (curl_off_t)r->body.len)) ||
+            (rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                                   r->body.ptr ? r->body.ptr : "")))
+            return rc;
+    }
+    r->cur_method = (int)r->method;
+    r->cur_body = body;
+    return CURLE_OK;
+}
+
+/* Our User-Agent is a line of the header list rather than
+ * CURLOPT_USERAGENT: libcurl formats that option into a header with its
+ * printf at every request (~2,500 instructions); a list line is copied. */
+#define UA_LINE "User-Agent: swarmc/" SW_VERSION
+
+static int is_ua_line(const char *p)
+{
+    return !strncasecmp(p, "User-Agent", 10) && (p[10] == ':' ||
+                                                 p[10] == ';');
+}
+
+/* CURLOPT_HTTPHEADER from r->hdr (plus our User-Agent unless the request
+ * has its own), rebuilt only when the lines changed. */
+static CURLcode set_headers(struct sw__request *r)
+{
+    if (r->nhdr == r->cur_nhdr && r->hdr.len == r->cur_hdr.len &&
+        (r->hdr.len == 0 || !memcmp(r->hdr.ptr, r->cur_hdr.ptr, r->hdr.len)))
+        return CURLE_OK;
+    struct curl_slist *list = NULL;
+    const char *p = r->hdr.ptr;
+    int own_ua = 0;
+    for (int i = 0; i < r->nhdr; i++, p += strlen(p) + 1)
+        own_ua |= is_ua_line(p);
+    if (!own_ua && !(list = curl_slist_append(NULL, UA_LINE)))
+        oom();
+    p = r->hdr.ptr;
+    for (int i = 0; i < r->nhdr; i++) {
+        struct curl_slist *l = curl_slist_append(list, p);
+        if (!l) {
+            curl_slist_free_all(list);
+            oom();
+        }
+        list = l;
+        p += strlen(p) + 1;
+    }
+    CURLcode rc = curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, list);
+    if (rc) {
+        curl_slist_free_all(list);
+        return rc;
+    }
+    curl_slist_free_all(r->headers);
+    r->headers = list;
+    /* swap: the handle's lines are now this request's */
+    struct sw__buf t = r->cur_hdr;
+    r->cur_hdr = r->hdr;
+    r->hdr = t;
+    r->cur_nhdr = r->nhdr;
+    return CURLE_OK;
 }
 
 #define SETOPT(e, o, v)                                                  \
@@ -433,54 +613,44 @@ sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc)
         r = u->req;
     }
     CURL *e = r->easy;
-    SETOPT(e, CURLOPT_SHARE, (CURLSH *)u->share);
-    /* cookies: the share's jar; the engine was turned on in req_get */
-    SETOPT(e, CURLOPT_URL, r->url.ptr);
-    SETOPT(e, CURLOPT_PRIVATE, r);
-    SETOPT(e, CURLOPT_NOSIGNAL, 1L);
-    SETOPT(e, CURLOPT_TCP_NODELAY, 1L);
-    SETOPT(e, CURLOPT_PROXY, "");               /* no proxy env lookups */
-    SETOPT(e, CURLOPT_USERAGENT, "swarmc/" SW_VERSION);
-    SETOPT(e, CURLOPT_WRITEFUNCTION, on_body);
-    SETOPT(e, CURLOPT_WRITEDATA, u);
-    SETOPT(e, CURLOPT_HEADERFUNCTION, on_header);
-    SETOPT(e, CURLOPT_HEADERDATA, u);
-    SETOPT(e, CURLOPT_CLOSESOCKETFUNCTION, sw__loop_closesocket);
-    SETOPT(e, CURLOPT_CLOSESOCKETDATA, &w->net);
-    SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)r->follow);
-    SETOPT(e, CURLOPT_MAXREDIRS, 30L);
-    SETOPT(e, CURLOPT_TIMEOUT_MS,
-           (long)(r->timeout_ms > 0 ? r->timeout_ms : o->timeout_ms));
-    if (o->insecure) {
-        SETOPT(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        SETOPT(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    /* cookies: the share's jar; the engine was turned on in handle_init */
+    if (r->cur_share != u->share) {
+        SETOPT(e, CURLOPT_SHARE, (CURLSH *)u->share);
+        r->cur_share = u->share;
     }
-    switch (r->method) {
-    case SW_GET:
-        break;
-    case SW_HEAD:
-        SETOPT(e, CURLOPT_NOBODY, 1L);
-        break;
-    case SW_POST:
-        SETOPT(e, CURLOPT_POST, 1L);
-        break;
-    default:
-        SETOPT(e, CURLOPT_CUSTOMREQUEST, method_names[r->method]);
-        break;
+    /* libcurl copies the URL and parses it at every transfer anyway:
+     * setting an unchanged one again would only copy it again */
+    if (r->cur_url.len != r->url.len ||
+        memcmp(r->cur_url.ptr, r->url.ptr, r->url.len)) {
+        SETOPT(e, CURLOPT_URL, r->url.ptr);
+        buf_set(&r->cur_url, r->url.ptr);
     }
-    if (r->has_body || r->method == SW_POST) {
-        if (r->method == SW_GET)
-            SETOPT(e, CURLOPT_CUSTOMREQUEST, "GET");
-        SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.len);
-        SETOPT(e, CURLOPT_POSTFIELDS, r->body.ptr ? r->body.ptr : "");
+    if (r->cur_follow != r->follow) {
+        SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)r->follow);
+        r->cur_follow = r->follow;
+    }
+    long timeout_ms = (long)(r->timeout_ms > 0 ? r->timeout_ms
+                                               : o->timeout_ms);
+    if (r->cur_timeout_ms != timeout_ms) {
+        SETOPT(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+        r->cur_timeout_ms = timeout_ms;
+    }
+    if (set_method(r) != CURLE_OK) {
+        r->cur_method = METHOD_UNKNOWN;
+        goto setopt_failed;
     }
     if (r->has_auth) {
+        r->cur_auth = 1;
         SETOPT(e, CURLOPT_USERNAME, r->user_name.ptr);
         SETOPT(e, CURLOPT_PASSWORD, r->password.ptr);
         SETOPT(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+    } else if (r->cur_auth) {
+        SETOPT(e, CURLOPT_USERNAME, (char *)NULL);
+        SETOPT(e, CURLOPT_PASSWORD, (char *)NULL);
+        r->cur_auth = 0;
     }
-    if (r->headers)
-        SETOPT(e, CURLOPT_HTTPHEADER, r->headers);
+    if (set_headers(r) != CURLE_OK)
+        goto setopt_failed;
     r->in_flight = 1;
     if (sw__loop_add(&w->net, e) != 0) {
         r->in_flight = 0;
@@ -555,7 +725,8 @@ void sw_req_end(sw_user_t *u)
     int64_t pre = info_us(e, CURLINFO_PRETRANSFER_TIME_T);
     int64_t ttfb = info_us(e, CURLINFO_STARTTRANSFER_TIME_T);
     s.latency_us = total < 0 ? 0 : total;
-    s.intended_us = s.latency_us;
+    /* load-models helper: from the iteration's intended start (sched.c) */
+    s.intended_us = sw__sched_intended_us(u, s.latency_us);
     s.bytes = r->bytes;
     /* durations of each phase, not libcurl's cumulative times */
     s.timing.dns_us = dns;

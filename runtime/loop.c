@@ -29,6 +29,8 @@ static void check_done(struct sw__loop *l)
         if (mc != CURLM_OK)
             fprintf(stderr, "swarm: curl_multi_remove_handle: %s\n",
                     curl_multi_strerror(mc));
+        else
+            l->transfers--;
         l->done(l, easy, res);
     }
 }
@@ -150,6 +152,8 @@ int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
     l->done = done;
     l->data = data;
     l->in_action = 0;
+    l->transfers = 0;
+    l->handles_freed = 0;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY
         || rl.rlim_cur > (1u << 24))
         rl.rlim_cur = 1u << 16;
@@ -187,6 +191,7 @@ int sw__loop_add(struct sw__loop *l, CURL *easy)
                 curl_multi_strerror(mc));
         return -1;
     }
+    l->transfers++;
     return 0;
 }
 
@@ -196,6 +201,8 @@ void sw__loop_remove(struct sw__loop *l, CURL *easy)
     if (mc != CURLM_OK)
         fprintf(stderr, "swarm: curl_multi_remove_handle: %s\n",
                 curl_multi_strerror(mc));
+    else
+        l->transfers--;
 }
 
 void sw__loop_close(struct sw__loop *l)

@@ -23,6 +23,9 @@ struct sw__loop {
     struct sw__sock **fdtab;    /* owned: fd -> poll context */
     long fdtab_len;
     int in_action;              /* inside curl_multi_socket_action */
+    int transfers;              /* easy handles in the multi handle now */
+    int handles_freed;          /* http.c: easy handles freed since the
+                                   last malloc_trim (see req_put) */
     /* Called for every finished transfer, after the easy handle has been
      * removed from the multi handle.  May add new transfers. */
     void (*done)(struct sw__loop *l, CURL *easy, CURLcode result);

@@ -9,6 +9,7 @@
  * their statistics and let the reporter write everything.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 #include <curl/curl.h>
 #include <uv.h>
+#include "arrival.h"
 #include "cli.h"
 #include "data.h"
 #include "plan.h"
@@ -73,10 +75,27 @@ static int64_t users_alive(struct main_state *m)
     return n;
 }
 
+static int64_t dropped(struct main_state *m)
+{
+    int64_t n = 0;
+    for (int i = 0; i < m->nworkers; i++)
+        n += atomic_load(&m->workers[i].dropped);
+    return n;
+}
+
 static void fill_info(struct main_state *m)
 {
     m->ri.now_unix_ms = unix_ms();
     m->ri.users = users_alive(m);
+    m->ri.dropped = dropped(m);
+    if (m->run->open) {
+        /* the open model has no user target: this process's pool */
+        int64_t pool = 0;
+        for (int64_t k = 1; k <= m->run->plan.max_users; k++)
+            pool += sw__user_home(m->run->opt, m->run->threads, k, NULL) >= 0;
+        m->ri.target_users = pool;
+        return;
+    }
     double t = (double)uv_hrtime() / 1e6 - (double)m->run->t0_ms;
     int64_t target = sw__plan_target(&m->run->plan, t, NULL);
     /* this shard's share of the plan's target */
@@ -197,9 +216,22 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
         oom = 0;
         goto out;
     }
-    if (sw__plan_init(&run->plan, o->users, o->spawn_rate, o->stages,
-                      o->nstages, o->run_time_ms) != 0)
+    run->open = sw__open_model(o);
+    if (run->open) {
+        /* the arrivals, and a plan that only gives the pool's size (the
+         * users that may exist: class_of, slots, open files) and the end */
+        if (sw__arrivals_init(&run->arrivals, o->rate_per_s, o->stages,
+                              o->nstages, o->run_time_ms,
+                              o->iterations) != 0)
+            goto out;
+        double end = run->arrivals.end_ms;
+        if (sw__plan_init(&run->plan, o->max_users, 1, NULL, 0,
+                          end >= 0 ? (int64_t)ceil(end) : -1) != 0)
+            goto out;
+    } else if (sw__plan_init(&run->plan, o->users, o->spawn_rate, o->stages,
+                             o->nstages, o->run_time_ms) != 0) {
         goto out;
+    }
     run->class_of = calloc((size_t)run->plan.max_users + 1,
                            sizeof *run->class_of);
     if (!run->class_of || sw__spread_init(&sp, sc->users, sc->nusers,
@@ -224,6 +256,11 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     struct main_state m;
     int rc = 1;
     char err[256];
+
+    /* `./shop merge RESULT.json...`: the shards' results into one
+     * (swarm.h, runtime/merge.c), not a run */
+    if (argc > 1 && argv[1] && !strcmp(argv[1], "merge"))
+        return sw_merge_main(argc - 1, argv + 1);
 
     rlim_t nofile = raise_nofile();
     int pr = sw__cli_parse(&opt, argc, argv, sc, stdout, stderr);
@@ -358,6 +395,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     m.ri.now_unix_ms = unix_ms();
     m.ri.users = 0;
     m.ri.target_users = 0;
+    m.ri.dropped = dropped(&m);
     rc = sw__reporter_finish(m.reporter, total, &m.ri);
     if (rc == 0 && failures > 0 && opt.exit_code_on_error > 0)
         rc = opt.exit_code_on_error;
@@ -381,6 +419,7 @@ out_run:
         sw__stats_free(m.snap);
     free(run.class_of);
     sw__plan_free(&run.plan);
+    sw__arrivals_free(&run.arrivals);
     sw__sched_release(&run);
     sw__data_free();
 out_curl:

@@ -567,41 +567,45 @@ static int merge_history(struct state *st)
 {
     int nin = st->nin;
     struct carry *c = calloc((size_t)nin, sizeof(*c));
-    if (!c)
+    /* One scratch histogram for the second being merged; each merged
+     * second keeps only its encoded form (a few hundred bytes instead of
+     * a histogram's 184 KiB). */
+    struct sw__hdr *acc = sw__hdr_new_default();
+    struct sw__hdr *x = NULL;
+    if (!c || !acc)
         goto nomem;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (int k = 0; k < nin; k++) {
         c[k].min_us = INT64_MAX;
         const json_t *h = json_object_get(st->in[k].root, "history");
-        size_t n = json_array_size(h);
-        for (size_t i = 0; i < n; i++) {
-            int64_t s = row_sec(json_array_get(h, i));
-            if (s < lo)
-                lo = s;
-            if (s > hi)
-                hi = s;
-            if (i > 0 && s < row_sec(json_array_get(h, i - 1))) {
-                free(c);
-                return bad(st->in[k].path, "\"history\" is not in time "
-                                           "order");
+        for (size_t i = 1; i < json_array_size(h); i++) {
+            if (row_sec(json_array_get(h, i)) <
+                row_sec(json_array_get(h, i - 1))) {
+                bad(st->in[k].path, "\"history\" is not in time order");
+                goto fail;
             }
         }
     }
-    if (lo > hi) {
-        free(c);
-        return 0;
-    }
-    for (int64_t s = lo; s <= hi; s++) {
-        struct sw__merged_sec m = {0};
+    for (;;) {
+        /* the next second in which any input has a row */
+        int64_t s = INT64_MAX;
+        for (int k = 0; k < nin; k++) {
+            const json_t *h = json_object_get(st->in[k].root, "history");
+            const json_t *row = json_array_get(h, c[k].next);
+            if (row && row_sec(row) < s)
+                s = row_sec(row);
+        }
+        if (s == INT64_MAX)
+            break;
+        struct sw__merged_sec m;
+        memset(&m, 0, sizeof(m));
         m.min_us = INT64_MAX;
-        int any = 0;
+        sw__hdr_reset(acc);
         for (int k = 0; k < nin; k++) {
             const json_t *h = json_object_get(st->in[k].root, "history");
             struct carry *ck = &c[k];
             const json_t *row;
             while ((row = json_array_get(h, ck->next)) && row_sec(row) == s) {
                 ck->next++;
-                any = 1;
                 int64_t ts = jint(row, "ts_ms", 0);
                 if (ts > m.ts_ms)
                     m.ts_ms = ts;
@@ -617,21 +621,15 @@ static int merge_history(struct state *st)
                 const char *b64 = jstr(row, "histogram");
                 if (!b64)
                     continue;
-                struct sw__hdr *x = decode(&st->in[k], b64, "a history row");
+                x = decode(&st->in[k], b64, "a history row");
                 if (!x)
                     goto fail;
-                if (!m.interval)
-                    m.interval = sw__hdr_new_default();
-                if (!m.interval || sw__hdr_add(m.interval, x) < 0) {
-                    sw__hdr_free(x);
-                    sw__hdr_free(m.interval);
+                if (sw__hdr_add(acc, x) < 0)
                     goto nomem;
-                }
                 sw__hdr_free(x);
+                x = NULL;
             }
         }
-        if (!any)
-            continue;
         for (int k = 0; k < nin; k++) {
             m.users += c[k].users;
             m.reqs += c[k].reqs;
@@ -645,11 +643,16 @@ static int merge_history(struct state *st)
             m.cur_rps += c[k].cur_rps;
             m.cur_fps += c[k].cur_fps;
         }
+        if (acc->total_count > 0) {
+            m.hist_b64 = sw__hdr_encode_base64(acc);
+            if (!m.hist_b64)
+                goto nomem;
+        }
         if (st->nsecs % 64 == 0) {
             struct sw__merged_sec *ns = realloc(
                 st->secs, (size_t)(st->nsecs + 64) * sizeof(*ns));
             if (!ns) {
-                sw__hdr_free(m.interval);
+                free(m.hist_b64);
                 goto nomem;
             }
             st->secs = ns;
@@ -657,11 +660,14 @@ static int merge_history(struct state *st)
         st->secs[st->nsecs++] = m;
     }
     free(c);
+    sw__hdr_free(acc);
     return 0;
 nomem:
     fprintf(stderr, "%s: out of memory\n", ME);
 fail:
     free(c);
+    sw__hdr_free(acc);
+    sw__hdr_free(x);
     return -1;
 }
 
@@ -798,7 +804,7 @@ static void state_free(struct state *st)
     }
     free(st->th);
     for (int i = 0; i < st->nsecs; i++)
-        sw__hdr_free(st->secs[i].interval);
+        free(st->secs[i].hist_b64);
     free(st->secs);
 }
 

@@ -39,7 +39,8 @@ struct sw__merged_sec {
     int64_t bytes;
     double cur_rps;             /* sum of the shards' current RPS */
     double cur_fps;
-    struct sw__hdr *interval;   /* owned: Aggregated, this second */
+    char *hist_b64;             /* owned: this second's Aggregated
+                                   histogram, V2 base64; NULL: empty */
 };
 
 /*

@@ -51,6 +51,22 @@ double sw__wait_ms(const sw_wait_t *w, struct sw__pacing *p, double now_ms,
     }
 }
 
+double sw__wait_intended_ms(const sw_wait_t *w, const struct sw__pacing *p,
+                            double now_ms)
+{
+    double period_ms;
+    if (w->kind == SW_WAIT_PACING)
+        period_ms = w->a_ms;
+    else if (w->kind == SW_WAIT_THROUGHPUT)
+        period_ms = w->per_s > 0 ? 1000.0 / w->per_s : 0;
+    else
+        return -1;
+    if (p->last_run_ms < 0)
+        return now_ms + period_ms;
+    /* the previous task started when the previous wait ended */
+    return p->last_run_ms + p->last_wait_ms + period_ms;
+}
+
 /* ---- weighted choice ------------------------------------------------- */
 
 int sw__pick_weighted(const int *weights, int n, int64_t total,

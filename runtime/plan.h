@@ -32,6 +32,17 @@ void sw__pacing_init(struct sw__pacing *p);
 double sw__wait_ms(const sw_wait_t *w, struct sw__pacing *p, double now_ms,
                    uint64_t rng[4]);
 
+/*
+ * The schedule of a pacing(T) / throughput(r) wait, for latency measured
+ * from the intended start: when the task after the wait sw__wait_ms is
+ * about to compute (same w, p, now_ms; call this first) is meant to
+ * start.  now + T on the first call, then the previous task's start + T,
+ * which is earlier than now when that task overran its period (the wait
+ * is then 0 and the next task starts late).  -1 for other waits.
+ */
+double sw__wait_intended_ms(const sw_wait_t *w, const struct sw__pacing *p,
+                            double now_ms);
+
 /* ---- weighted choice ------------------------------------------------- */
 
 /* Index i with probability weights[i] / sum (Locust: random.choice over

@@ -54,9 +54,10 @@ static void ring_for_rate(struct sw__stats_entry *e, int64_t now_ms,
     e->sec_fails[slot] = llround(fps * n);
 }
 
-/* Appends one history row built from sec to r->rows.  0, or -1. */
+/* Appends one history row built from sec (its histogram decoded in
+ * `interval`, NULL when empty) to r->rows.  0, or -1. */
 static int add_row(struct sw__reporter *r, const struct sw__merged_sec *sec,
-                   int64_t prev_ts)
+                   const struct sw__hdr *interval, int64_t prev_ts)
 {
     if (r->nrows == r->rows_cap) {
         int cap = r->rows_cap ? r->rows_cap * 2 : 64;
@@ -78,17 +79,17 @@ static int add_row(struct sw__reporter *r, const struct sw__merged_sec *sec,
     row->interval_fails = sec->fails - (prev ? prev->fails : 0);
     row->cur_rps = sec->cur_rps;
     row->cur_fps = sec->cur_fps;
-    row->p50_ms = interval_pct_ms(sec->interval, 50);
-    row->p95_ms = interval_pct_ms(sec->interval, 95);
-    row->p99_ms = interval_pct_ms(sec->interval, 99);
+    row->p50_ms = interval_pct_ms(interval, 50);
+    row->p95_ms = interval_pct_ms(interval, 95);
+    row->p99_ms = interval_pct_ms(interval, 99);
     row->total_us = sec->total_us;
     row->min_us = sec->min_us;
     row->max_us = sec->max_us;
     row->bytes = sec->bytes;
     row->hist_b64 = NULL;
-    if (sec->interval && sec->interval->total_count > 0) {
+    if (sec->hist_b64) {
         /* kept in the merged JSON so that a merge can be merged again */
-        row->hist_b64 = sw__hdr_encode_base64(sec->interval);
+        row->hist_b64 = strdup(sec->hist_b64);
         if (!row->hist_b64)
             return -1;
     }
@@ -104,6 +105,7 @@ int sw__report_merged(const struct sw__stats *s, const struct sw__run_info *ri,
     /* One cumulative Aggregated entry, advanced second by second, feeds
      * the history CSV the way the live snapshot does in a run. */
     struct sw__stats *tick = sw__stats_new();
+    struct sw__hdr *interval = NULL;
     int rc = -1;
     if (!r || !tick)
         goto out;
@@ -111,16 +113,22 @@ int sw__report_merged(const struct sw__stats *s, const struct sw__run_info *ri,
     int64_t prev_ts = ri->start_unix_ms;
     for (int i = 0; i < n; i++) {
         const struct sw__merged_sec *sec = &secs[i];
-        if (add_row(r, sec, prev_ts) < 0)
+        /* merge.c encoded it from a histogram of this build's settings */
+        interval = sec->hist_b64
+                       ? sw__hdr_decode_base64(sec->hist_b64, NULL, 0) : NULL;
+        if (sec->hist_b64 && !interval)
             goto out;
-        if (sec->interval && sec->interval->total_count > 0 &&
-            sw__hdr_add(t->service, sec->interval) < 0)
+        if (add_row(r, sec, interval, prev_ts) < 0)
             goto out;
-        if (r->hlog_f && sec->interval && sec->interval->total_count > 0)
+        if (interval && sw__hdr_add(t->service, interval) < 0)
+            goto out;
+        if (r->hlog_f && interval)
             sw__hlog_write_interval(
                 r->hlog_f, NULL,
                 (double)(prev_ts - ri->start_unix_ms) / 1000.0,
-                (double)(sec->ts_ms - prev_ts) / 1000.0, sec->interval);
+                (double)(sec->ts_ms - prev_ts) / 1000.0, interval);
+        sw__hdr_free(interval);
+        interval = NULL;
         if (r->csv_hist_f) {
             t->requests = sec->reqs;
             t->failures = sec->fails;
@@ -144,6 +152,7 @@ int sw__report_merged(const struct sw__stats *s, const struct sw__run_info *ri,
     r->last_tick_ms = ri->now_unix_ms;
     rc = sw__reporter_finish(r, s, ri);
 out:
+    sw__hdr_free(interval);
     sw__stats_free(tick);
     sw__reporter_free(r);
     return rc;

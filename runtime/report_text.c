@@ -130,6 +130,28 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
     pct_row(out, &s->total, "", nw);
     free(v);
 
+    /* --- BEGIN load-models helper addition: open model, intended start --- */
+    if (s->total.intended && s->total.requests > 0) {
+        char b[4][16];
+        const double p[3] = { 50, 95, 99 };
+        for (int i = 0; i < 3; i++)
+            sw__fmt_ms_short(b[i], sizeof(b[i]), (double)
+                             sw__hdr_value_at_percentile(s->total.intended,
+                                                         p[i]));
+        sw__fmt_ms_short(b[3], sizeof(b[3]),
+                         (double)sw__hdr_max(s->total.intended));
+        fprintf(out, "\nLatency from the intended start (ms, no coordinated "
+                     "omission): 50%% %s  95%% %s  99%% %s  max %s\n",
+                b[0], b[1], b[2], b[3]);
+    }
+    if (ri->dropped > 0 ||
+        (ri->opt && (ri->opt->rate_per_s > 0 ||
+                     (ri->opt->nstages > 0 &&
+                      ri->opt->stages[0].rate_per_s >= 0))))
+        fprintf(out, "\nDropped iterations: %lld (arrivals with no user "
+                     "free in the pool)\n", (long long)ri->dropped);
+    /* --- END load-models helper addition --- */
+
     int ne = 0;
     struct sw__stats_error **ev = sw__stats_errors_sorted(s, &ne);
     if (ne > 0) {

@@ -19,7 +19,10 @@
 #include "user.h"
 
 /* u->phase = state | kind << 8 | QUEUED (in the worker's 0 ms queue) */
-enum state { ST_NEW, ST_BODY, ST_WAIT, ST_PICK, ST_SLEEP, ST_DELAY, ST_DONE };
+enum state {
+    ST_NEW, ST_BODY, ST_WAIT, ST_PICK, ST_SLEEP, ST_DELAY, ST_DONE,
+    ST_IDLE                     /* open model: in the pool, no iteration */
+};
 enum kind {
     K_NONE, K_USER_START, K_SET_START, K_TASK, K_SET_STOP_WAIT,
     K_SET_STOP_NOW, K_CHAIN
@@ -44,6 +47,59 @@ struct sw__set_frame {
 
 static void pick(sw_user_t *u);
 static void chain_next(sw_user_t *u);
+static void stop_now(sw_user_t *u);
+
+/* ---- the open model: iterations started by arrivals -------------------- */
+
+/* In the open model a user runs one iteration per arrival: one task picked
+ * from its root set (a nested set runs, with its own waits, until it
+ * leaves), then it returns to its worker's pool; the root set's wait_time
+ * is not used, the arrival schedule paces the starts. */
+static int open_model(const sw_user_t *u)
+{
+    return u->worker->open;
+}
+
+static void go_idle(sw_user_t *u)
+{
+    u->intended_ms = -1;
+    if (u->stopping) {
+        stop_now(u);
+        return;
+    }
+    uv_timer_stop(u->timer);
+    u->phase &= ~QUEUED;
+    SET_PHASE(u, ST_IDLE, K_NONE);
+    sw__worker_user_idle(u->worker, u);
+}
+
+/* The iteration is over when control is back in the root set. */
+static int iteration_over(sw_user_t *u)
+{
+    if (!open_model(u) || u->depth != 1)
+        return 0;
+    go_idle(u);
+    return 1;
+}
+
+void sw__user_arrive(sw_user_t *u, double intended_ms)
+{
+    u->intended_ms = intended_ms;
+    SET_PHASE(u, ST_PICK, K_NONE);
+    pick(u);
+}
+
+int64_t sw__sched_intended_us(sw_user_t *u, int64_t latency_us)
+{
+    if (u->intended_ms < 0 || KIND(u) == K_USER_START ||
+        KIND(u) == K_CHAIN)
+        return latency_us;
+    double late_ms = (double)uv_hrtime() / 1e6 - u->intended_ms;
+    u->intended_ms = -1;
+    int64_t us = (int64_t)(late_ms * 1000.0);
+    /* the transfer itself is a lower bound whatever the clocks say */
+    return us > latency_us ? us : latency_us;
+}
 
 /* ---- tag filtering (Locust filter_tasks_by_tags) ---------------------- */
 
@@ -262,10 +318,17 @@ void sw__sched_resume(sw_user_t *u)
  * with its pacing state on the frame that owns the function. */
 static void wait_then_pick(sw_user_t *u)
 {
+    u->intended_ms = -1;
+    if (iteration_over(u))
+        return;
     struct sw__set_frame *f = top(u);
     if (f->rs->def->wait.kind == SW_WAIT_INHERIT)
         f = &u->stack[0];
     double now = (double)uv_hrtime() / 1e6;
+    /* a paced user's next task has a schedule: its first request's
+     * latency is also measured from it */
+    u->intended_ms = sw__wait_intended_ms(&f->rs->def->wait, &f->pacing,
+                                          now);
     double ms = sw__wait_ms(&f->rs->def->wait, &f->pacing, now, u->rng);
     arm(u, ST_WAIT, K_NONE, ms);
 }
@@ -283,7 +346,7 @@ static void parent_continue(sw_user_t *u, int wait_first)
         stop_now(u);
     else if (wait_first)
         wait_then_pick(u);
-    else
+    else if (!iteration_over(u))
         arm(u, ST_PICK, K_NONE, 0);
 }
 
@@ -296,12 +359,18 @@ static void pick(sw_user_t *u)
     struct sw__set_frame *f = top(u);
     const struct sw__rset *rs = f->rs;
     const struct sw__options *o = u->worker->run->opt;
-    if (u->depth == 1 && o->iterations > 0) {
+    /* --iterations (the open model caps its arrivals instead) */
+    if (u->depth == 1 && o->iterations > 0 && !open_model(u)) {
         int64_t n;
-        if (o->iterations_shared)
-            n = atomic_fetch_add(&u->worker->run->iter_tickets, 1);
-        else
+        if (o->iterations_shared) {
+            /* this process's k-th ticket is global ticket k * shards +
+             * shard: the shards together run exactly N tasks */
+            int64_t k = atomic_fetch_add(&u->worker->run->iter_tickets, 1);
+            int64_t shards = o->shard_count > 0 ? o->shard_count : 1;
+            n = k * shards + o->shard_index;
+        } else {
             n = f->iters++;
+        }
         if (n >= o->iterations) {
             stop_now(u);
             return;
@@ -386,10 +455,19 @@ static void after_body(sw_user_t *u, int kind, sw_step_t r)
     switch (kind) {
     case K_USER_START:
         u->stack[0].flags |= F_STARTED;
-        if (r == SW_STOP || u->stopping)
+        if (r == SW_STOP || u->stopping) {
             stop_now(u);
-        else
+        } else if (open_model(u)) {
+            /* created for an arrival: that arrival's iteration now */
+            double t = u->arrival_ms;
+            u->arrival_ms = -1;
+            if (t >= 0)
+                sw__user_arrive(u, t);
+            else
+                go_idle(u);
+        } else {
             pick(u);
+        }
         return;
     case K_SET_START:
         if (r == SW_STOP) {
@@ -565,6 +643,9 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
     u->worker = w;
     u->cls = &run->sc->users[cls];
     u->id = id;
+    u->intended_ms = -1;
+    u->arrival_ms = -1;
+    u->pool_pos = -1;
     sw__rng_seed(u->rng, run->seed, id);
     uv_timer_t *t = malloc(sizeof *t);
     if (!t || uv_timer_init(&w->uv, t) != 0) {

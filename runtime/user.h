@@ -87,6 +87,20 @@ struct sw_user {
     const char *json_body;
     int json_state;
     /* --- END data helper addition --- */
+
+    /* --- BEGIN load-models helper addition (sched.c, worker.c) --- */
+    /* Latency from the intended start (no coordinated omission).
+     * intended_ms: when the running iteration was scheduled to start (an
+     * open-model arrival, or the schedule of a pacing/throughput wait), in
+     * uv_hrtime milliseconds; -1: none.  The iteration's first recorded
+     * request is measured from it (sw__sched_intended_us), which clears it.
+     * arrival_ms: an open-model arrival handed to this user while it is
+     * created, started once its on_start is done; -1: none.  pool_pos: the
+     * user's index in its worker's idle pool (open model); -1: not idle. */
+    double intended_ms;
+    double arrival_ms;
+    int64_t pool_pos;
+    /* --- END load-models helper addition --- */
 };
 
 /* values.c: per-user variable storage and scratch arena. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "http.h"
 #include "scheduler.h"
 #include "worker.h"
@@ -25,6 +26,22 @@ int sw__user_home(const struct sw__options *o, int threads, int64_t k,
     return (int)(j % threads);
 }
 
+int64_t sw__arrival_index(const struct sw__options *o, int threads,
+                          int index, int64_t m)
+{
+    int64_t shards = o->shard_count > 0 ? o->shard_count : 1;
+    return (m * threads + index) * shards + o->shard_index;
+}
+
+/* The global user id of this thread's slot (sw__user_home inverted). */
+static int64_t slot_user(const struct sw__worker *w, int64_t slot)
+{
+    const struct sw__options *o = w->run->opt;
+    int64_t shards = o->shard_count > 0 ? o->shard_count : 1;
+    int64_t j = slot * w->run->threads + w->index;
+    return j * shards + o->shard_index + 1;
+}
+
 static double now_ms(void)
 {
     return (double)uv_hrtime() / 1e6;
@@ -39,12 +56,16 @@ static void close_all(struct sw__worker *w);
 
 static void maybe_done(struct sw__worker *w)
 {
-    if (atomic_load(&w->alive) > 0)
-        return;
     if (w->stopping) {
-        if (!w->closed && w->ngrave == 0)
+        if (atomic_load(&w->alive) == 0 && !w->closed && w->ngrave == 0)
             close_all(w);
-    } else if (w->spawning_done && !atomic_load(&w->idle)) {
+        return;
+    }
+    /* open model: users idle in the pool do not keep the run going once
+     * no arrival is left */
+    if ((w->open ? w->busy : atomic_load(&w->alive)) > 0)
+        return;
+    if (w->spawning_done && !atomic_load(&w->idle)) {
         atomic_store(&w->idle, 1);
         notify_main(w);
     }
@@ -111,6 +132,79 @@ static void on_spawn(uv_timer_t *t)
     }
 }
 
+/* ---- the open model ------------------------------------------------------ */
+
+/* One arrival due at intended_ms (uv_hrtime ms): the most recently idle
+ * user of the pool runs it; else a new user is created in a free slot (its
+ * on_start first); else the pool is exhausted and the arrival is dropped
+ * and counted, never delayed (k6's dropped_iterations). */
+static void arrive(struct sw__worker *w, double intended_ms)
+{
+    if (w->npool > 0) {
+        sw_user_t *u = w->pool[--w->npool];
+        u->pool_pos = -1;
+        w->busy++;
+        sw__user_arrive(u, intended_ms);
+        return;
+    }
+    while (w->nvacant > 0) {
+        int64_t slot = w->vacant[--w->nvacant];
+        int64_t k = slot_user(w, slot);
+        int cls = w->run->class_of[k];
+        if (cls < 0)
+            continue;           /* only full fixed classes: not a user */
+        sw_user_t *u = sw__user_spawn(w, cls, k, 0);
+        if (!u) {
+            fprintf(stderr, "swarm: out of memory creating user %lld\n",
+                    (long long)k);
+            w->vacant[w->nvacant++] = slot;
+            break;
+        }
+        u->arrival_ms = intended_ms;
+        w->slots[slot] = u;
+        w->busy++;
+        return;
+    }
+    atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+}
+
+static void on_arrival(uv_timer_t *t)
+{
+    struct sw__worker *w = t->data;
+    const struct sw__run *run = w->run;
+    while (!w->stopping) {
+        int64_t n = sw__arrival_index(run->opt, run->threads, w->index,
+                                      w->next_m);
+        double at = sw__arrival_ms(&run->arrivals, n);
+        if (at < 0) {
+            w->spawning_done = 1;
+            maybe_done(w);
+            return;
+        }
+        uv_update_time(&w->uv);
+        double now = now_ms() - (double)run->t0_ms;
+        if (at > now) {
+            /* a timer never fires early in loop time; round up */
+            uint64_t d = (uint64_t)ceil(at - now);
+            uv_timer_start(&w->arrival_timer, on_arrival, d ? d : 1, 0);
+            return;
+        }
+        /* due (or overdue after a stall: each still starts, and its
+         * latency counts from when it was due) */
+        w->next_m++;
+        arrive(w, (double)run->t0_ms + at);
+    }
+}
+
+void sw__worker_user_idle(struct sw__worker *w, sw_user_t *u)
+{
+    /* the pool holds at most every slot's user: it never grows */
+    u->pool_pos = w->npool;
+    w->pool[w->npool++] = u;
+    w->busy--;
+    maybe_done(w);
+}
+
 /* ---- stopping ---------------------------------------------------------- */
 
 static void on_kill(uv_timer_t *t)
@@ -129,6 +223,7 @@ static void on_wake(uv_async_t *a)
         return;
     w->stopping = 1;
     uv_timer_stop(&w->spawn_timer);
+    uv_timer_stop(&w->arrival_timer);
     int graceful = w->run->opt->stop_timeout_ms > 0;
     for (int64_t i = 0; i < w->nslots; i++)
         if (w->slots[i])
@@ -208,8 +303,22 @@ void sw__worker_user_gone(struct sw__worker *w, sw_user_t *u)
 {
     int64_t slot = 0;
     if (sw__user_home(w->run->opt, w->run->threads, u->id, &slot) ==
-            w->index && slot < w->nslots && w->slots[slot] == u)
+            w->index && slot < w->nslots && w->slots[slot] == u) {
         w->slots[slot] = NULL;
+        if (w->open)
+            w->vacant[w->nvacant++] = slot;  /* a later arrival refills it */
+    }
+    if (w->open) {
+        if (u->pool_pos >= 0) {
+            /* ended while idle: out of the pool */
+            sw_user_t *last = w->pool[--w->npool];
+            w->pool[u->pool_pos] = last;
+            last->pool_pos = u->pool_pos;
+            u->pool_pos = -1;
+        } else {
+            w->busy--;
+        }
+    }
     grow(&w->grave, &w->capgrave, w->ngrave + 1);
     w->grave[w->ngrave++] = u;
     /* the idle handle makes this turn's poll return at once, so the
@@ -224,11 +333,13 @@ static void close_all(struct sw__worker *w)
     w->closed = 1;
     uv_timer_stop(&w->spawn_timer);
     uv_timer_stop(&w->kill_timer);
+    uv_timer_stop(&w->arrival_timer);
     uv_check_stop(&w->reaper);
     uv_idle_stop(&w->idler);
     uv_close((uv_handle_t *)&w->idler, NULL);
     uv_close((uv_handle_t *)&w->spawn_timer, NULL);
     uv_close((uv_handle_t *)&w->kill_timer, NULL);
+    uv_close((uv_handle_t *)&w->arrival_timer, NULL);
     uv_close((uv_handle_t *)&w->reaper, NULL);
     uv_close((uv_handle_t *)&w->wake, NULL);
     sw__loop_close(&w->net);
@@ -240,7 +351,12 @@ static void *thread_main(void *arg)
 {
     struct sw__worker *w = arg;
     double d = (double)w->run->t0_ms - now_ms();
-    uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0, 0);
+    if (w->open)
+        uv_timer_start(&w->arrival_timer, on_arrival,
+                       d > 0 ? (uint64_t)d : 0, 0);
+    else
+        uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0,
+                       0);
     int rc = uv_run(&w->uv, UV_RUN_DEFAULT);
     if (rc != 0)
         fprintf(stderr, "swarm: worker %d: loop ended with handles open\n",
@@ -253,6 +369,10 @@ static void *thread_main(void *arg)
     free(w->grave);
     free(w->ready);
     free(w->ready_spare);
+    free(w->pool);
+    free(w->vacant);
+    w->pool = NULL;
+    w->vacant = NULL;
     w->slots = NULL;
     w->grave = NULL;
     w->ready = w->ready_spare = NULL;
@@ -275,9 +395,20 @@ int sw__worker_start(struct sw__worker *w)
     w->slots = calloc((size_t)local + 1, sizeof *w->slots);
     if (!w->slots)
         return -1;
+    w->open = run->open;
+    if (w->open) {
+        w->pool = calloc((size_t)local + 1, sizeof *w->pool);
+        w->vacant = calloc((size_t)local + 1, sizeof *w->vacant);
+        if (!w->pool || !w->vacant)
+            return -1;
+        /* created lazily, the lowest slot first */
+        for (int64_t i = local - 1; i >= 0; i--)
+            w->vacant[w->nvacant++] = i;
+    }
     atomic_init(&w->cmd, SW_CMD_NONE);
     atomic_init(&w->alive, 0);
     atomic_init(&w->failures, 0);
+    atomic_init(&w->dropped, 0);
     atomic_init(&w->idle, 0);
     atomic_init(&w->finished, 0);
     if (uv_loop_init(&w->uv) != 0)
@@ -286,10 +417,12 @@ int sw__worker_start(struct sw__worker *w)
         uv_async_init(&w->uv, &w->wake, on_wake) != 0 ||
         uv_timer_init(&w->uv, &w->spawn_timer) != 0 ||
         uv_timer_init(&w->uv, &w->kill_timer) != 0 ||
+        uv_timer_init(&w->uv, &w->arrival_timer) != 0 ||
         uv_check_init(&w->uv, &w->reaper) != 0 ||
         uv_idle_init(&w->uv, &w->idler) != 0)
         return -1;
     w->wake.data = w->spawn_timer.data = w->kill_timer.data = w;
+    w->arrival_timer.data = w;
     w->reaper.data = w->idler.data = w;
     if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
         fprintf(stderr, "swarm: cannot start worker thread %d\n", w->index);

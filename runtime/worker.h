@@ -16,6 +16,7 @@
 #include "swarm.h"
 #include "options.h"
 #include "plan.h"
+#include "arrival.h"
 #include "loop.h"
 #include "stats.h"
 
@@ -25,13 +26,17 @@ struct sw__request;
 struct sw__run {
     const sw_scenario_t *sc;        /* borrowed */
     const struct sw__options *opt;  /* borrowed */
-    struct sw__plan plan;           /* owned */
+    struct sw__plan plan;           /* owned; open model: max_users = the
+                                       pool, end_ms = the run's end */
+    int open;                       /* open model (arrival rate) */
+    struct sw__arrivals arrivals;   /* open model schedule; owned */
     struct sw__rset **roots;        /* per class, tag-filtered; owned */
     int *class_of;                  /* global user k (1-based) -> class */
     uint64_t seed;
     uint64_t t0_ms;                 /* uv_hrtime()/1e6 at the test start */
     int threads;
-    atomic_int_fast64_t iter_tickets;   /* --iterations-shared */
+    atomic_int_fast64_t iter_tickets;   /* --iterations-shared: this
+                                           process's tickets 0, 1, ... */
     uv_async_t *main_wake;          /* borrowed: main loop's async */
 };
 
@@ -60,6 +65,15 @@ struct sw__worker {
     int capspare;
     uv_idle_t idler;                /* keeps the poll from blocking */
     int64_t cur_target;             /* plan target already applied */
+    /* open model: this thread's share of the pool and of the arrivals */
+    int open;                       /* = run->open */
+    uv_timer_t arrival_timer;
+    int64_t next_m;                 /* this thread's next arrival, m-th */
+    sw_user_t **pool;               /* idle users, the last idle on top */
+    int64_t npool;
+    int64_t *vacant;                /* free slots, the lowest on top */
+    int64_t nvacant;
+    int64_t busy;                   /* users in on_start or an iteration */
     int spawning_done;              /* the plan has no further change */
     int stopping;
     int closed;
@@ -67,6 +81,8 @@ struct sw__worker {
     atomic_int cmd;
     atomic_int_fast64_t alive;      /* users running now */
     atomic_int_fast64_t failures;   /* failed requests recorded */
+    atomic_int_fast64_t dropped;    /* open model: arrivals with no user
+                                       free in the pool */
     atomic_int idle;                /* no users and no spawns to come */
     atomic_int finished;            /* the thread's loop has ended */
 };
@@ -83,6 +99,15 @@ void sw__worker_user_gone(struct sw__worker *w, sw_user_t *u);
  * the same timer pass, so a chain of them would starve the loop; this
  * queue runs once per turn instead. */
 void sw__worker_defer(struct sw__worker *w, sw_user_t *u);
+
+/* sched.c: open-model user u finished its iteration (or its on_start)
+ * and is back in the pool. */
+void sw__worker_user_idle(struct sw__worker *w, sw_user_t *u);
+
+/* Open model: the global index of the m-th arrival (0-based) of thread
+ * `index`: n = (m * threads + index) * shards + shard. */
+int64_t sw__arrival_index(const struct sw__options *o, int threads,
+                          int index, int64_t m);
 
 /* Which thread and slot run global user k (1-based); -1: another shard. */
 int sw__user_home(const struct sw__options *o, int threads, int64_t k,

@@ -43,9 +43,15 @@ start_target() {
     echo "$tpid http://127.0.0.1:$(cat "$1/port" 2>/dev/null)"
 }
 
+# stop_target PID: SIGTERM, then up to 5 s for it to exit (it was started
+# in a command substitution, so it is not this shell's child to wait for).
 stop_target() {
     kill -TERM "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
 }
 
 # compile NAME [SRC]: builds SRC (default tests/data/NAME.swarm) into
@@ -68,10 +74,11 @@ compile() {
 }
 
 # run CASE BIN ARGS...: runs $OUT/BIN/bin from RUN_DIR (default
-# tests/data, where the CSVs are) against a fresh target, with ARGS after --host URL.  The outputs
-# (log, stdout, stderr, rc, result.json) go to $OUT/CASE/.  RUN_ENV holds
-# env(1) arguments for the binary ("-u VAR" first, then "VAR=value"); @URL@
-# in it stands for the run's own target URL.
+# tests/data, where the CSVs are) against a fresh target, with ARGS after
+# --host URL, for at most 30 s (then SIGTERM, SIGKILL 5 s later).  The
+# outputs (log, stdout, stderr, rc, result.json) go to $OUT/CASE/.  RUN_ENV
+# holds env(1) arguments for the binary ("-u VAR" first, then "VAR=value");
+# @URL@ in it stands for the run's own target URL.
 run() {
     name=$1
     bin="$OUT/$2/bin"
@@ -83,8 +90,9 @@ run() {
     url=$2
     shift 2
     renv=$(printf '%s' "${RUN_ENV:-}" | sed "s|@URL@|$url|g")
-    (cd "${RUN_DIR:-$ROOT/tests/data}" && env $renv timeout 30 "$bin" --host "$url" -q \
-        --json "$d/result.json" "$@" >"$d/stdout" 2>"$d/stderr")
+    (cd "${RUN_DIR:-$ROOT/tests/data}" &&
+        env $renv timeout -k 5 30 "$bin" --host "$url" -q \
+            --json "$d/result.json" "$@" >"$d/stdout" 2>"$d/stderr")
     echo $? >"$d/rc"
     stop_target "$PID"
     PID=

@@ -112,6 +112,18 @@ URL="http://127.0.0.1:$(cat "$T/port")"
 logged() { wc -l <"$T/log" | tr -d ' '; }
 # A common start a moment ahead, as a launcher computes it.
 start_at() { echo $(( $(date +%s) + ${1:-1} )); }
+# Background shards write their exit status to a file and we poll for the
+# files: dash's `wait PID...` was seen to hang in sigsuspend while another
+# child (the demo target) keeps running.  Bounded at 60 s.
+wait_rc() {
+    n=0
+    for f in "$@"; do
+        while [ ! -s "$f" ] && [ "$n" -lt 600 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+    done
+}
 
 D="$OUT/d"
 mkdir -p "$D"
@@ -127,12 +139,13 @@ before=$(logged)
 TS=$(start_at 2)
 for k in 0 1 2 3; do
     # "requests < 20" holds on every shard (14 each) but not on all 56.
+    rm -f "$D/S$k.rc"
     ( "$OUT/dist" $RUN -u 8 --iterations 7 --shard $k/4 --start-at "$TS" \
           --threshold "requests < 20" --json "$D/S$k.json" \
           >"$D/S$k.out" 2>&1
       echo $? >"$D/S$k.rc" ) &
 done
-wait
+wait_rc "$D/S0.rc" "$D/S1.rc" "$D/S2.rc" "$D/S3.rc"
 for k in 0 1 2 3; do
     check split-shard$k-exit 0 "$(cat "$D/S$k.rc")"
     check split-shard$k-count 14 "$(get "$D/S$k.json" aggregated.requests)"
@@ -154,7 +167,7 @@ ok split-equals-unsharded $RES same-counts "$D/M.json" "$D/U.json"
 check merge-thresholds-ok false "$(get "$D/M.json" thresholds_ok)"
 check merge-threshold-actual 56.0 "$(get "$D/M.json" thresholds.0.actual)"
 case $(cat "$D/M.out") in
-*"Merged 4 shards of dist.swarm"*"requests < 20"*) pass merge-summary ;;
+*"Merged 4 shards of tests/shard/dist.swarm"*"requests < 20"*) pass merge-summary ;;
 *) fail merge-summary "$(head -c 400 "$D/M.out")" ;;
 esac
 check merge-csv-aggregated ",Aggregated,56" \
@@ -174,6 +187,16 @@ if grep -q '<td class=l>Aggregated</td><td>56</td>' "$D/M.html" 2>/dev/null ||
 else
     fail merge-html "no Aggregated row with 56 requests"
 fi
+
+# A schedule's intended-start histogram: where one input has it and the
+# others do not, theirs are their service times (as within one run).
+$RES edit "$D/S0.json" "$D/S0i.json" \
+    "requests.0.histogram.intended=$(get "$D/S0.json" requests.0.histogram.service)"
+"$MERGE" "$D/S0i.json" "$D/S1.json" "$D/S2.json" "$D/S3.json" \
+    --json "$D/Mi.json" >/dev/null 2>&1
+check merge-intended-exit 99 $?
+ok merge-intended-histograms $RES sum "$D/Mi.json" "$D/S0i.json" \
+    "$D/S1.json" "$D/S2.json" "$D/S3.json"
 
 # Independent runs (unsharded results) add up too, and a merged result can
 # be merged again: merge(merge(U, U2), U3) == merge(U, U2, U3).
@@ -246,10 +269,12 @@ check bad-no-arguments 2 $?
 # 7 users on 3 shards: 3 + 2 + 2, and 7 in the merged result.
 TS=$(start_at 1)
 for k in 0 1 2; do
-    "$OUT/users" -H "$URL" -q -u 7 -r 100 -t 2s --shard $k/3 --start-at "$TS" \
-        --json "$D/V$k.json" >"$D/V$k.out" 2>&1 &
+    rm -f "$D/V$k.rc"
+    ( "$OUT/users" -H "$URL" -q -u 7 -r 100 -t 2s --shard $k/3 \
+          --start-at "$TS" --json "$D/V$k.json" >"$D/V$k.out" 2>&1
+      echo $? >"$D/V$k.rc" ) &
 done
-wait
+wait_rc "$D/V0.rc" "$D/V1.rc" "$D/V2.rc"
 check split-7-users-on-3 "3 2 2" \
     "$(get "$D/V0.json" run.max_users) $(get "$D/V1.json" run.max_users) $(get "$D/V2.json" run.max_users)"
 "$MERGE" "$D/V0.json" "$D/V1.json" "$D/V2.json" --json "$D/VM.json" >/dev/null 2>&1
@@ -260,10 +285,12 @@ check split-7-users-merged "7" "$(get "$D/VM.json" run.max_users)"
     --json "$D/X.json" >/dev/null 2>&1
 TS=$(start_at 1)
 for k in 0 1 2 3; do
-    "$OUT/dist" $RUN -u 8 --iterations 30 --iterations-shared --shard $k/4 \
-        --start-at "$TS" --json "$D/X$k.json" >/dev/null 2>&1 &
+    rm -f "$D/X$k.rc"
+    ( "$OUT/dist" $RUN -u 8 --iterations 30 --iterations-shared --shard $k/4 \
+          --start-at "$TS" --json "$D/X$k.json" >/dev/null 2>&1
+      echo $? >"$D/X$k.rc" ) &
 done
-wait
+wait_rc "$D/X0.rc" "$D/X1.rc" "$D/X2.rc" "$D/X3.rc"
 check split-shared-iterations "8 8 7 7" \
     "$(for k in 0 1 2 3; do printf '%s ' "$(get "$D/X$k.json" aggregated.requests)"; done | sed 's/ $//')"
 "$MERGE" "$D/X0.json" "$D/X1.json" "$D/X2.json" "$D/X3.json" \

@@ -138,6 +138,9 @@ def check_sum(merged_path, shard_paths):
             if (hist(e, "intended") or {}) != want:
                 problems.append("%s: merged intended histogram is not the "
                                 "sum of the shards'" % (key,))
+        elif e["histogram"]["intended"]:
+            problems.append("%s: an intended histogram no shard had"
+                            % (key,))
     errs = {}
     for s in shards:
         for x in s["errors"]:

@@ -172,8 +172,87 @@ TEST(scenario_stages_unless_users_given)
     sw__cli_free(&o, &s);
 }
 
+TEST(open_model_options)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    struct sw__options o;
+    char err[256] = "";
+    /* --rate: default pool 100, no end */
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--rate", "50")),
+              SW_CLI_OK);
+    ASSERT(o.rate_per_s == 50);
+    ASSERT_EQ(o.max_users, 100);
+    ASSERT_EQ(o.run_time_ms, -1);
+    sw__cli_free(&o, &s);
+    /* load { rate 200/s for 10s; max_users 50 } */
+    s.load.rate_per_s = 200;
+    s.load.rate_duration_ms = 10000;
+    s.load.max_users = 50;
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, (const char *[]){ NULL }),
+              SW_CLI_OK);
+    ASSERT(o.rate_per_s == 200);
+    ASSERT_EQ(o.run_time_ms, 10000);
+    ASSERT_EQ(o.max_users, 50);
+    sw__cli_free(&o, &s);
+    /* -t wins over `for D`; --rate and --max-users over the scenario's */
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("-t", "3s", "--rate", "7.5", "--max-users", "9")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.run_time_ms, 3000);
+    ASSERT(o.rate_per_s == 7.5);
+    ASSERT_EQ(o.max_users, 9);
+    sw__cli_free(&o, &s);
+    /* -u on the command line: the closed model, the scenario's rate goes */
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("-u", "3")), SW_CLI_OK);
+    ASSERT(o.rate_per_s < 0);
+    ASSERT_EQ(o.users, 3);
+    sw__cli_free(&o, &s);
+    /* rate stages on the command line (from 0/s) */
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("--stages", "2s:100/s,1m:100/s,10s:0/s")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.nstages, 3);
+    ASSERT(o.rate_per_s < 0);
+    ASSERT(o.stages[0].rate_per_s == 100 && o.stages[0].users == -1);
+    ASSERT(o.stages[2].rate_per_s == 0 && o.stages[2].duration_ms == 10000);
+    ASSERT_EQ(o.run_time_ms, -1);   /* the stages end the run */
+    sw__cli_free(&o, &s);
+    /* the scenario's user stages give way to --rate */
+    sw_scenario_t s2 = scen("http://127.0.0.1:1");
+    s2.load.stages = stages;
+    s2.load.nstages = 2;
+    ASSERT_EQ(parse(&o, &s2, err, sizeof err, ARGS("--rate", "5")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.nstages, 0);
+    ASSERT(o.rate_per_s == 5);
+    sw__cli_free(&o, &s2);
+}
+
+TEST(shards_from_job_completion_index)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    struct sw__options o;
+    char err[256] = "";
+    setenv("JOB_COMPLETION_INDEX", "1", 1);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--shards", "3")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.shard_index, 1);
+    ASSERT_EQ(o.shard_count, 3);
+    sw__cli_free(&o, &s);
+    setenv("JOB_COMPLETION_INDEX", "3", 1);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--shards=3")),
+              SW_CLI_ERROR);
+    ASSERT_STR_EQ(err, "shop: --shards: needs JOB_COMPLETION_INDEX set to "
+                       "0..2 in the environment, got '3'\n");
+    unsetenv("JOB_COMPLETION_INDEX");
+    memset(err, 0, sizeof err);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--shards", "2")),
+              SW_CLI_ERROR);
+    ASSERT(strstr(err, "JOB_COMPLETION_INDEX") != NULL);
+}
+
 struct bad_case {
-    const char *args[4];
+    const char *args[6];
     const char *message;
 };
 
@@ -200,9 +279,21 @@ TEST(errors_one_line_naming_the_flag)
           "'ftp://x'\n" },
         { { "--shard", "4/4" },
           "shop: --shard: expected I/N with 0 <= I < N, got '4/4'\n" },
-        { { "--rate", "10" },
-          "shop: --rate: the open model (arrival rate) is not supported "
-          "yet; use -u/-r or --stages\n" },
+        { { "--rate", "10", "-u", "5" },
+          "shop: --rate: the open model has no -u/-r: give --max-users N "
+          "for the size of its user pool\n" },
+        { { "--rate", "0" },
+          "shop: --rate: expected a number > 0, got '0'\n" },
+        { { "--max-users", "5" },
+          "shop: --max-users: only for the open model (--rate R or rate "
+          "stages)\n" },
+        { { "--stages", "1s:5,1s:5/s" },
+          "shop: --stages: expected DURATION:USERS,... like "
+          "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... like "
+          "\"10s:50/s,1m:50/s\", got '1s:5,1s:5/s'\n" },
+        { { "--rate", "5", "--stages", "1s:5" },
+          "shop: --rate: --stages gives users, not rates "
+          "(\"10s:50/s,...\")\n" },
         { { "extra" },
           "shop: 'extra': unexpected argument (options start with -; see "
           "--help)\n" },
@@ -254,6 +345,8 @@ int main(void)
     RUN(defaults_like_locust);
     RUN(scenario_load_and_overrides);
     RUN(scenario_stages_unless_users_given);
+    RUN(open_model_options);
+    RUN(shards_from_job_completion_index);
     RUN(errors_one_line_naming_the_flag);
     RUN(host_required);
     RUN(help_and_version_exit_0);

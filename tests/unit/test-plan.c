@@ -5,7 +5,9 @@
 #include <math.h>
 #include "test.h"
 #include "plan.h"
+#include "arrival.h"
 #include "rng.h"
+#include "worker.h"
 
 TEST(wait_constant)
 {
@@ -254,9 +256,148 @@ TEST(plan_stages)
     sw__plan_free(&p);
 }
 
+/* ---- the open model: arrivals and intended starts ------------------- */
+
+TEST(wait_intended_start)
+{
+    /* pacing(1s): the schedule is the previous task's start + 1 s, also
+     * when that task overran (the next start is then late) */
+    sw_wait_t w = { SW_WAIT_PACING, 1000, 0, 0 };
+    struct sw__pacing p;
+    uint64_t r[4];
+    sw__pacing_init(&p);
+    sw__rng_seed(r, 1, 1);
+    ASSERT(sw__wait_intended_ms(&w, &p, 5000) == 6000);
+    sw__wait_ms(&w, &p, 5000, r);                  /* task starts 6000 */
+    ASSERT(sw__wait_intended_ms(&w, &p, 6300) == 7000);
+    sw__wait_ms(&w, &p, 6300, r);                  /* on time: 7000 */
+    ASSERT(sw__wait_intended_ms(&w, &p, 8500) == 8000);   /* 500 late */
+    sw__wait_ms(&w, &p, 8500, r);                  /* starts 8500 */
+    ASSERT(sw__wait_intended_ms(&w, &p, 8700) == 9500);
+    sw_wait_t t = { SW_WAIT_THROUGHPUT, 0, 0, 4 };  /* pacing(250ms) */
+    sw__pacing_init(&p);
+    ASSERT(sw__wait_intended_ms(&t, &p, 100) == 350);
+    sw_wait_t c = { SW_WAIT_CONSTANT, 250, 0, 0 };
+    ASSERT(sw__wait_intended_ms(&c, &p, 100) == -1);
+    sw_wait_t b = { SW_WAIT_BETWEEN, 1, 2, 0 };
+    ASSERT(sw__wait_intended_ms(&b, &p, 100) == -1);
+}
+
+TEST(arrivals_constant_rate)
+{
+    struct sw__arrivals a;
+    ASSERT_EQ(sw__arrivals_init(&a, 200, NULL, 0, 10000, -1), 0);
+    ASSERT(sw__arrival_ms(&a, 0) == 0);
+    ASSERT(fabs(sw__arrival_ms(&a, 1) - 5) < 1e-9);
+    ASSERT(fabs(sw__arrival_ms(&a, 1999) - 9995) < 1e-6);
+    ASSERT(sw__arrival_ms(&a, 2000) == -1);     /* at the end: none */
+    ASSERT(sw__arrival_ms(&a, -1) == -1);
+    ASSERT(fabs(sw__arrival_rate(&a, 5000) - 200) < 1e-9);
+    ASSERT(sw__arrival_rate(&a, 10000) == 0);
+    sw__arrivals_free(&a);
+    /* no end, an --iterations cap of 7 */
+    ASSERT_EQ(sw__arrivals_init(&a, 3, NULL, 0, -1, 7), 0);
+    ASSERT(fabs(sw__arrival_ms(&a, 6) - 2000) < 1e-9);
+    ASSERT(sw__arrival_ms(&a, 7) == -1);
+    sw__arrivals_free(&a);
+    /* no end and no cap: for ever */
+    ASSERT_EQ(sw__arrivals_init(&a, 0.5, NULL, 0, -1, -1), 0);
+    ASSERT(fabs(sw__arrival_ms(&a, 1000000) - 2e9) < 1e-3);
+    sw__arrivals_free(&a);
+}
+
+TEST(arrivals_rate_stages_linear)
+{
+    /* 0 -> 100/s over 2 s: A(t) = 25 t^2, arrival n at sqrt(n / 25) s;
+     * hold 100/s for 2 s; down to 0 over 1 s (50 arrivals) */
+    const sw_stage_t st[] = { { 2000, -1, 100 }, { 2000, -1, 100 },
+                              { 1000, -1, 0 } };
+    struct sw__arrivals a;
+    ASSERT_EQ(sw__arrivals_init(&a, -1, st, 3, -1, -1), 0);
+    ASSERT(sw__arrival_ms(&a, 0) == 0);
+    ASSERT(fabs(sw__arrival_ms(&a, 25) - 1000) < 1e-6);
+    ASSERT(fabs(sw__arrival_ms(&a, 64) - 1600) < 1e-6);
+    ASSERT(fabs(sw__arrival_ms(&a, 100) - 2000) < 1e-6);
+    ASSERT(fabs(sw__arrival_ms(&a, 150) - 2500) < 1e-6);
+    ASSERT(fabs(sw__arrival_ms(&a, 300) - 4000) < 1e-6);
+    /* ramp-down: A = 300 + 100 t - 50 t^2; 37.5 more by t = 0.5 s */
+    double t = sw__arrival_ms(&a, 337);
+    double sec = (t - 4000) / 1000;
+    ASSERT(fabs(100 * sec - 50 * sec * sec - 37) < 1e-6);
+    ASSERT(sw__arrival_ms(&a, 349) > 4800);
+    ASSERT(sw__arrival_ms(&a, 350) == -1);
+    ASSERT(fabs(sw__arrival_rate(&a, 1000) - 50) < 1e-9);
+    ASSERT(fabs(sw__arrival_rate(&a, 3000) - 100) < 1e-9);
+    ASSERT(fabs(sw__arrival_rate(&a, 4500) - 50) < 1e-9);
+    /* increasing everywhere, and the count up to t matches the integral */
+    int64_t n = 0;
+    double prev = -1;
+    for (; sw__arrival_ms(&a, n) >= 0; n++) {
+        ASSERT(sw__arrival_ms(&a, n) >= prev);
+        prev = sw__arrival_ms(&a, n);
+    }
+    ASSERT_EQ(n, 350);
+    sw__arrivals_free(&a);
+    /* a start rate with stages; -t cuts the schedule */
+    const sw_stage_t flat[] = { { 1000, -1, 10 } };
+    ASSERT_EQ(sw__arrivals_init(&a, 10, flat, 1, 500, -1), 0);
+    ASSERT(fabs(sw__arrival_ms(&a, 4) - 400) < 1e-9);
+    ASSERT(sw__arrival_ms(&a, 5) == -1);
+    sw__arrivals_free(&a);
+    /* a pause at 0/s in the middle */
+    const sw_stage_t gap[] = { { 1000, -1, 10 }, { 1000, -1, 0 },
+                               { 1000, -1, 0 }, { 1000, -1, 10 } };
+    ASSERT_EQ(sw__arrivals_init(&a, 10, gap, 4, -1, -1), 0);
+    /* 10 in the first second, 5 in the ramp down, then the ramp up's */
+    ASSERT(fabs(sw__arrival_ms(&a, 10) - 1000) < 1e-6);
+    ASSERT(sw__arrival_ms(&a, 14) < 2000);
+    ASSERT(sw__arrival_ms(&a, 15) >= 3000);
+    sw__arrivals_free(&a);
+}
+
+TEST(arrivals_striped_over_threads_and_shards)
+{
+    /* arrival n: shard n mod 3, then thread (n / 3) mod 2 */
+    struct sw__options o;
+    memset(&o, 0, sizeof o);
+    o.shard_count = 3;
+    int seen[60] = { 0 };
+    for (int sh = 0; sh < 3; sh++) {
+        o.shard_index = sh;
+        for (int th = 0; th < 2; th++)
+            for (int64_t m = 0; m < 10; m++) {
+                int64_t n = sw__arrival_index(&o, 2, th, m);
+                ASSERT(n >= 0 && n < 60);
+                ASSERT_EQ(n % 3, sh);
+                ASSERT_EQ((n / 3) % 2, th);
+                seen[n]++;
+            }
+    }
+    for (int n = 0; n < 60; n++)
+        ASSERT_EQ(seen[n], 1);
+    struct sw__options q;
+    memset(&q, 0, sizeof q);
+    q.rate_per_s = -1;
+    ASSERT(!sw__open_model(&q));
+    q.rate_per_s = 5;
+    ASSERT(sw__open_model(&q));
+    const sw_stage_t rs[] = { { 1000, -1, 5 } };
+    const sw_stage_t us[] = { { 1000, 5, -1 } };
+    q.rate_per_s = -1;
+    q.stages = rs;
+    q.nstages = 1;
+    ASSERT(sw__open_model(&q));
+    q.stages = us;
+    ASSERT(!sw__open_model(&q));
+}
+
 int main(void)
 {
     test_suite_ = "unit/plan";
+    RUN(wait_intended_start);
+    RUN(arrivals_constant_rate);
+    RUN(arrivals_rate_stages_linear);
+    RUN(arrivals_striped_over_threads_and_shards);
     RUN(wait_constant);
     RUN(wait_between_range_and_mean);
     RUN(wait_pacing_locust_formula);

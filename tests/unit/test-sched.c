@@ -548,9 +548,126 @@ TEST(stop_timeout_finishes_the_task)
     ASSERT_STR_EQ(trace(1, buf, sizeof buf), "a a.end U.stop");
 }
 
+/* ---- the open model ---------------------------------------------------- */
+
+static const sw_user_class_t cls_open[] = {
+    { "U", 1, 0, { "U", SW_SET_RANDOM, root_a, 1,
+                   { SW_WAIT_CONSTANT, 10000, 0, 0 }, u_start, u_stop } },
+};
+
+TEST(open_model_fixed_rate_one_user)
+{
+    /* 50/s for 1 s: arrivals at 0, 20, ..., 980 ms; tasks that end at
+     * once need one user; the root's wait (10 s) is not used */
+    SCEN(sc, cls_open, 1);
+    ASSERT_EQ(run(&sc, ARGS("--rate", "50", "--max-users", "10", "-t",
+                            "1s")), 0);
+    ASSERT_EQ(count("a"), 50);
+    ASSERT_EQ(count("U.start"), 1);
+    ASSERT_EQ(count("U.stop"), 1);
+    /* evenly spaced (from arrival 1: arrival 0 also waits for the new
+     * user's on_start, a slow first loop turn under a sanitizer) */
+    double first = -1;
+    int k = 0;
+    for (int i = 0; i < nev; i++) {
+        if (strcmp(evs[i].what, "a") || k++ == 0)
+            continue;
+        if (first < 0)
+            first = evs[i].t_ms;
+        if (fabs(evs[i].t_ms - first - 20.0 * (k - 2)) > 8)
+            FAILF("arrival %d at %.1f ms after arrival 1, want %.1f", k - 1,
+                  evs[i].t_ms - first, 20.0 * (k - 2));
+    }
+    /* two threads: each has its own pool and every other arrival */
+    ASSERT_EQ(run(&sc, ARGS("--rate", "50", "--max-users", "4", "-t", "1s",
+                            "--threads", "2")), 0);
+    ASSERT_EQ(count("a"), 50);
+    ASSERT_EQ(count("U.start"), 2);
+    ASSERT_EQ(count("U.stop"), 2);
+}
+
+static sw_step_t busy150(sw_user_t *u, sw_frame_t *f)
+{
+    if (f->pc == 0) {
+        logev(u, "o");
+        return sw_sleep_ms(u, f, 150, 1);
+    }
+    logev(u, "o.end");
+    return SW_DONE;
+}
+static const sw_task_t busy_tasks[] = { { "o", 1, busy150, 0, 0, 1 } };
+static const sw_user_class_t cls_busy[] = {
+    { "U", 1, 0, { "U", SW_SET_RANDOM, busy_tasks, 1,
+                   { SW_WAIT_CONSTANT, 0, 0, 0 }, u_start, u_stop } },
+};
+
+TEST(open_model_pool_limit_drops)
+{
+    /* 40/s, tasks of 150 ms, a pool of 3: the users are created as the
+     * arrivals need them, each runs one task at a time, the rest drop */
+    SCEN(sc, cls_busy, 1);
+    ASSERT_EQ(run(&sc, ARGS("--rate", "40", "--max-users", "3", "-t",
+                            "1s")), 0);
+    ASSERT_EQ(count("U.start"), 3);
+    ASSERT_EQ(count("U.stop"), 3);
+    int started = count("o");
+    if (started < 15 || started > 24)
+        FAILF("%d tasks started, want about 20 of the 40 arrivals",
+              started);
+    for (int64_t uid = 1; uid <= 3; uid++) {
+        int open = 0;
+        for (int i = 0; i < nev; i++) {
+            if (evs[i].uid != uid)
+                continue;
+            if (!strcmp(evs[i].what, "o")) {
+                if (open)
+                    FAILF("user %lld ran two tasks at once", (long long)uid);
+                open = 1;
+            } else if (!strcmp(evs[i].what, "o.end")) {
+                open = 0;
+            }
+        }
+    }
+}
+
+TEST(open_model_nested_set_is_one_iteration)
+{
+    /* an iteration that picks a set runs it (with the set's waits) until
+     * it interrupts, then the user is back in the pool */
+    SCEN(sc, cls_seq, 1);
+    ASSERT_EQ(run(&sc, ARGS("--rate", "10", "--max-users", "5", "-t",
+                            "1s")), 0);
+    ASSERT_EQ(count("S.start"), 10);
+    ASSERT_EQ(count("S.stop"), 10);
+    ASSERT_EQ(count("c"), 10);
+    ASSERT_EQ(count("b"), 20);
+    ASSERT_EQ(count("U.start"), 1);
+    char buf[8192];
+    trace(1, buf, sizeof buf);
+    const char *expect = "U.start S.start a b b c S.stop S.start a b b c "
+                         "S.stop";
+    if (strncmp(buf, expect, strlen(expect)))
+        FAILF("trace: %.200s", buf);
+}
+
+TEST(open_model_iterations_cap)
+{
+    /* --iterations with --rate: that many arrivals, then the run ends */
+    SCEN(sc, cls_open, 1);
+    double t0 = (double)uv_hrtime() / 1e6;
+    ASSERT_EQ(run(&sc, ARGS("--rate", "100", "--iterations", "10", "-t",
+                            "10s", "--threads", "2")), 0);
+    ASSERT_EQ(count("a"), 10);
+    ASSERT((double)uv_hrtime() / 1e6 - t0 < 2000);
+}
+
 int main(void)
 {
     test_suite_ = "unit/sched";
+    RUN(open_model_fixed_rate_one_user);
+    RUN(open_model_pool_limit_drops);
+    RUN(open_model_nested_set_is_one_iteration);
+    RUN(open_model_iterations_cap);
     RUN(seq_order_weights_and_restart);
     RUN(wait_after_every_task_not_before_first);
     RUN(interrupt_parent_waits);
