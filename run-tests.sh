@@ -14,45 +14,7 @@ PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
           curl nodejs npm python3-yaml)
 
-# The command each tool package provides: a tool that is already on PATH
-# (say node and npm from NodeSource's single nodejs package, which conflicts
-# with Debian's npm) counts as installed.
-command_of() {
-    case $1 in
-    nodejs) echo node ;;
-    gcc | make | flex | bison | pkg-config | python3 | curl | npm) echo "$1" ;;
-    *) echo "" ;;
-    esac
-}
-
-# Installs the packages that are missing (and only those): not installed
-# according to dpkg, and for tools, not on PATH either.
-install_missing() {
-    local missing=() p cmd
-    for p in "$@"; do
-        if dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-                grep -q 'install ok installed'; then
-            continue
-        fi
-        cmd=$(command_of "$p")
-        if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
-            continue
-        fi
-        missing+=("$p")
-    done
-    if [ ${#missing[@]} -eq 0 ]; then
-        return 0
-    fi
-    echo "run-tests: installing ${missing[*]}"
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "run-tests: missing packages and not root: ${missing[*]}" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
-
+. scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"
 
 args=()

@@ -254,9 +254,20 @@ static void req_put(struct sw__worker *w, struct sw__request *r)
             fputs("swarm: cannot detach a share\n", stderr);
         r->cur_share = NULL;
     }
-    if (w->nfree_reqs >= POOL_MIN + w->net.transfers) {
+    /* The limit falls as transfers end: free this handle and as many
+     * pooled ones as it takes to get back under it. */
+    int limit = POOL_MIN + w->net.transfers;
+    if (w->nfree_reqs >= limit) {
         req_destroy(r);
-        if (++w->net.handles_freed >= TRIM_AFTER &&
+        w->net.handles_freed++;
+        while (w->nfree_reqs > limit) {
+            struct sw__request *x = w->free_reqs;
+            w->free_reqs = x->next_free;
+            w->nfree_reqs--;
+            req_destroy(x);
+            w->net.handles_freed++;
+        }
+        if (w->net.handles_freed >= TRIM_AFTER &&
             w->net.transfers < TRIM_BELOW) {
             malloc_trim(0);
             w->net.handles_freed = 0;

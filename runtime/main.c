@@ -348,6 +348,11 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
             struct timespec ts = { d / 1000, (d % 1000) * 1000000 };
             while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
                 ;
+        } else if (-d > 50) {
+            /* The stages of this shard will not line up with the others';
+             * the result's run.shard.late_ms says by how much. */
+            fprintf(stderr, "%s: warning: started %lld ms after --start-at\n",
+                    opt.prog, (long long)-d);
         }
     }
     m.ri.scenario = sc;

@@ -166,6 +166,14 @@ static json_t *run_json(struct sw__reporter *r, const struct sw__run_info *ri)
             put(sh, "start_at_ms", opt->start_at_ms >= 0
                                        ? json_integer(opt->start_at_ms)
                                        : json_null());
+            /* How late this shard began against the common start: the
+             * merged report warns about it, and a reader of one shard's
+             * result can see it too. */
+            put(sh, "late_ms",
+                opt->start_at_ms >= 0 &&
+                        ri->start_unix_ms > opt->start_at_ms
+                    ? json_integer(ri->start_unix_ms - opt->start_at_ms)
+                    : json_integer(0));
         }
         put(o, "shard", sh);
         put(o, "seed", opt->seed_given ? json_integer((json_int_t)opt->seed)

@@ -383,10 +383,13 @@ TEST(jitter_start_spreads_a_step)
         if (fabs(at[k] - at[k - 1] - 250) > 40)
             FAILF("users %d and %d started %.0f ms apart, expected 250",
                   k - 1, k, at[k] - at[k - 1]);
-    /* users still waiting for their start when the run ends never run */
+    /* users still waiting for their start when the run ends never run:
+     * the fourth is due at 750 ms.  (Not an exact count: under a
+     * sanitizer on a loaded machine the third, due at 500 ms, may also
+     * miss the 600 ms end.) */
     ASSERT_EQ(run(&sc, ARGS("-u", "4", "-r", "4", "-t", "600ms",
                             "--jitter-start")), 0);
-    ASSERT_EQ(count("U.start"), 3);
+    ASSERT(count("U.start") >= 2 && count("U.start") <= 3);
 }
 
 static const sw_user_class_t cls_stage[] = {
@@ -442,7 +445,9 @@ static const sw_user_class_t cls_three[] = {
 TEST(classes_spread_over_threads)
 {
     SCEN(sc, cls_three, 3);
-    ASSERT_EQ(run(&sc, ARGS("-u", "10", "-r", "100", "-t", "300ms",
+    /* 1 s, not less: every user starts at 0, but two threads have to be
+     * up first, which takes a while under a sanitizer. */
+    ASSERT_EQ(run(&sc, ARGS("-u", "10", "-r", "100", "-t", "1s",
                             "--threads", "2")), 0);
     ASSERT_EQ(count("A"), 6);
     ASSERT_EQ(count("B"), 2);
