@@ -285,8 +285,10 @@ def mem_table():
             if name.startswith("curluv"):
                 state = ("idle keep-alive conn only (easy handle freed)" if name.endswith("-X")
                          else "idle keep-alive conn + its easy handle")
+            elif name == "ours-ramp":
+                state = "user waiting after on_start's GET, spawned at 1,000/s"
             elif name.startswith("ours"):
-                state = "user waiting after on_start's GET"
+                state = "user waiting after on_start's GET, all spawned within ~1 s"
             else:
                 state = "user waiting after 1 GET"
             out.append(f"| {display(name)} | {state} | {n:,} | {fmt(rss / 1024, 1)} MB "

@@ -25,7 +25,8 @@
 #   newconn  a new TCP connection per request (nginx keepalive_timeout 0)
 #   tls      HTTPS: HTTP/1.1 (ALPN offers http/1.1 only) and HTTP/2 (ALPN h2)
 #   ir       user-space instructions per request under callgrind, split by
-#            object (libcurl, libuv, libc, ours) with callgrind_annotate
+#            object (libcurl, libuv, libc, ours) with callgrind_annotate; for
+#            ours also the worker thread alone (--toggle-collect=thread_main)
 #
 # Environment: BUILD (build dir, default build), W (work dir, default
 # $BUILD/bench), REPS, SECTIONS, MEM_REPS (default 1), MEM_USERS,
@@ -317,6 +318,10 @@ if has mem; then
             r=$(( n < 5000 ? 5000 : n ))   # spawn every user within ~1 s
             [ -n "$OURS" ] && mem_one "ours.r$rep" "$n" -- "$W/idle_user" -u "$n" -r "$r" \
                 --threads 1 -t 120s --host "$H1" $OURS_FLAGS
+            # the same users spawned at 1,000/s: no spawn burst, so no heap
+            # left fragmented by thousands of transfers in flight at once
+            [ -n "$OURS" ] && mem_one "ours-ramp.r$rep" "$n" -- "$W/idle_user" -u "$n" \
+                -r 1000 --threads 1 -t 120s --host "$H1" $OURS_FLAGS
             READY="idle handles=" mem_one "curluv.r$rep" "$n" -- "$CURLUV" -c "$n" -I 120 -u "$H1/hello"
             READY="idle handles=" mem_one "curluv-X.r$rep" "$n" -- "$CURLUV" -X -c "$n" -I 120 -u "$H1/hello"
         done
@@ -410,6 +415,13 @@ if has ir; then
             --host "$H1" $OURS_FLAGS
         ir_one ours big -- "$W/one_get" -u $CONC -r 1000 --threads 1 -t 16s \
             --host "$H1" $OURS_FLAGS
+        # Only the worker thread (the one that runs the users and the
+        # loop): without the main thread's once-a-second reporting, which
+        # weighs ~50x more per request under valgrind than in a timed run.
+        ir_one ours-worker small -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS
+        ir_one ours-worker big -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
     fi
     ir_one curluv-T small -- "$CURLUV" -T -c $CONC -n 2000 -u "$H1/hello"
     ir_one curluv-T big -- "$CURLUV" -T -c $CONC -n 12000 -u "$H1/hello"

@@ -70,7 +70,9 @@ struct sw__request {
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
     struct sw__buf cur_hdr;     /* the lines `headers` was built from */
     int cur_nhdr;
-    struct sw__buf cur_url;     /* CURLOPT_URL's value */
+    struct sw__buf cur_url;     /* the URL the handle is set to */
+    CURLU *uh;                  /* owned: cur_url parsed, or NULL */
+    int uh_set;                 /* CURLOPT_CURLU = uh (else CURLOPT_URL) */
     int cur_method;             /* sw_method_t, or METHOD_UNKNOWN */
     int cur_body;               /* POSTFIELDS were set */
     int cur_follow;             /* -1: unknown */
@@ -234,6 +236,7 @@ static void req_destroy(struct sw__request *r)
     buf_free(&r->hdr);
     buf_free(&r->cur_hdr);
     buf_free(&r->cur_url);
+    curl_url_cleanup(r->uh);
     buf_free(&r->url);
     buf_free(&r->name);
     buf_free(&r->body);
@@ -556,6 +559,41 @@ static CURLcode set_method(struct sw__request *r)
     return CURLE_OK;
 }
 
+/* The URL.  Given as a string, libcurl copies it and parses it again at
+ * every transfer (~4,000 instructions); given as a CURLU handle, it copies
+ * the parsed parts instead.  A URL that differs from the handle's last one
+ * is set as a string (parsed once either way); one that repeats is parsed
+ * once into r->uh and set as CURLOPT_CURLU from then on. */
+static CURLcode set_url(struct sw__request *r)
+{
+    CURL *e = r->easy;
+    CURLcode rc;
+    if (r->cur_url.len == r->url.len &&
+        !memcmp(r->cur_url.ptr, r->url.ptr, r->url.len)) {
+        if (r->uh_set)
+            return CURLE_OK;
+        if (!r->uh && !(r->uh = curl_url()))
+            oom();
+        /* the same flags libcurl parses a string URL with */
+        if (curl_url_set(r->uh, CURLUPART_URL, r->url.ptr,
+                         CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME))
+            return CURLE_OK;    /* keep the string: libcurl reports it */
+        if ((rc = curl_easy_setopt(e, CURLOPT_CURLU, r->uh)))
+            return rc;
+        r->uh_set = 1;
+        return CURLE_OK;
+    }
+    if (r->uh_set) {
+        if ((rc = curl_easy_setopt(e, CURLOPT_CURLU, (CURLU *)NULL)))
+            return rc;
+        r->uh_set = 0;
+    }
+    if ((rc = curl_easy_setopt(e, CURLOPT_URL, r->url.ptr)))
+        return rc;
+    buf_set(&r->cur_url, r->url.ptr);
+    return CURLE_OK;
+}
+
 /* Our User-Agent is a line of the header list rather than
  * CURLOPT_USERAGENT: libcurl formats that option into a header with its
  * printf at every request (~2,500 instructions); a list line is copied. */
@@ -629,13 +667,8 @@ sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc)
         SETOPT(e, CURLOPT_SHARE, (CURLSH *)u->share);
         r->cur_share = u->share;
     }
-    /* libcurl copies the URL and parses it at every transfer anyway:
-     * setting an unchanged one again would only copy it again */
-    if (r->cur_url.len != r->url.len ||
-        memcmp(r->cur_url.ptr, r->url.ptr, r->url.len)) {
-        SETOPT(e, CURLOPT_URL, r->url.ptr);
-        buf_set(&r->cur_url, r->url.ptr);
-    }
+    if (set_url(r) != CURLE_OK)
+        goto setopt_failed;
     if (r->cur_follow != r->follow) {
         SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)r->follow);
         r->cur_follow = r->follow;

@@ -8,6 +8,7 @@
 command_of() {
     case $1 in
     nodejs) echo node ;;
+    chromium) echo chromium ;;
     gcc | make | flex | bison | pkg-config | python3 | curl | npm) echo "$1" ;;
     *) echo "" ;;
     esac

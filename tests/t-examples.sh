@@ -31,4 +31,28 @@ for src in examples/*.swarm; do
         rc=1
     fi
 done
+
+# `make install PREFIX=...`: the installed swarmc works from any folder and
+# finds its runtime and header in PREFIX, not in the build tree.
+PREFIX_DIR=$(cd "$OUT" && pwd)/prefix
+rm -rf "$PREFIX_DIR"
+if make -s install BUILD="$BUILD" PREFIX="$PREFIX_DIR" >"$OUT/install.log" 2>&1 \
+        && [ -x "$PREFIX_DIR/bin/swarmc" ] \
+        && [ -f "$PREFIX_DIR/lib/swarmc/libswarm.a" ] \
+        && [ -f "$PREFIX_DIR/include/swarm.h" ]; then
+    echo "PASS examples/install-layout"
+    elsewhere=$(mktemp -d)
+    cp examples/shop.swarm "$elsewhere/"
+    if (cd "$elsewhere" && "$PREFIX_DIR/bin/swarmc" build shop.swarm \
+            && ./shop --help >/dev/null) >"$OUT/install-build.log" 2>&1; then
+        echo "PASS examples/installed-swarmc-builds-anywhere"
+    else
+        echo "FAIL examples/installed-swarmc-builds-anywhere: see $OUT/install-build.log"
+        rc=1
+    fi
+    rm -rf "$elsewhere"
+else
+    echo "FAIL examples/install-layout: see $OUT/install.log"
+    rc=1
+fi
 exit $rc

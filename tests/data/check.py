@@ -12,14 +12,14 @@ what the binary reported, not about timings, except where time is the
 behaviour under test (sleep), and then with wide margins.
 """
 import collections
-import json
 import os
 import re
 import sys
-import urllib.parse
 
-COLUMNS = ["conn", "method", "target", "cookie", "auth", "x_user", "body",
-           "status", "t_us", "dur_us"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from runlog import by_user, read, read_json, read_log  # noqa: E402
+
 
 results = []
 
@@ -30,52 +30,6 @@ def report(name, ok, why=""):
         print(f"PASS data/{name}")
     else:
         print(f"FAIL data/{name}: {why}")
-
-
-def read_log(d, name="log"):
-    rows = []
-    path = os.path.join(d, name)
-    if not os.path.exists(path):
-        return rows
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != len(COLUMNS):
-                continue
-            r = dict(zip(COLUMNS, parts))
-            r["status"] = int(r["status"])
-            r["t_us"] = int(r["t_us"])
-            u = urllib.parse.urlsplit(r["target"])
-            r["path"] = u.path
-            r["q"] = dict(urllib.parse.parse_qsl(u.query,
-                                                 keep_blank_values=True))
-            rows.append(r)
-    rows.sort(key=lambda r: r["t_us"])
-    return rows
-
-
-def read(d, name):
-    try:
-        with open(os.path.join(d, name), encoding="utf-8",
-                  errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def read_json(d):
-    try:
-        with open(os.path.join(d, "result.json"), encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def by_user(rows):
-    users = collections.OrderedDict()
-    for r in rows:
-        users.setdefault(r["x_user"], []).append(r)
-    return users
 
 
 def entry(res, name, method="GET"):

@@ -12,15 +12,16 @@ target saw, not about timings, except where a timing is the behaviour under
 test, and then with wide margins.
 """
 import collections
-import json
 import math
 import os
 import re
 import statistics
 import sys
 
-COLUMNS = ["conn", "method", "target", "cookie", "auth", "x_user", "body",
-           "status", "t_us", "dur_us"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from runlog import by_user, read, read_json, read_log  # noqa: E402
+
 
 results = []
 
@@ -31,49 +32,6 @@ def report(name, ok, why=""):
         print(f"PASS e2e/{name}")
     else:
         print(f"FAIL e2e/{name}: {why}")
-
-
-def read_log(d):
-    rows = []
-    path = os.path.join(d, "log")
-    if not os.path.exists(path):
-        return rows
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != len(COLUMNS):
-                continue
-            r = dict(zip(COLUMNS, parts))
-            r["status"] = int(r["status"])
-            r["t_us"] = int(r["t_us"])
-            rows.append(r)
-    rows.sort(key=lambda r: r["t_us"])
-    return rows
-
-
-def read(d, name):
-    try:
-        with open(os.path.join(d, name), encoding="utf-8",
-                  errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def read_json(d):
-    try:
-        with open(os.path.join(d, "result.json"), encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def by_user(rows):
-    """Requests per X-User header value, in arrival order."""
-    users = collections.OrderedDict()
-    for r in rows:
-        users.setdefault(r["x_user"], []).append(r)
-    return users
 
 
 def ran_ok(case, d, rows, min_requests=1):
