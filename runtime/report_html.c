@@ -1,8 +1,8 @@
 /*
  * report_html.c - --html FILE: one self-contained page (no network, no
  * external script): run information, the request, percentile, failure and
- * threshold tables as plain HTML, and charts of RPS/failures, p50/p95 and
- * users over time drawn as inline SVG by a small inline script from a
+ * threshold tables as plain HTML, and charts of RPS/failures, p50/p95/p99
+ * and users over time, drawn as inline SVG by a small inline script from a
  * JSON data block.
  */
 #include "report_int.h"
@@ -23,51 +23,84 @@ static const char css[] =
     "th{background:#f3f3f3}td.l,th.l{text-align:left}"
     "tr.agg td{font-weight:bold}.ok{color:#1a7f37}.bad{color:#c62828}"
     ".meta td{border:none;text-align:left;padding:1px 10px 1px 0}"
-    ".chart{margin:8px 0 18px}svg text{font-size:11px;fill:#444}";
+    ".chart{margin:8px 0 18px;max-width:900px}"
+    "svg text{font-size:11px;fill:#444}svg text.ct{font-size:13px;"
+    "font-weight:bold;fill:#222}svg text.ax{fill:#888}";
 
-/* Draws each chart from the data block; each series is a list of numbers
- * or nulls, one per history row. */
+/* Draws each chart from the data block (each series is a list of numbers
+ * or nulls, one per history row; null: no request in that second) as an
+ * inline SVG: axes with round ticks (1, 2 or 5 times a power of ten; time
+ * in whole seconds or minutes from the start), one polyline per series
+ * carrying data-series=ID (tests/t-report.sh reads it back), and point
+ * markers with a tooltip while there are at most 60 points. */
 static const char script[] =
     "(function(){\n"
     "var d=JSON.parse(document.getElementById('swarm-data').textContent);\n"
     "var NS='http://www.w3.org/2000/svg';\n"
-    "function el(n,a,p){var e=document.createElementNS(NS,n);"
+    "function el(n,a,p){var e=document.createElementNS(NS,n);\n"
     "for(var k in a)e.setAttribute(k,a[k]);if(p)p.appendChild(e);return e;}\n"
+    "function txt(a,s,p){el('text',a,p).textContent=s;}\n"
+    "/* the smallest 1, 2 or 5 times a power of ten that is >= x */\n"
+    "function nice(x){var e=Math.pow(10,Math.floor(Math.log10(x))),f=x/e;\n"
+    "return (f<=1?1:f<=2?2:f<=5?5:10)*e;}\n"
+    "function tlab(v){v=Math.round(v);if(v<60)return v+'s';\n"
+    "var h=Math.floor(v/3600),m=Math.floor(v%3600/60),s=v%60;\n"
+    "return (h?h+'h':'')+(m?m+'m':'')+(s?s+'s':'');}\n"
+    "function vlab(v){return v%1===0?String(v):\n"
+    "v>=100?v.toFixed(0):v>=10?v.toFixed(1):v.toFixed(2);}\n"
+    "var TSTEPS=[1,2,5,10,15,30,60,120,300,600,900,1800,3600,7200,14400,\n"
+    "28800,86400];\n"
     "function chart(id,title,series){\n"
-    " var W=900,H=220,L=60,R=20,T=28,B=28,box=document.getElementById(id);\n"
-    " var svg=el('svg',{width:W,height:H,viewBox:'0 0 '+W+' '+H},box);\n"
-    " el('text',{x:L,y:16,'font-weight':'bold'},svg).textContent=title;\n"
-    " var t=d.t,n=t.length,max=0;\n"
-    " series.forEach(function(s){s.v.forEach(function(v){"
-    "if(v!==null&&v>max)max=v;});});\n"
-    " if(max<=0)max=1;var t0=n?t[0]:0,t1=n>1?t[n-1]:t0+1;\n"
-    " function X(x){return L+(x-t0)/(t1-t0||1)*(W-L-R);}\n"
-    " function Y(y){return H-B-y/max*(H-T-B);}\n"
-    " el('line',{x1:L,y1:H-B,x2:W-R,y2:H-B,stroke:'#999'},svg);\n"
-    " el('line',{x1:L,y1:T,x2:L,y2:H-B,stroke:'#999'},svg);\n"
-    " for(var i=0;i<=4;i++){var yv=max*i/4,yy=Y(yv);\n"
-    "  el('line',{x1:L,y1:yy,x2:W-R,y2:yy,stroke:'#eee'},svg);\n"
-    "  el('text',{x:L-6,y:yy+4,'text-anchor':'end'},svg).textContent="
-    "yv>=100?yv.toFixed(0):yv.toPrecision(3);}\n"
-    " for(var j=0;j<=5;j++){var xv=t0+(t1-t0)*j/5;\n"
-    "  el('text',{x:X(xv),y:H-8,'text-anchor':'middle'},svg).textContent="
-    "Math.round(xv)+'s';}\n"
-    " series.forEach(function(s,k){var pts=[];\n"
-    "  function flush(){if(pts.length>1)el('polyline',{points:pts.join(' '),"
-    "fill:'none',stroke:s.c,'stroke-width':1.6},svg);"
-    "else if(pts.length==1){var p=pts[0].split(',');"
-    "el('circle',{cx:p[0],cy:p[1],r:2,fill:s.c},svg);}pts=[];}\n"
-    "  for(var i=0;i<n;i++){if(s.v[i]===null){flush();continue;}"
-    "pts.push(X(t[i]).toFixed(1)+','+Y(s.v[i]).toFixed(1));}flush();\n"
-    "  var lx=W-R-110*(series.length-k);"
-    "el('rect',{x:lx,y:8,width:10,height:10,fill:s.c},svg);\n"
-    "  el('text',{x:lx+14,y:17},svg).textContent=s.n;});\n"
+    " var box=document.getElementById(id),t=d.t,n=t.length;\n"
+    " var W=900,H=240,L=58,R=16,T=40,B=36,max=0;\n"
+    " var svg=el('svg',{viewBox:'0 0 '+W+' '+H,width:'100%',role:'img',\n"
+    "  'aria-label':title},box);\n"
+    " txt({x:L,y:20,'class':'ct'},title,svg);\n"
+    " series.forEach(function(s){s.v.forEach(function(v){\n"
+    "  if(v!==null&&v>max)max=v;});});\n"
+    " var ys=nice((max>0?max:1)/4),ny=Math.max(1,Math.ceil(max/ys-1e-9));\n"
+    " var ymax=ys*ny,yd=ys>=1?0:Math.ceil(-Math.log10(ys)-1e-9);\n"
+    " var tmax=n&&t[n-1]>1?t[n-1]:1,xs=TSTEPS[TSTEPS.length-1];\n"
+    " for(var i=0;i<TSTEPS.length;i++)\n"
+    "  if(tmax/TSTEPS[i]<=9){xs=TSTEPS[i];break;}\n"
+    " function X(x){return L+x/tmax*(W-L-R);}\n"
+    " function Y(y){return H-B-y/ymax*(H-T-B);}\n"
+    " for(var k=0;k<=ny;k++){var yy=Y(k*ys);\n"
+    "  el('line',{x1:L,y1:yy,x2:W-R,y2:yy,stroke:k?'#e8e8e8':'#999'},svg);\n"
+    "  txt({x:L-6,y:yy+4,'text-anchor':'end'},(k*ys).toFixed(yd),svg);}\n"
+    " el('line',{x1:L,y1:T-6,x2:L,y2:H-B,stroke:'#999'},svg);\n"
+    " for(var j=0;j*xs<=tmax+1e-9;j++){var xx=X(j*xs);\n"
+    "  el('line',{x1:xx,y1:H-B,x2:xx,y2:H-B+4,stroke:'#999'},svg);\n"
+    "  txt({x:xx,y:H-B+17,'text-anchor':'middle'},tlab(j*xs),svg);}\n"
+    " txt({x:W-R,y:H-4,'text-anchor':'end','class':'ax'},'time since start',\n"
+    "  svg);\n"
+    " if(!n)txt({x:(L+W-R)/2,y:(T+H-B)/2,'text-anchor':'middle'},'no data',\n"
+    "  svg);\n"
+    " var lx=W-R;\n"
+    " for(var m=series.length-1;m>=0;m--){var s=series[m];\n"
+    "  lx-=s.n.length*7+28;\n"
+    "  el('rect',{x:lx,y:11,width:12,height:4,rx:1,fill:s.c},svg);\n"
+    "  txt({x:lx+16,y:17},s.n,svg);}\n"
+    " series.forEach(function(s){\n"
+    "  var g=el('g',{'data-series':s.id},svg),pts=[];\n"
+    "  function flush(){if(pts.length>1)el('polyline',{points:pts.join(' '),\n"
+    "   fill:'none',stroke:s.c,'stroke-width':2,'stroke-linejoin':'round',\n"
+    "   'data-series':s.id},g);\n"
+    "   else if(pts.length==1&&n>60){var p=pts[0].split(',');\n"
+    "   el('circle',{cx:p[0],cy:p[1],r:2.5,fill:s.c},g);}pts=[];}\n"
+    "  for(var i=0;i<n;i++){var v=s.v[i];if(v===null){flush();continue;}\n"
+    "   var px=X(t[i]).toFixed(1),py=Y(v).toFixed(1);pts.push(px+','+py);\n"
+    "   /* markers (with a tooltip) while they do not clutter the line */\n"
+    "   if(n<=60){var c=el('circle',{cx:px,cy:py,r:2.5,fill:s.c},g);\n"
+    "    el('title',{},c).textContent=s.n+' '+vlab(v)+' at '+tlab(t[i]);}}\n"
+    "  flush();});\n"
     "}\n"
-    "chart('c-rps','Requests per second',[{n:'RPS',v:d.rps,c:'#1a7f37'},"
-    "{n:'Failures/s',v:d.fps,c:'#c62828'}]);\n"
-    "chart('c-lat','Response times (ms)',[{n:'p50',v:d.p50,c:'#1565c0'},"
-    "{n:'p95',v:d.p95,c:'#ef6c00'}]);\n"
-    "chart('c-users','Users',[{n:'Users',v:d.users,c:'#555'}]);\n"
+    "chart('c-rps','Requests per second',[{id:'rps',n:'Requests/s',v:d.rps,\n"
+    "c:'#1a7f37'},{id:'fps',n:'Failures/s',v:d.fps,c:'#c62828'}]);\n"
+    "chart('c-lat','Response times (ms)',[{id:'p50',n:'p50',v:d.p50,\n"
+    "c:'#1565c0'},{id:'p95',n:'p95',v:d.p95,c:'#ef6c00'},\n"
+    "{id:'p99',n:'p99',v:d.p99,c:'#8e24aa'}]);\n"
+    "chart('c-users','Users',[{id:'users',n:'Users',v:d.users,c:'#455a64'}]);\n"
     "})();\n";
 
 static json_t *num_or_null(double v)
@@ -82,8 +115,9 @@ static char *chart_data(const struct sw__reporter *r,
     json_t *o = json_object();
     json_t *t = json_array(), *users = json_array(), *rps = json_array();
     json_t *fps = json_array(), *p50 = json_array(), *p95 = json_array();
+    json_t *p99 = json_array();
     char *text = NULL;
-    if (!o || !t || !users || !rps || !fps || !p50 || !p95)
+    if (!o || !t || !users || !rps || !fps || !p50 || !p95 || !p99)
         goto out;
     for (int i = 0; i < r->nrows; i++) {
         const struct sw__hist_row *row = &r->rows[i];
@@ -96,6 +130,7 @@ static char *chart_data(const struct sw__reporter *r,
                                              is));
         json_array_append_new(p50, num_or_null(row->p50_ms));
         json_array_append_new(p95, num_or_null(row->p95_ms));
+        json_array_append_new(p99, num_or_null(row->p99_ms));
     }
     json_object_set(o, "t", t);
     json_object_set(o, "users", users);
@@ -103,6 +138,7 @@ static char *chart_data(const struct sw__reporter *r,
     json_object_set(o, "fps", fps);
     json_object_set(o, "p50", p50);
     json_object_set(o, "p95", p95);
+    json_object_set(o, "p99", p99);
     text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 out:
     json_decref(o);
@@ -112,6 +148,7 @@ out:
     json_decref(fps);
     json_decref(p50);
     json_decref(p95);
+    json_decref(p99);
     return text;
 }
 
@@ -199,9 +236,11 @@ int sw__report_html(struct sw__reporter *r, const struct sw__stats *s,
             t1, dur);
     fprintf(f, "<tr><td>Target host</td><td>");
     sw__xml_text(f, opt && opt->host ? opt->host : "");
-    fprintf(f, "</td></tr><tr><td>Users</td><td>%lld (max %lld)</td></tr>",
-            (long long)ri->users,
-            (long long)(r->max_users > ri->users ? r->max_users : ri->users));
+    /* The peak is what a reader wants; at the stop users are usually 0. */
+    fprintf(f, "</td></tr><tr><td>Users</td><td>%lld at the peak, %lld at "
+               "the stop</td></tr>",
+            (long long)(r->max_users > ri->users ? r->max_users : ri->users),
+            (long long)ri->users);
     if (opt && opt->shard_count > 1)
         fprintf(f, "<tr><td>Shard</td><td>%d/%d</td></tr>",
                 opt->shard_index + 1, opt->shard_count);
@@ -210,7 +249,8 @@ int sw__report_html(struct sw__reporter *r, const struct sw__stats *s,
 
     if (opt && opt->nthresholds > 0) {
         fprintf(f, "<h2>Thresholds</h2>\n<table><tr><th></th>"
-                   "<th class=l>Threshold</th><th class=l>Measured</th></tr>\n");
+                   "<th class=l>Threshold</th><th class=l>Measured</th>"
+                   "</tr>\n");
         for (int i = 0; i < opt->nthresholds; i++) {
             const sw_threshold_t *t = &opt->thresholds[i];
             char actual[64];
