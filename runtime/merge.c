@@ -48,7 +48,6 @@ struct state {
     struct input *in;
     int nin;
     struct sw__stats *stats;    /* owned: the merged statistics */
-    json_t *entry_ix;           /* "METHOD name" -> index into entries */
     json_t *error_ix;           /* "METHOD\tname\tmessage" -> index */
     sw_threshold_t *th;         /* owned, names owned */
     int nth;
@@ -296,71 +295,6 @@ static struct sw__hdr *decode(const struct input *in, const char *b64,
 
 /* ---- summing the statistics --------------------------------------------- */
 
-static struct sw__stats_entry *entry_new(sw_method_t m, const char *name)
-{
-    struct sw__stats_entry *e = calloc(1, sizeof(*e));
-    if (!e)
-        return NULL;
-    e->method = m;
-    e->min_us = INT64_MAX;
-    e->name = strdup(name);
-    e->service = sw__hdr_new_default();
-    if (!e->name || !e->service) {
-        free(e->name);
-        sw__hdr_free(e->service);
-        free(e);
-        return NULL;
-    }
-    for (int i = 0; i < SW_STATS_RING; i++)
-        e->sec_key[i] = -1;
-    return e;
-}
-
-/*
- * The merged entry for (m, name), created on first sight.  The merged
- * stats are read-only for the reporters: entries are appended here
- * directly and the stats' own lookup table stays empty.
- */
-static struct sw__stats_entry *entry_for(struct state *st, sw_method_t m,
-                                         const char *name)
-{
-    struct sw__stats *s = st->stats;
-    size_t n = strlen(name) + 16;
-    char *key = malloc(n);
-    if (!key)
-        return NULL;
-    snprintf(key, n, "%s %s", sw__method_name(m), name);
-    json_t *ix = json_object_get(st->entry_ix, key);
-    if (ix) {
-        free(key);
-        return s->entries[json_integer_value(ix)];
-    }
-    struct sw__stats_entry *e = NULL;
-    if (s->nentries == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 16;
-        struct sw__stats_entry **ne = realloc(s->entries,
-                                              (size_t)cap * sizeof(*ne));
-        if (!ne)
-            goto out;
-        s->entries = ne;
-        s->cap = cap;
-    }
-    e = entry_new(m, name);
-    if (!e)
-        goto out;
-    if (json_object_set_new(st->entry_ix, key,
-                            json_integer(s->nentries)) != 0) {
-        free(e->name);
-        sw__hdr_free(e->service);
-        free(e);
-        e = NULL;
-        goto out;
-    }
-    s->entries[s->nentries++] = e;
-out:
-    free(key);
-    return e;
-}
 
 static void phase_add(struct sw__stats_phase *p, const json_t *timing,
                       const json_t *sums, const char *key)
@@ -520,7 +454,7 @@ static int add_input(struct state *st, const struct input *in)
         sw_method_t m;
         if (!name || method_of(jstr(o, "method"), &m) < 0)
             return bad(in->path, "malformed entry in \"requests\"");
-        struct sw__stats_entry *e = entry_for(st, m, name);
+        struct sw__stats_entry *e = sw__stats_entry(st->stats, m, name);
         if (!e) {
             fprintf(stderr, "%s: out of memory\n", ME);
             return -1;
@@ -796,7 +730,6 @@ static void state_free(struct state *st)
         json_decref(st->in[i].root);
     free(st->in);
     sw__stats_free(st->stats);
-    json_decref(st->entry_ix);
     json_decref(st->error_ix);
     for (int i = 0; i < st->nth; i++) {
         free((char *)st->th[i].text);
@@ -849,9 +782,8 @@ int sw_merge_main(int argc, char **argv)
     int nextra = 0;
     st.in = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*st.in));
     st.stats = sw__stats_new();
-    st.entry_ix = json_object();
     st.error_ix = json_object();
-    if (!extra || !st.in || !st.stats || !st.entry_ix || !st.error_ix) {
+    if (!extra || !st.in || !st.stats || !st.error_ix) {
         fprintf(stderr, "%s: out of memory\n", ME);
         goto out;
     }

@@ -529,3 +529,11 @@ double sw__stats_current_rps(const struct sw__stats_entry *e, int64_t now_ms,
         *fails_per_s = n > 0 ? (double)fails / n : 0.0;
     return n > 0 ? (double)reqs / n : 0.0;
 }
+
+/* Used by merge.c: the uncapped lookup, so a merged result keeps every name
+ * its inputs had (each input already applied the cap). */
+struct sw__stats_entry *sw__stats_entry(struct sw__stats *s, sw_method_t m,
+                                        const char *name)
+{
+    return entry_get(s, m, name, 0);
+}

@@ -84,6 +84,10 @@ const char *sw__method_name(sw_method_t m);
 /* owns: an array of the entries sorted by (name, method); the entries are
  * borrowed from s.  NULL with *n = 0 when empty or out of memory. */
 struct sw__stats_entry **sw__stats_sorted(const struct sw__stats *s, int *n);
+/* The entry for (m, name), created on first sight without the name cap
+ * (merge.c); borrowed from s.  NULL only when out of memory. */
+struct sw__stats_entry *sw__stats_entry(struct sw__stats *s, sw_method_t m,
+                                        const char *name);
 /* owns: the errors sorted by occurrences, most first (borrowed items). */
 struct sw__stats_error **sw__stats_errors_sorted(const struct sw__stats *s,
                                                  int *n);
