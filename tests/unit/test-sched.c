@@ -572,17 +572,25 @@ TEST(open_model_fixed_rate_one_user)
     ASSERT_EQ(count("U.stop"), 1);
     /* evenly spaced (from arrival 1: arrival 0 also waits for the new
      * user's on_start, a slow first loop turn under a sanitizer) */
-    double first = -1;
-    int k = 0;
-    for (int i = 0; i < nev; i++) {
+    /* Against the best-fitting grid (the earliest arrival sets it), a
+     * loaded machine may wake a few turns late for some arrivals, but a
+     * drift or uneven spacing would make most of them late. */
+    double off[50];
+    int k = 0, n = 0, late = 0;
+    for (int i = 0; i < nev && n < 50; i++) {
         if (strcmp(evs[i].what, "a") || k++ == 0)
             continue;
-        if (first < 0)
-            first = evs[i].t_ms;
-        if (fabs(evs[i].t_ms - first - 20.0 * (k - 2)) > 8)
-            FAILF("arrival %d at %.1f ms after arrival 1, want %.1f", k - 1,
-                  evs[i].t_ms - first, 20.0 * (k - 2));
+        off[n] = evs[i].t_ms - 20.0 * n;
+        n++;
     }
+    double base = off[0];
+    for (int i = 1; i < n; i++)
+        if (off[i] < base)
+            base = off[i];
+    for (int i = 0; i < n; i++)
+        late += off[i] - base > 8;
+    if (late > 5)
+        FAILF("%d of %d arrivals more than 8 ms off a 20 ms grid", late, n);
     /* two threads: each has its own pool and every other arrival */
     ASSERT_EQ(run(&sc, ARGS("--rate", "50", "--max-users", "4", "-t", "1s",
                             "--threads", "2")), 0);
