@@ -775,10 +775,17 @@ void sw_req_end(sw_user_t *u)
     /* load-models helper: from the iteration's intended start (sched.c) */
     s.intended_us = sw__sched_intended_us(u, s.latency_us);
     s.bytes = r->bytes;
-    /* durations of each phase, not libcurl's cumulative times */
-    s.timing.dns_us = dns;
-    s.timing.connect_us = conn >= 0 && dns >= 0 ? conn - dns : -1;
-    s.timing.tls_us = app > 0 && conn >= 0 ? app - conn : 0;
+    /* Durations of each phase, not libcurl's cumulative times.  DNS,
+     * connect and TLS are recorded only by the request that opened its
+     * connection (and TLS only over TLS), so their averages say what
+     * setting up a connection costs; -1 leaves a phase out. */
+    long opened = 0;
+    if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened) != CURLE_OK)
+        opened = 0;
+    s.timing.dns_us = opened > 0 ? dns : -1;
+    s.timing.connect_us = opened > 0 && conn >= 0 && dns >= 0 ? conn - dns
+                                                              : -1;
+    s.timing.tls_us = opened > 0 && app > 0 && conn >= 0 ? app - conn : -1;
     s.timing.ttfb_us = ttfb >= 0 && pre >= 0 ? ttfb - pre : -1;
     s.timing.total_us = s.latency_us;
     struct timespec ts;

@@ -417,7 +417,10 @@ def check_timing(json_path, target_log):
         c = t["connect"]
         need(c["count"] == 0 or c["avg_ms"] > 0,
              f"{who}: connections opened in 0 ms on average: {c}")
-        need(t["tls"]["max_ms"] == 0, f"{who}: TLS time over plain HTTP")
+        need(t["tls"]["count"] == 0, f"{who}: TLS time over plain HTTP")
+        need(t["dns"]["count"] == c["count"],
+             f"{who}: DNS counted for {t['dns']['count']} requests but "
+             f"{c['count']} opened a connection")
         if r is not res["aggregated"]:
             total_connect += c["count"]
     agg = res["aggregated"]["timing"]["connect"]

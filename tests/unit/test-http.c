@@ -342,6 +342,80 @@ TEST(redirects_building_and_absolute_urls)
     ASSERT_STR_EQ(lines[5].col[1], "HEAD");
 }
 
+/* ---- one pooled easy handle serves requests of every shape ------------- */
+
+/* http.c sets only the options that changed since the handle's last
+ * request: nothing of one request may leak into the next (method, body,
+ * headers, the pre-parsed URL of a repeated path). */
+static sw_step_t reuse(sw_user_t *u, sw_frame_t *f)
+{
+    switch (f->pc) {
+    case 0:
+        sw_req_begin(u, SW_POST, "/echo");
+        sw_req_header(u, "X-User", "7");
+        sw_req_body(u, "application/json", "{\"a\":1}");
+        return sw_req_send(u, f, 1);
+    case 1:
+        sw_req_end(u);
+        sw_req_begin(u, SW_GET, "/echo");
+        return sw_req_send(u, f, 2);
+    case 2:
+        sw_req_end(u);
+        sw_req_begin(u, SW_PUT, "/echo?x=1");
+        sw_req_body(u, "text/plain", "put-body");
+        return sw_req_send(u, f, 3);
+    case 3:
+        sw_req_end(u);
+        sw_req_begin(u, SW_DELETE, "/echo?x=1");
+        return sw_req_send(u, f, 4);
+    case 4:
+        sw_req_end(u);
+        sw_req_begin(u, SW_HEAD, "/about");
+        return sw_req_send(u, f, 5);
+    case 5:
+        sw_req_end(u);
+        sw_req_begin(u, SW_GET, "/about");
+        return sw_req_send(u, f, 6);
+    case 6:
+        if (strlen(sw_resp_body(u)) == 0)   /* HEAD's no-body must not stick */
+            return SW_STOP;
+        sw_req_end(u);
+        sw_req_begin(u, SW_GET, "/echo");
+        sw_req_header(u, "X-User", "8");
+        return sw_req_send(u, f, 7);
+    case 7:
+        sw_req_end(u);
+    }
+    return SW_STOP;
+}
+ONE_TASK(cls_reuse, reuse, NULL);
+
+TEST(pooled_handle_reuse)
+{
+    SCEN(sc, cls_reuse);
+    ASSERT_EQ(run(&sc, ARGS("-H", host, "-t", "5s")), 0);
+    ASSERT_EQ(nlines, 7);
+    static const char *const want[7][4] = {
+        /* method, target, x-user, body */
+        { "POST", "/echo", "7", "{\"a\":1}" },
+        { "GET", "/echo", "-", "-" },
+        { "PUT", "/echo?x=1", "-", "put-body" },
+        { "DELETE", "/echo?x=1", "-", "-" },
+        { "HEAD", "/about", "-", "-" },
+        { "GET", "/about", "-", "-" },
+        { "GET", "/echo", "8", "-" },
+    };
+    for (int i = 0; i < 7; i++) {
+        ASSERT_STR_EQ(lines[i].col[1], want[i][0]);
+        ASSERT_STR_EQ(lines[i].col[2], want[i][1]);
+        ASSERT_STR_EQ(lines[i].col[5], want[i][2]);
+        ASSERT_STR_EQ(lines[i].col[6], want[i][3]);
+    }
+    /* one user, one keep-alive connection for all seven */
+    for (int i = 1; i < 7; i++)
+        ASSERT_STR_EQ(lines[i].col[0], lines[0].col[0]);
+}
+
 int main(void)
 {
     test_suite_ = "unit/http";
@@ -353,6 +427,7 @@ int main(void)
     RUN(cookies_and_connection_per_user);
     RUN(failures_counted_not_fatal);
     RUN(redirects_building_and_absolute_urls);
+    RUN(pooled_handle_reuse);
     stop_target();
     TEST_EXIT();
 }
