@@ -27,6 +27,11 @@
 #   ir       user-space instructions per request under callgrind, split by
 #            object (libcurl, libuv, libc, ours) with callgrind_annotate; for
 #            ours also the worker thread alone (--toggle-collect=thread_main)
+#   realistic  bench/realistic.swarm (checks, captures, a JSON POST, headers)
+#            against bench/one_get.swarm, alternating, 50 users, as tput; and
+#            both under callgrind (worker thread), instructions per request
+#   build    wall time of `swarmc build` of every examples/*.swarm and
+#            bench/*.swarm, median of BUILD_REPS (5) runs each
 #
 # Environment: BUILD (build dir, default build), W (work dir, default
 # $BUILD/bench), REPS, SECTIONS, MEM_REPS (default 1), MEM_USERS,
@@ -42,7 +47,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir"}
+SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir realistic build"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -113,7 +118,8 @@ if [ -x "$BUILD/swarmc" ] && [ -f "$BUILD/libswarm.a" ]; then
     sed 's#"/hello"#"/1m.bin"#' "$BENCH/one_get.swarm" > "$W/one_get_1m.swarm"
     ok=1
     for s in "$BENCH/one_get.swarm" "$W/one_get_4k.swarm" \
-             "$W/one_get_1m.swarm" "$BENCH/idle_user.swarm"; do
+             "$W/one_get_1m.swarm" "$BENCH/idle_user.swarm" \
+             "$BENCH/realistic.swarm"; do
         b=$(basename "$s" .swarm)
         if ! "$BUILD/swarmc" build "$s" -o "$W/$b" > "$W/raw/build.$b.log" 2>&1; then
             log "swarmc build $s failed (see $W/raw/build.$b.log)"; ok=0
@@ -396,6 +402,7 @@ fi
 # nginx's count.  Our binary runs time-bound (4 s and 16 s under valgrind,
 # busy all along): its --iterations bound stops the users but, as of this
 # writing, not the run, so an iteration-bound run would idle until -t.
+IR_SEC=ir   # the record's section: ir, or ir-realistic for that section
 ir_one() {
     local label=$1 size=$2; shift 3
     local base="$W/raw/ir.$label.$size" s0 s1
@@ -405,7 +412,8 @@ ir_one() {
         --callgrind-out-file="$base.cg" "$@" > "$base.out" 2> "$base.vg" || true
     s1=$(stub)
     callgrind_annotate --threshold=100 --inclusive=no "$base.cg" > "$base.annotate" 2>&1 || true
-    printf 'ir\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$size" "$base" "$s0" "$s1" \
+    callgrind_annotate --threshold=100 --inclusive=yes "$base.cg" > "$base.incl" 2>&1 || true
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$IR_SEC" "$label" "$size" "$base" "$s0" "$s1" \
         "taskset -c $CLIENT_CPU valgrind --tool=callgrind $*" >> "$RECORDS"
     log "ir $label $size done"
 }
@@ -429,5 +437,56 @@ if has ir; then
     ir_one curluv big -- "$CURLUV" -c $CONC -n 12000 -u "$H1/hello"
 fi
 
+# ---------------------------------------------------------------- realistic
+# The realistic scenario (bench/realistic.swarm: weighted tasks, checks on
+# every response, a JSON POST built from random() and a variable, a JSON and
+# a regex capture, the captured id in the next path, request headers) against
+# the one-request scenario, alternating, same users, pinning and duration as
+# the tput section.  Then both under callgrind, worker thread only (see ir).
+if has realistic && [ -n "$OURS" ]; then
+    for rep in $(seq "$REPS"); do
+        ours realistic ours-realistic "$rep" "$W/realistic" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        ours realistic ours-one_get "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+    done
+    IR_SEC=ir-realistic
+    for b in realistic one_get; do
+        ir_one "ours-$b" small -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/$b" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS
+        ir_one "ours-$b" big -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/$b" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
+    done
+    IR_SEC=ir
+fi
+
 stop_nginx
+
+# ---------------------------------------------------------------- build
+# `swarmc build` of every example and bench scenario, as a user runs it (the
+# C compiler included), pinned to the client CPU; wall time from date +%s.%N
+# around each run (hyperfine is not needed), BUILD_REPS runs per file,
+# round-robin over the files.  No wait_quiet here (60 short runs); the
+# machine's other busy time is recorded per run instead.
+# Records: build FILE REP WALL_S CPU_S RC COMMAND OTHER_BUSY_S.
+BUILD_REPS=${BUILD_REPS:-5}
+if has build && [ -x "$BUILD/swarmc" ] && [ -f "$BUILD/libswarm.a" ]; then
+    mkdir -p "$W/buildtime"
+    for rep in $(seq "$BUILD_REPS"); do
+        for s in "$ROOT"/examples/*.swarm "$BENCH"/*.swarm; do
+            b=$(basename "$s" .swarm)
+            b0=$(cpu_busy_ticks); t0=$(date +%s.%N)
+            rc=0
+            /usr/bin/time -f "%U %S" -o "$W/buildtime/$b.time" taskset -c "$CLIENT_CPU" \
+                "$BUILD/swarmc" build "$s" -o "$W/buildtime/$b" \
+                > "$W/buildtime/$b.log" 2>&1 || rc=$?
+            t1=$(date +%s.%N); b1=$(cpu_busy_ticks)
+            printf 'build\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${s#"$ROOT"/}" "$rep" \
+                "$(awk "BEGIN{print $t1 - $t0}")" \
+                "$(awk '{print $1 + $2}' "$W/buildtime/$b.time" | tail -1)" "$rc" \
+                "taskset -c $CLIENT_CPU $BUILD/swarmc build ${s#"$ROOT"/} -o $W/buildtime/$b" \
+                "$(awk "BEGIN{print ($b1 - $b0) / $TICK}")" >> "$RECORDS"
+        done
+    done
+    log "build: $(grep -c '^build' "$RECORDS") timings"
+fi
+
 "$PY" "$BENCH/report.py" "$W" ${DOC:+"$DOC"}

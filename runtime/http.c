@@ -50,6 +50,16 @@
  * pool, so one big response does not pin memory for the whole run. */
 #define KEEP_CAP ((size_t)256 << 10)
 
+/* Parsed URLs a pooled handle keeps (see set_url): enough for the few
+ * paths a realistic task mix alternates between. */
+#define URL_SLOTS 8
+
+struct url_slot {
+    struct sw__buf url;         /* the URL as the scenario built it */
+    CURLU *uh;                  /* owned: url parsed, or NULL (slot free) */
+    unsigned last_use;
+};
+
 /* Method states of a handle as far as libcurl's options go (cur_method). */
 #define METHOD_UNKNOWN (-1)     /* set to something else: set everything */
 
@@ -73,9 +83,9 @@ struct sw__request {
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
     struct sw__buf cur_hdr;     /* the lines `headers` was built from */
     int cur_nhdr;
-    struct sw__buf cur_url;     /* the URL the handle is set to */
-    CURLU *uh;                  /* owned: cur_url parsed, or NULL */
-    int uh_set;                 /* CURLOPT_CURLU = uh (else CURLOPT_URL) */
+    struct url_slot urls[URL_SLOTS]; /* URLs parsed for this handle */
+    unsigned url_tick;          /* use counter for the slots' LRU */
+    CURLU *cur_uh;              /* CURLOPT_CURLU is this slot's, or NULL */
     int cur_method;             /* sw_method_t, or METHOD_UNKNOWN */
     int cur_body;               /* POSTFIELDS were set */
     int cur_follow;             /* -1: unknown */
@@ -238,8 +248,10 @@ static void req_destroy(struct sw__request *r)
     curl_slist_free_all(r->headers);
     buf_free(&r->hdr);
     buf_free(&r->cur_hdr);
-    buf_free(&r->cur_url);
-    curl_url_cleanup(r->uh);
+    for (int i = 0; i < URL_SLOTS; i++) {
+        buf_free(&r->urls[i].url);
+        curl_url_cleanup(r->urls[i].uh);
+    }
     buf_free(&r->url);
     buf_free(&r->name);
     buf_free(&r->body);
@@ -562,39 +574,48 @@ static CURLcode set_method(struct sw__request *r)
     return CURLE_OK;
 }
 
-/* The URL.  Given as a string, libcurl copies it and parses it again at
- * every transfer (~4,000 instructions); given as a CURLU handle, it copies
- * the parsed parts instead.  A URL that differs from the handle's last one
- * is set as a string (parsed once either way); one that repeats is parsed
- * once into r->uh and set as CURLOPT_CURLU from then on. */
+/* The URL.  Given as a string, libcurl parses it and formats it again at
+ * every transfer (~10,000 instructions with its printf); given as a parsed
+ * CURLU handle, it copies the parsed parts instead.  So each pooled handle
+ * keeps the last URL_SLOTS URLs it was given, parsed (least recently used
+ * out): a task mix that alternates between a few paths parses each once
+ * per handle.  A URL that does not parse is set as a string, so libcurl
+ * reports the error as it would for any request. */
 static CURLcode set_url(struct sw__request *r)
 {
     CURL *e = r->easy;
-    CURLcode rc;
-    if (r->cur_url.len == r->url.len &&
-        !memcmp(r->cur_url.ptr, r->url.ptr, r->url.len)) {
-        if (r->uh_set)
-            return CURLE_OK;
-        if (!r->uh && !(r->uh = curl_url()))
+    struct url_slot *slot = NULL, *victim = &r->urls[0];
+    for (int i = 0; i < URL_SLOTS; i++) {
+        struct url_slot *s = &r->urls[i];
+        if (s->uh && s->url.len == r->url.len &&
+            !memcmp(s->url.ptr, r->url.ptr, r->url.len)) {
+            slot = s;
+            break;
+        }
+        if (!s->uh || (victim->uh && s->last_use < victim->last_use))
+            victim = s;
+    }
+    if (!slot) {
+        slot = victim;
+        if (!slot->uh && !(slot->uh = curl_url()))
             oom();
         /* the same flags libcurl parses a string URL with */
-        if (curl_url_set(r->uh, CURLUPART_URL, r->url.ptr,
-                         CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME))
-            return CURLE_OK;    /* keep the string: libcurl reports it */
-        if ((rc = curl_easy_setopt(e, CURLOPT_CURLU, r->uh)))
-            return rc;
-        r->uh_set = 1;
+        if (curl_url_set(slot->uh, CURLUPART_URL, r->url.ptr,
+                         CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)) {
+            curl_url_cleanup(slot->uh);
+            slot->uh = NULL;
+            r->cur_uh = NULL;
+            CURLcode rc = curl_easy_setopt(e, CURLOPT_CURLU, (CURLU *)NULL);
+            return rc ? rc : curl_easy_setopt(e, CURLOPT_URL, r->url.ptr);
+        }
+        buf_set(&slot->url, r->url.ptr);
+        r->cur_uh = NULL;       /* the slot's handle changed: set it again */
+    }
+    slot->last_use = ++r->url_tick;
+    if (r->cur_uh == slot->uh)
         return CURLE_OK;
-    }
-    if (r->uh_set) {
-        if ((rc = curl_easy_setopt(e, CURLOPT_CURLU, (CURLU *)NULL)))
-            return rc;
-        r->uh_set = 0;
-    }
-    if ((rc = curl_easy_setopt(e, CURLOPT_URL, r->url.ptr)))
-        return rc;
-    buf_set(&r->cur_url, r->url.ptr);
-    return CURLE_OK;
+    r->cur_uh = slot->uh;
+    return curl_easy_setopt(e, CURLOPT_CURLU, slot->uh);
 }
 
 /* Our User-Agent is a line of the header list rather than

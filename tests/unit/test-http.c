@@ -15,15 +15,20 @@
 static pid_t target_pid;
 static char host[64];
 static char abs_about[96];
-static const char *log_path = "/tmp/sw-test-http.log";
+/* In a directory of its own: two test runs (say a sanitizer build's next
+ * to a plain one) must not share a log. */
+static char dir[] = "/tmp/sw-test-http-XXXXXX";
+static char log_path[64];
 
 static int start_target(void)
 {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
-    char bin[512], portfile[] = "/tmp/sw-test-http.port";
+    char bin[512], portfile[64];
     snprintf(bin, sizeof bin, "../../%s/demo-target", build);
-    unlink(portfile);
-    unlink(log_path);
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(log_path, sizeof log_path, "%s/log", dir);
+    snprintf(portfile, sizeof portfile, "%s/port", dir);
     target_pid = fork();
     if (target_pid == 0) {
         int null = open("/dev/null", O_WRONLY);
@@ -54,6 +59,11 @@ static void stop_target(void)
         kill(target_pid, SIGTERM);
         waitpid(target_pid, NULL, 0);
     }
+    char path[96];
+    snprintf(path, sizeof path, "%s/port", dir);
+    unlink(path);
+    unlink(log_path);
+    rmdir(dir);
 }
 
 /* log lines since the last call, split into the ten columns */
