@@ -10,9 +10,10 @@
  * (callbacks, user agent, no proxy, ...) are set once when the handle is
  * made, and the ones a request may change (URL, method, headers, timeout,
  * redirects, auth, the user's share) are remembered per handle and set
- * only when they differ from what the handle already has.  A URL that
- * repeats on a handle is handed over pre-parsed (CURLOPT_CURLU), and the
- * User-Agent is a header line instead of CURLOPT_USERAGENT.  Measured per
+ * only when they differ from what the handle already has.  The last
+ * URL_SLOTS URLs of a handle are kept parsed and handed over as such
+ * (CURLOPT_CURLU), and the User-Agent is a header line instead of
+ * CURLOPT_USERAGENT.  Measured per
  * request (callgrind, bench/one_get.swarm): 80,700 -> 61,700 user-space
  * instructions, below the bare libcurl + libuv loop's 64,500; see
  * docs/performance.md.
