@@ -24,25 +24,7 @@ SWARMC="$BUILD/swarmc"
 CHECK="python3 $ROOT/tests/e2e/check.py"
 rc=0
 
-# start_target DIR: the target on a free port, logging to DIR/log; sets PID
-# and URL.
-start_target() {
-    "$TARGET" --port 0 --port-file "$1/port" --log "$1/log" \
-        >"$1/target.stdout" 2>"$1/target.stderr" &
-    PID=$!
-    i=0
-    while [ ! -s "$1/port" ] && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    URL="http://127.0.0.1:$(cat "$1/port" 2>/dev/null)"
-}
-
-stop_target() {
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID" 2>/dev/null
-    PID=
-}
+. "$ROOT/tests/lib/target.sh"
 
 # compile NAME SRC: builds SRC into $OUT/NAME/bin; reports the result.
 compile() {

@@ -25,27 +25,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null;
 trap 'exit 130' INT TERM
 rc=0
 
-# start_target DIR [TARGET ARGS]: the target on a free port, logging to
-# DIR/log; sets PID and URL.
-start_target() {
-    dir=$1
-    shift
-    "$TARGET" --port 0 --port-file "$dir/port" --log "$dir/log" "$@" \
-        >"$dir/target.stdout" 2>"$dir/target.stderr" &
-    PID=$!
-    i=0
-    while [ ! -s "$dir/port" ] && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    URL="http://127.0.0.1:$(cat "$dir/port" 2>/dev/null)"
-}
-
-stop_target() {
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID" 2>/dev/null
-    PID=
-}
+. "$ROOT/tests/lib/target.sh"
 
 # compile NAME: tests/load/NAME.swarm into $OUT/bin/NAME.
 compile() {
