@@ -31,35 +31,7 @@ contains() {
     esac
 }
 
-# start_target DIR [ARGS...]: starts the target on a kernel-chosen port,
-# sets PID and URL.  Waits for its port file (at most 5 s).
-start_target() {
-    dir=$1
-    shift
-    "$TARGET" --port 0 --port-file "$dir/port" --log "$dir/log" "$@" \
-        >"$dir/stdout" 2>"$dir/stderr" &
-    PID=$!
-    i=0
-    while [ ! -s "$dir/port" ] && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    if [ ! -s "$dir/port" ]; then
-        echo "FAIL demo/start: no port file after 5 s" \
-             "($(cat "$dir/stderr"))"
-        kill "$PID" 2>/dev/null
-        exit 1
-    fi
-    URL="http://127.0.0.1:$(cat "$dir/port")"
-}
-
-# stop_target: SIGTERM, then the exit status in STOP_RC.
-stop_target() {
-    kill -TERM "$PID"
-    wait "$PID"
-    STOP_RC=$?
-    PID=
-}
+. "$(pwd)/tests/lib/target.sh"
 
 # field N LINE: the N-th tab-separated column of a log line.
 field() { printf '%s\n' "$2" | cut -f "$1"; }
@@ -73,7 +45,7 @@ start_target "$D"
 
 # ---- start-up -------------------------------------------------------------
 port=$(cat "$D/port")
-check listening-line "listening on 127.0.0.1:$port" "$(head -n 1 "$D/stdout")"
+check listening-line "listening on 127.0.0.1:$port" "$(head -n 1 "$D/target.stdout")"
 if [ "$port" -gt 0 ] 2>/dev/null; then pass port-zero; else fail port-zero "port '$port'"; fi
 if command -v ss >/dev/null 2>&1; then
     where=$(ss -ltnH "sport = :$port" | awk '{print $4}')
@@ -203,7 +175,7 @@ wait "$cpid"
 check sigterm-exit-0 0 "$STOP_RC"
 check sigterm-pending-answered 200 "$(cat "$D/pending.code")"
 check sigterm-pending-logged 200 "$(field 8 "$(logline '/delay/5000?pending=1')")"
-if [ -s "$D/stderr" ]; then fail stderr-clean "$(head -c 300 "$D/stderr")"; else pass stderr-clean; fi
+if [ -s "$D/target.stderr" ]; then fail stderr-clean "$(head -c 300 "$D/target.stderr")"; else pass stderr-clean; fi
 
 # ---- --delay-ms ---------------------------------------------------------------
 D="$OUT/b"

@@ -1,8 +1,10 @@
-# Sourced by the end-to-end suites (POSIX sh): the demo target's life.
+# Sourced by the suites that run the demo target (POSIX sh): its life.
 # Needs TARGET (the demo-target binary).
 
 # start_target DIR [TARGET ARGS...]: the target on a kernel-chosen port of
-# 127.0.0.1, logging to DIR/log; sets PID and URL.
+# 127.0.0.1, logging to DIR/log, its output in DIR/target.stdout and
+# DIR/target.stderr; sets PID and URL.  No port after 5 s: a FAIL line and
+# the suite ends.
 start_target() {
     dir=$1
     shift
@@ -14,12 +16,21 @@ start_target() {
         sleep 0.1
         i=$((i + 1))
     done
-    URL="http://127.0.0.1:$(cat "$dir/port" 2>/dev/null)"
+    if [ ! -s "$dir/port" ]; then
+        suite=$(basename "$0" .sh)
+        echo "FAIL ${suite#t-}/target-start: no port file after 5 s" \
+             "($(cat "$dir/target.stderr"))"
+        kill "$PID" 2>/dev/null
+        exit 1
+    fi
+    URL="http://127.0.0.1:$(cat "$dir/port")"
 }
 
-# stop_target: SIGTERM, and wait until its log is complete.
+# stop_target: SIGTERM, wait until its log is complete; its exit status in
+# STOP_RC.
 stop_target() {
     kill -TERM "$PID" 2>/dev/null
     wait "$PID" 2>/dev/null
+    STOP_RC=$?
     PID=
 }
