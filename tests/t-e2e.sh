@@ -114,7 +114,7 @@ fi
 
 # The README's main job: examples/shop.swarm compiles, runs, reports.
 if compile shop examples/shop.swarm; then
-    run shop shop "$ROOT" -u 20 -r 20 -t 3s
+    run shop shop "$ROOT" -u 50 -r 50 -t 3s
     check shop "$OUT/shop"
 fi
 

@@ -240,7 +240,9 @@ def case_shop(d):
            "Response time percentiles" in out, f"stdout: {out[:300]!r}")
     paths = {re.sub(r"/products/\d+$", "/products/N", r["target"])
              for r in rows}
-    report("shop-paths", {"/", "/about", "/products"} <= paths and
+    # "/" and "/products" are certain within a few seconds; "/about" (one
+    # task in eight) is not, so it is only allowed, not required.
+    report("shop-paths", {"/", "/products"} <= paths and
            paths <= {"/", "/about", "/products", "/products/N", "/cart/add"},
            f"paths {sorted(paths)}")
     bad = [r for r in rows if r["status"] != 200]
