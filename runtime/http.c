@@ -603,10 +603,11 @@ static CURLcode set_url(struct sw__request *r)
         /* the same flags libcurl parses a string URL with */
         if (curl_url_set(slot->uh, CURLUPART_URL, r->url.ptr,
                          CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)) {
+            /* detach before freeing: the handle may still point at it */
+            CURLcode rc = curl_easy_setopt(e, CURLOPT_CURLU, (CURLU *)NULL);
             curl_url_cleanup(slot->uh);
             slot->uh = NULL;
             r->cur_uh = NULL;
-            CURLcode rc = curl_easy_setopt(e, CURLOPT_CURLU, (CURLU *)NULL);
             return rc ? rc : curl_easy_setopt(e, CURLOPT_URL, r->url.ptr);
         }
         buf_set(&slot->url, r->url.ptr);

@@ -16,20 +16,8 @@ PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS demo/$1"; }
-fail() { echo "FAIL demo/$1: $2"; }
-
-# check NAME EXPECTED ACTUAL: equality test.
-check() {
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
-# contains NAME NEEDLE HAYSTACK
-contains() {
-    case "$3" in
-    *"$2"*) pass "$1" ;;
-    *) fail "$1" "'$2' not in '$(printf '%s' "$3" | head -c 300)'" ;;
-    esac
-}
+SUITE=demo
+. tests/lib/assert.sh
 
 . "$(pwd)/tests/lib/target.sh"
 

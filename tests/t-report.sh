@@ -37,36 +37,11 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null;
       [ -n "$BGPID" ] && kill -KILL "$BGPID" 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS report/$1"; }
-fail() { echo "FAIL report/$1: $2"; }
-check() {
-    if [ "$2" = "$3" ]; then
-        pass "$1"
-    else
-        fail "$1" "expected '$2', got '$3'"
-    fi
-}
-# ok NAME CMD...: passes when CMD succeeds; its output is the reason else.
-ok() {
-    name=$1
-    shift
-    if out=$("$@" 2>&1); then
-        pass "$name"
-    else
-        fail "$name" "$(printf '%s' "$out" | head -c 600)"
-    fi
-}
+SUITE=report
+. "$ROOT/tests/lib/assert.sh"
 
 . "$ROOT/tests/lib/target.sh"
 
-# wait_file FILE TENTHS: until FILE is non-empty, at most TENTHS/10 s.
-wait_file() {
-    n=0
-    while [ ! -s "$1" ] && [ "$n" -lt "$2" ]; do
-        sleep 0.1
-        n=$((n + 1))
-    done
-}
 
 # spawn DIR CMD...: runs CMD in the background; its pid goes to DIR/pid
 # and, once it has exited, its status to DIR/rc.  The status comes through
@@ -78,7 +53,7 @@ spawn() {
     sh -c 'd=$1; shift; "$@" & echo $! >"$d/pid.tmp"; mv "$d/pid.tmp" "$d/pid"
            wait $!; echo $? >"$d/rc.tmp"; mv "$d/rc.tmp" "$d/rc"' \
         spawn "$d" "$@" &
-    wait_file "$d/pid" 50
+    wait_files 50 "$d/pid"
     BGPID=$(cat "$d/pid")
 }
 
@@ -185,7 +160,7 @@ spawn "$S" "$BIN" -H "$URL" -u 4 -r 4 -t 30s --threshold "p95 < 10s" \
     --junit "$S/junit.xml" >"$S/stdout" 2>"$S/stderr"
 sleep 2
 kill -INT "$BGPID"
-wait_file "$S/rc" 100
+wait_files 100 "$S/rc"
 kill -KILL "$BGPID" 2>/dev/null
 BGPID=
 stop_target

@@ -22,21 +22,8 @@ OUT=$(cd "$OUT" && pwd)
 NODE_DIR=$(cd "$BUILD/node" && pwd)
 RES="python3 tests/shard/results.py"
 
-pass() { echo "PASS shard/$1"; }
-fail() { echo "FAIL shard/$1: $2"; }
-check() {
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
-# ok NAME CMD...: passes when CMD succeeds; its output is the reason else.
-ok() {
-    name=$1
-    shift
-    if out=$("$@" 2>&1); then
-        pass "$name"
-    else
-        fail "$name" "$(printf '%s' "$out" | head -c 600)"
-    fi
-}
+SUITE=shard
+. tests/lib/assert.sh
 get() { $RES get "$1" "$2"; }
 
 # ===== (a) the Kubernetes manifests ========================================
@@ -112,18 +99,6 @@ URL="http://127.0.0.1:$(cat "$T/port")"
 logged() { wc -l <"$T/log" | tr -d ' '; }
 # A common start a moment ahead, as a launcher computes it.
 start_at() { echo $(( $(date +%s) + ${1:-1} )); }
-# Background shards write their exit status to a file and we poll for the
-# files: dash's `wait PID...` was seen to hang in sigsuspend while another
-# child (the demo target) keeps running.  Bounded at 60 s.
-wait_rc() {
-    n=0
-    for f in "$@"; do
-        while [ ! -s "$f" ] && [ "$n" -lt 600 ]; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-    done
-}
 
 D="$OUT/d"
 mkdir -p "$D"
@@ -145,7 +120,7 @@ for k in 0 1 2 3; do
           >"$D/S$k.out" 2>&1
       echo $? >"$D/S$k.rc" ) &
 done
-wait_rc "$D/S0.rc" "$D/S1.rc" "$D/S2.rc" "$D/S3.rc"
+wait_files 600 "$D/S0.rc" "$D/S1.rc" "$D/S2.rc" "$D/S3.rc"
 for k in 0 1 2 3; do
     check split-shard$k-exit 0 "$(cat "$D/S$k.rc")"
     check split-shard$k-count 14 "$(get "$D/S$k.json" aggregated.requests)"
@@ -274,7 +249,7 @@ for k in 0 1 2; do
           --start-at "$TS" --json "$D/V$k.json" >"$D/V$k.out" 2>&1
       echo $? >"$D/V$k.rc" ) &
 done
-wait_rc "$D/V0.rc" "$D/V1.rc" "$D/V2.rc"
+wait_files 600 "$D/V0.rc" "$D/V1.rc" "$D/V2.rc"
 check split-7-users-on-3 "3 2 2" \
     "$(get "$D/V0.json" run.max_users) $(get "$D/V1.json" run.max_users) $(get "$D/V2.json" run.max_users)"
 "$MERGE" "$D/V0.json" "$D/V1.json" "$D/V2.json" --json "$D/VM.json" >/dev/null 2>&1
@@ -290,7 +265,7 @@ for k in 0 1 2 3; do
           --start-at "$TS" --json "$D/X$k.json" >/dev/null 2>&1
       echo $? >"$D/X$k.rc" ) &
 done
-wait_rc "$D/X0.rc" "$D/X1.rc" "$D/X2.rc" "$D/X3.rc"
+wait_files 600 "$D/X0.rc" "$D/X1.rc" "$D/X2.rc" "$D/X3.rc"
 check split-shared-iterations "8 8 7 7" \
     "$(for k in 0 1 2 3; do printf '%s ' "$(get "$D/X$k.json" aggregated.requests)"; done | sed 's/ $//')"
 "$MERGE" "$D/X0.json" "$D/X1.json" "$D/X2.json" "$D/X3.json" \

@@ -395,6 +395,16 @@ static sw_step_t reuse(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 7);
     case 7:
         sw_req_end(u);
+        /* a URL that does not parse: a counted failure, and the handle
+         * that had it set serves the next request normally */
+        sw_req_begin(u, SW_GET, "http://[::1/x");
+        return sw_req_send(u, f, 8);
+    case 8:
+        sw_req_end(u);
+        sw_req_begin(u, SW_GET, "/echo?after=bad");
+        return sw_req_send(u, f, 9);
+    case 9:
+        sw_req_end(u);
     }
     return SW_STOP;
 }
@@ -403,8 +413,11 @@ ONE_TASK(cls_reuse, reuse, NULL);
 TEST(pooled_handle_reuse)
 {
     SCEN(sc, cls_reuse);
-    ASSERT_EQ(run(&sc, ARGS("-H", host, "-t", "5s")), 0);
-    ASSERT_EQ(nlines, 7);
+    /* exit code 6: the bad URL was counted as a failed request */
+    ASSERT_EQ(run(&sc, ARGS("-H", host, "-t", "5s",
+                            "--exit-code-on-error", "6")), 6);
+    ASSERT_EQ(nlines, 8);
+    ASSERT_STR_EQ(lines[7].col[2], "/echo?after=bad");
     static const char *const want[7][4] = {
         /* method, target, x-user, body */
         { "POST", "/echo", "7", "{\"a\":1}" },
@@ -421,8 +434,8 @@ TEST(pooled_handle_reuse)
         ASSERT_STR_EQ(lines[i].col[5], want[i][2]);
         ASSERT_STR_EQ(lines[i].col[6], want[i][3]);
     }
-    /* one user, one keep-alive connection for all seven */
-    for (int i = 1; i < 7; i++)
+    /* one user, one keep-alive connection for all of them */
+    for (int i = 1; i < 8; i++)
         ASSERT_STR_EQ(lines[i].col[0], lines[0].col[0]);
 }
 
