@@ -1,8 +1,9 @@
 /*
  * driver.c - the swarmc command line: check, build, emit C.
  *
- *   swarmc check FILE.swarm
+ *   swarmc check [--diagnostics-format text|json] FILE.swarm
  *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] FILE.swarm
+ *   swarmc fmt [--check] [-w] FILE.swarm...   (fmt_main.c)
  *
  * Exit status (sysexits): 0 ok, 64 usage, 65 scenario errors, 70 internal
  * (including a failing C compiler or a missing runtime), 74 I/O.
@@ -23,6 +24,7 @@
 #include "check.h"
 #include "codegen.h"
 #include "diag.h"
+#include "fmt.h"
 #include "parse.h"
 
 #ifndef SWARMC_VERSION
@@ -41,6 +43,7 @@ struct options {
     const char *output;         /* -o */
     const char *emit_c;         /* --emit-c */
     int no_line;
+    enum diag_format diag_format;   /* --diagnostics-format */
 };
 
 static void usage(FILE *fp)
@@ -48,6 +51,7 @@ static void usage(FILE *fp)
     fputs("usage: swarmc check FILE.swarm\n"
           "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
           "FILE.swarm\n"
+          "       swarmc fmt [--check] [-w] FILE.swarm...\n"
           "       swarmc merge RESULT.json... [--csv P] [--json F] "
           "[--html F]\n"
           "                    [--junit F] [--hlog F] [--threshold T]...\n"
@@ -55,15 +59,34 @@ static void usage(FILE *fp)
           "\n"
           "  check           parse and check the scenario, report errors\n"
           "  build           compile it to a standalone load-test binary\n"
+          "  fmt             print the files in the canonical layout;\n"
+          "                  -w rewrites them, --check lists those that differ\n"
           "  merge           merge the --json results of sharded runs into\n"
           "                  one report (docs/distributed.md)\n"
           "  -o OUT          the binary (default: FILE without .swarm)\n"
           "  --emit-c OUT.c  write the generated C; with -o, also build\n"
           "  --no-line       no #line directives in the generated C\n"
+          "  --diagnostics-format json\n"
+          "                  (check, build) errors as one JSON array on\n"
+          "                  stderr, in gcc's shape, with fix-its\n"
           "\n"
           "Environment: SWARMC_CFLAGS, extra words for the C compiler.\n"
           "Exit status: 0 ok, 64 usage, 65 scenario errors, 70 internal "
           "error, 74 I/O error.\n", fp);
+}
+
+static int diag_format_option(const char *v, struct options *o)
+{
+    if (strcmp(v, "json") == 0) {
+        o->diag_format = DIAG_JSON;
+    } else if (strcmp(v, "text") == 0) {
+        o->diag_format = DIAG_TEXT;
+    } else {
+        fprintf(stderr, "swarmc: --diagnostics-format is 'text' or 'json', "
+                "not '%s'\n", v);
+        return EX_USAGE_;
+    }
+    return EX_OK;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -98,6 +121,12 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->emit_c = a + 9;
         } else if (build && strcmp(a, "--no-line") == 0) {
             o->no_line = 1;
+        } else if (strcmp(a, "--diagnostics-format") == 0 && i + 1 < argc) {
+            if (diag_format_option(argv[++i], o) != EX_OK)
+                return EX_USAGE_;
+        } else if (strncmp(a, "--diagnostics-format=", 21) == 0) {
+            if (diag_format_option(a + 21, o) != EX_OK)
+                return EX_USAGE_;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "swarmc: unknown or incomplete option '%s'\n", a);
             usage(stderr);
@@ -335,6 +364,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     }
     struct diag d;
     diag_init(&d, &src, stderr);
+    diag_set_format(&d, o->diag_format);
     struct ast_file file;
     struct program prog;
     /* The checker never runs on a tree that failed to parse. */
@@ -376,6 +406,8 @@ int main(int argc, char **argv)
      * compiled binaries' own `merge` mode, so both write identical reports. */
     if (argc > 1 && strcmp(argv[1], "merge") == 0)
         return sw_merge_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0)
+        return fmt_main(argc - 1, argv + 1);
     struct options o;
     int rc = parse_args(argc, argv, &o);
     if (rc != EX_OK)

@@ -26,8 +26,8 @@ typedef void *yyscan_t;
 #include "arena.h"
 #include "diag.h"
 
-int sw_yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
-#define yylex sw_yylex
+/* Tokens come through parse_recover.c, which knows the block structure. */
+#define yylex(lval, lloc, scanner) parse_lex(lval, lloc, scanner, p)
 
 /* A node's span covers its first and last symbols; an empty rule gets an
  * empty span at the end of what precedes it. */
@@ -119,20 +119,30 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <num> method set_kind
 %type <expr> expr primary string args arg_list words status_list thr_name
 %type <parts> parts
-%type <stmt> stmt stmts stmt_list block request if_stmt
+%type <stmt> stmt stmt_list block request if_stmt
 %type <opt> opt opts opt_block opt_items expect capture
 %type <json> jvalue jobject jarray jmembers jmember jvalues
-%type <member> member members member_list
+%type <member> member member_list
 %type <task> task
-%type <decl> decl decls decl_list
+%type <decl> decl decl_list
 %type <lit> lit lit_opt lits lits_opt
 %type <load> load_item load_items load_list
 %type <set> set_body
 
 %%
 
+/* Lists are separated by ends of line and hold empty items (NULL,
+ * dropped by the ast_append_* helpers), so that `error` can be shifted
+ * right after any '{' or end of line: recovery then stays in the block
+ * where the mistake is. */
 file
-    : sepsopt decls             { p->file->decls = $2; }
+    : decl_list                 { p->file->decls = $1; }
+    ;
+
+/* An end of line after an error: recovery is over (parse_recover.c has
+ * skipped the rest of the statement), so the next error is reported. */
+sep
+    : SEP                       { yyerrok; }
     ;
 
 seps
@@ -147,14 +157,9 @@ sepsopt
 
 /* ---- top level ---- */
 
-decls
-    : %empty                    { $$ = NULL; }
-    | decl_list sepsopt         { $$ = $1; }
-    ;
-
 decl_list
     : decl                      { $$ = $1; }
-    | decl_list seps decl       { $$ = ast_append_decl($1, $3); }
+    | decl_list sep decl        { $$ = ast_append_decl($1, $3); }
     ;
 
 decl
@@ -198,8 +203,11 @@ decl
         }
     | stmt
         {
-            $$ = ast_decl(A, D_STMT, @$);
-            $$->stmt = $1;
+            $$ = NULL;
+            if ($1 != NULL) {
+                $$ = ast_decl(A, D_STMT, @$);
+                $$->stmt = $1;
+            }
         }
     ;
 
@@ -301,7 +309,7 @@ set_kind
     ;
 
 set_body
-    : ident '{' members '}'
+    : ident '{' member_list '}'
         {
             $$ = ARENA_NEW(A, struct set);
             $$->name = $1;
@@ -310,14 +318,9 @@ set_body
         }
     ;
 
-members
-    : sepsopt                   { $$ = NULL; }
-    | sepsopt member_list sepsopt { $$ = $2; }
-    ;
-
 member_list
     : member                    { $$ = $1; }
-    | member_list seps member   { $$ = ast_append_member($1, $3); }
+    | member_list sep member    { $$ = ast_append_member($1, $3); }
     ;
 
 member
@@ -356,8 +359,11 @@ member
         }
     | stmt
         {
-            $$ = ast_member(A, MB_STMT, @$);
-            $$->body = $1;
+            $$ = NULL;
+            if ($1 != NULL) {
+                $$ = ast_member(A, MB_STMT, @$);
+                $$->body = $1;
+            }
         }
     ;
 
@@ -386,21 +392,17 @@ task
 /* ---- statements ---- */
 
 block
-    : '{' sepsopt stmts '}'     { $$ = $3; }
-    ;
-
-stmts
-    : %empty                    { $$ = NULL; }
-    | stmt_list sepsopt         { $$ = $1; }
+    : '{' stmt_list '}'         { $$ = $2; }
     ;
 
 stmt_list
     : stmt                      { $$ = $1; }
-    | stmt_list seps stmt       { $$ = ast_append_stmt($1, $3); }
+    | stmt_list sep stmt        { $$ = ast_append_stmt($1, $3); }
     ;
 
 stmt
-    : LET ident '=' expr
+    : %empty                    { $$ = NULL; }
+    | LET ident '=' expr
         {
             $$ = ast_stmt(A, ST_LET, @$);
             $$->name = $2;
@@ -836,53 +838,257 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
     diag_error(p->diag, *loc, "nested too deeply");
 }
 
-/* "unexpected 'foo'; expected '{' or end of line" at the offending token.
- * The token is quoted from the source, so it reads as the user wrote it. */
+/* ---- syntax errors ----
+ *
+ * Messages in the checker's style: the user's words quoted from the
+ * source, the likely mistake named ("unknown statement 'tsak'; did you
+ * mean 'task'?", "missing the right operand of '+'", "missing ','"), and
+ * "unexpected X; expected Y" only when nothing more precise fits.  Then
+ * parse_recover_start() skips the rest of the statement. */
+
+/* The source text of a token: a string token quotes the whole string. */
+static const char *token_desc(struct parser *p, yysymbol_kind_t tok,
+                              struct span sp)
+{
+    const char *t = p->src->text;
+    if (tok == YYSYMBOL_YYEOF)
+        return "end of file";
+    if (tok == YYSYMBOL_SEP)
+        return sp.beg < sp.end && t[sp.beg] == ';' ? "';'" : "end of line";
+    uint32_t end = sp.end;
+    if (tok == YYSYMBOL_STR_BEGIN) {
+        end = sp.beg + 1;
+        while (end < p->src->len && t[end] != '\n' && t[end] != '"')
+            end += t[end] == '\\' && t[end + 1] != '\n' ? 2 : 1;
+        if (end < p->src->len && t[end] == '"')
+            end++;
+    }
+    if (end == sp.beg)
+        return "'}'";   /* one handed out for a missing '}' */
+    int n = (int)(end - sp.beg);
+    return arena_printf(A, "'%.*s%s'", n > 24 ? 24 : n, t + sp.beg,
+                        n > 24 ? "..." : "");
+}
+
+static const char *span_text(struct parser *p, struct span sp)
+{
+    return arena_strndup(A, p->src->text + sp.beg, sp.end - sp.beg);
+}
+
+/* Tokens an expression can start with. */
+static int starts_expr(yysymbol_kind_t t)
+{
+    switch (t) {
+    case YYSYMBOL_INT: case YYSYMBOL_DURATION: case YYSYMBOL_STR_BEGIN:
+    case YYSYMBOL_IDENT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE:
+    case YYSYMBOL_STATUS: case YYSYMBOL_USER_ID: case YYSYMBOL_NOW:
+    case YYSYMBOL_FIRST:
+        return 1;
+    default:
+        return t == YYTRANSLATE('(') || t == YYTRANSLATE('-')
+               || t == YYTRANSLATE('!');
+    }
+}
+
+static int is_binop(int tok)
+{
+    return tok == '+' || tok == '-' || tok == '*' || tok == '/' || tok == '%'
+           || tok == '<' || tok == '>' || tok == EQ || tok == NE || tok == LE
+           || tok == GE || tok == AND || tok == OR;
+}
+
+static int has(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
+{
+    for (int i = 0; i < n; i++)
+        if (exp[i] == k)
+            return 1;
+    return 0;
+}
+
+/* The keywords among the expected tokens, as words ("'task'" -> task). */
+static const char **expected_words(struct parser *p,
+                                   const yysymbol_kind_t *exp, int n)
+{
+    const char **w = arena_alloc(A, sizeof(char *) * (size_t)(n + 1));
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = yysymbol_name(exp[i]);
+        size_t len = strlen(name);
+        if (len < 3 || name[0] != '\'' || name[1] < 'a' || name[1] > 'z')
+            continue;
+        w[k++] = arena_strndup(A, name + 1, len - 2);
+    }
+    w[k] = NULL;
+    return w;
+}
+
+/* What a statement is called in the block it starts in. */
+static const char *stmt_noun(const struct parser *p)
+{
+    if (p->stmt_frames == 0)
+        return "declaration";
+    if (p->frames[p->stmt_frames - 1].kind == FRAME_OPTS)
+        return "request option";
+    return "statement";
+}
+
+/* `x = 1`: the word is followed by a single '='. */
+static int assignment_follows(const struct parser *p, struct span sp)
+{
+    const char *t = p->src->text;
+    uint32_t i = sp.end;
+    while (i < p->src->len && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    return i < p->src->len && t[i] == '=' && t[i + 1] != '=';
+}
+
+static int unknown_word(struct parser *p, yysymbol_kind_t tok, struct span sp,
+                        const yysymbol_kind_t *exp, int n)
+{
+    static const char *const members[] = {
+        "task", "on_start", "on_stop", "weight", "fixed", "wait", NULL
+    };
+    if (tok == YYSYMBOL_IDENT && p->stmt_span.beg == sp.beg) {
+        const char *word = span_text(p, sp);
+        const char *noun = stmt_noun(p);
+        if (strcmp(noun, "statement") == 0 && assignment_follows(p, sp)) {
+            diag_error(p->diag, sp, "unknown statement '%s'; a variable is "
+                       "set with 'let %s = ...'", word, word);
+            struct span at = { sp.beg, sp.beg };
+            diag_fixit(p->diag, at, "let ");
+            return 1;
+        }
+        const char *best = diag_suggest(word, expected_words(p, exp, n));
+        if (best != NULL)
+            diag_error(p->diag, sp, "unknown %s '%s'; did you mean '%s'?",
+                       noun, word, best);
+        else if (p->stmt_frames == 0)
+            diag_error(p->diag, sp, "unknown declaration '%s'; a file "
+                       "holds host, user, taskset, seq, data, load and "
+                       "threshold", word);
+        else
+            diag_error(p->diag, sp, "unknown %s '%s'", noun, word);
+        return 1;
+    }
+    /* `tsak 3 browse {` in a user: `tsak 3` read as a setting. */
+    if (p->stmt_tok == IDENT && sp.beg > p->stmt_span.beg
+        && p->stmt_frames > 0
+        && p->frames[p->stmt_frames - 1].kind == FRAME_SET) {
+        const char *word = span_text(p, p->stmt_span);
+        for (int i = 0; members[i] != NULL; i++)
+            if (strcmp(word, members[i]) == 0)
+                return 0;
+        const char *best = diag_suggest(word, members);
+        if (best != NULL)
+            diag_error(p->diag, p->stmt_span, "unknown statement '%s'; did "
+                       "you mean '%s'?", word, best);
+        else
+            diag_error(p->diag, p->stmt_span, "unknown statement '%s'",
+                       word);
+        return 1;
+    }
+    /* `get "/" expcet status 200`: a misspelt option word. */
+    if (tok == YYSYMBOL_IDENT) {
+        const char *word = span_text(p, sp);
+        const char *best = diag_suggest(word, expected_words(p, exp, n));
+        if (best != NULL) {
+            diag_error(p->diag, sp, "unexpected '%s'; did you mean '%s'?",
+                       word, best);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
                                  struct parser *p)
 {
     (void)scanner;
     yysymbol_kind_t tok = yypcontext_token(ctx);
     struct span sp = *yypcontext_location(ctx);
-    char what[64];
-    if (tok == YYSYMBOL_YYEOF) {
-        snprintf(what, sizeof(what), "end of file");
-    } else if (tok == YYSYMBOL_SEP && p->src->text[sp.beg] == '\n') {
-        snprintf(what, sizeof(what), "end of line");
-    } else if (tok == YYSYMBOL_STR_BEGIN) {
-        snprintf(what, sizeof(what), "string");
-    } else {
-        int n = (int)(sp.end - sp.beg);
-        snprintf(what, sizeof(what), "'%.*s%s'", n > 24 ? 24 : n,
-                 p->src->text + sp.beg, n > 24 ? "..." : "");
-    }
+    const char *what = token_desc(p, tok, sp);
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    /* Where an expression may start, say so instead of listing every
-     * token that can begin one. */
-    int is_expr = 0, can_end = 0;
-    for (int i = 0; i < n; i++) {
-        is_expr |= exp[i] == YYSYMBOL_STR_BEGIN;
-        can_end |= exp[i] == YYSYMBOL_SEP;
-    }
-    char list[256] = "";
-    if (is_expr) {
-        snprintf(list, sizeof(list), "an expression");
+    if (n < 0)
+        n = 0;
+    int is_expr = has(exp, n, YYSYMBOL_INT);
+    int can_end = has(exp, n, YYSYMBOL_SEP);
+    int want_str = has(exp, n, YYSYMBOL_STR_BEGIN) && !is_expr;
+    int in_json = p->nframes > 0
+                  && p->frames[p->nframes - 1].kind == FRAME_JSON;
+    const char *prev = p->prev_span.end > p->prev_span.beg
+                       ? span_text(p, p->prev_span) : NULL;
+    int closer = has(exp, n, YYTRANSLATE(')')) ? ')'
+                 : has(exp, n, YYTRANSLATE(']')) ? ']' : 0;
+
+    const char *one = n == 1 ? yysymbol_name(exp[0]) : "";
+    if (unknown_word(p, tok, sp, exp, n)) {
+        /* said */
+    } else if (tok == YYSYMBOL_ELSE) {
+        diag_error(p->diag, sp, "'else' without 'if': it must follow the "
+                   "'}' of an 'if' block");
+    } else if (p->stmt_tok == TASK && tok == YYTRANSLATE('{')
+               && (p->prev_tok == TASK || p->prev_tok == INT)) {
+        diag_error(p->diag, sp, "missing the task's name before '{'");
+    } else if (strlen(one) == 3 && one[0] == '\'' && one[2] == '\'') {
+        diag_error(p->diag, sp, "missing %s before %s", one, what);
+        struct span at = { p->prev_span.end, p->prev_span.end };
+        char ins[2] = { one[1], '\0' };
+        diag_fixit(p->diag, at, ins);
+    } else if (closer && p->nparens > 0 && !starts_expr(tok)
+               && tok != YYTRANSLATE(',')) {
+        /* Newlines do not end statements inside ( and [, so an unclosed
+         * one is often found lines later: say where it was opened. */
+        diag_error(p->diag, sp, "missing '%c' before %s", closer, what);
+        struct span o = { p->paren_open[p->nparens > 32 ? 31
+                                                        : p->nparens - 1], 0 };
+        o.end = o.beg + 1;
+        diag_note(p->diag, o, "'%c' opened here", closer == ')' ? '('
+                                                                : '[');
+    } else if (is_expr && !starts_expr(tok) && prev != NULL
+               && is_binop(p->prev_tok)) {
+        diag_error(p->diag, p->prev_span, "missing the right operand of "
+                   "'%s'", prev);
+    } else if (is_expr && !starts_expr(tok) && prev != NULL
+               && p->prev_tok == '=') {
+        diag_error(p->diag, p->prev_span, "missing the value after '='");
+    } else if (is_expr && !starts_expr(tok) && prev != NULL
+               && (p->prev_tok == ',' || p->prev_tok == '(')) {
+        diag_error(p->diag, sp, "missing an expression after '%s' (before "
+                   "%s)", prev, what);
+    } else if (is_expr && !starts_expr(tok) && prev != NULL) {
+        diag_error(p->diag, sp, "missing an expression after '%s'; found "
+                   "%s", prev, what);
+    } else if ((has(exp, n, YYTRANSLATE(',')) || (in_json
+                                              && tok == YYSYMBOL_STR_BEGIN))
+               && starts_expr(tok)) {
+        diag_error(p->diag, sp, "missing ',' before %s", what);
+        struct span at = { p->prev_span.end, p->prev_span.end };
+        if (!in_json || p->prev_tok != SEP)
+            diag_fixit(p->diag, at, ",");
+    } else if (want_str && tok != YYSYMBOL_STR_BEGIN && prev != NULL) {
+        if (tok == YYSYMBOL_SEP || tok == YYSYMBOL_YYEOF)
+            diag_error(p->diag, sp, "missing a string after '%s'", prev);
+        else
+            diag_error(p->diag, sp, "expected a string after '%s', found "
+                       "%s; strings are written in double quotes", prev,
+                       what);
     } else if (n > 5 && can_end) {
         /* Most often two statements on one line. */
-        snprintf(list, sizeof(list), "end of line");
-    } else if (n <= 5) {
+        diag_error(p->diag, sp, "expected end of line or ';' before %s",
+                   what);
+    } else if (n > 0 && n <= 5) {
+        char list[256] = "";
         for (int i = 0; i < n; i++) {
             size_t len = strlen(list);
             snprintf(list + len, sizeof(list) - len, "%s%s",
                      i == 0 ? "" : i == n - 1 ? " or " : ", ",
                      yysymbol_name(exp[i]));
         }
-    }
-    n = list[0] != '\0';
-    if (n > 0)
         diag_error(p->diag, sp, "unexpected %s; expected %s", what, list);
-    else
+    } else {
         diag_error(p->diag, sp, "unexpected %s", what);
+    }
+    parse_recover_start(p);
     return 0;
 }
