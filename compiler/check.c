@@ -524,9 +524,18 @@ static void threshold(struct checker *ck, struct decl *d,
 {
     const struct source *src = ck->prog->src;
     t->line = source_line(src, d->span.beg);
-    t->text.s = arena_strndup(ck->arena, src->text + d->text_span.beg,
-                              d->text_span.end - d->text_span.beg);
-    t->text.len = d->text_span.end - d->text_span.beg;
+    /* Rebuilt from the tokens, not copied from the source, so the report
+     * says "p95 < 300ms" however it was spaced (and `swarmc fmt` cannot
+     * change it). */
+    static const char *const op_text[] = {
+        [OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=",
+        [OP_GT] = ">", [OP_GE] = ">=",
+    };
+    const char *op = (size_t)d->cmp < sizeof(op_text) / sizeof(op_text[0])
+                     && op_text[d->cmp] ? op_text[d->cmp] : "?";
+    t->text.s = arena_printf(ck->arena, "%s %s %s", d->metric, op,
+                             d->value->text);
+    t->text.len = strlen(t->text.s);
     t->cmp = d->cmp;
     if (d->str != NULL) {
         if (!ast_str_literal(d->str, &t->name)) {
