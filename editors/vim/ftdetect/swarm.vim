@@ -1,0 +1,2 @@
+" .swarm files are swarmc load-test scenarios.
+autocmd BufNewFile,BufRead *.swarm setfiletype swarm
