@@ -13,14 +13,21 @@
 // Prints "PASS editors/<file>" or "FAIL editors/<file>: why" per file and
 // fails when a category never occurs (a test that cannot fail is a defect).
 //
+// With --vim DIR, DIR/N.syn is Vim's reading of the N-th file (dump.vim:
+// the syntax group of every byte) and is checked the same way against
+// editors/vim/syntax/swarm.vim's groups; Vim leaves plain names
+// unhighlighted, so there only strings must be covered throughout.
+//
 //   node tokenize.js NODE_MODULES GRAMMAR FILE...
+//   node tokenize.js --vim DIR FILE...
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-const [nodeModules, grammarPath, ...files] = process.argv.slice(2);
-const vsctm = require(path.join(nodeModules, 'vscode-textmate'));
-const onig = require(path.join(nodeModules, 'vscode-oniguruma'));
+const argv = process.argv.slice(2);
+const vimDir = argv[0] === '--vim' ? argv[1] : null;
+const [nodeModules, grammarPath, ...files] = vimDir ? [null, null, ...argv.slice(2)]
+                                                    : argv;
 
 const RESERVED = new Set(('host user taskset seq task on_start on_stop data ' +
   'load threshold let if else repeat sleep stop interrupt schedule tag true ' +
@@ -115,7 +122,21 @@ const seen = {};
 function has(scopes, prefix) {
   return scopes.some((s) => s.startsWith(prefix));
 }
+const VIM = {
+  comment: ['swarmComment', 'swarmTodo'],
+  quote: ['swarmString'],
+  text: ['swarmString'],
+  escape: ['swarmEscape'],
+  'bad-escape': ['swarmBadEscape'],
+  'interp-begin': ['swarmInterpDelim'],
+  'interp-end': ['swarmInterpDelim'],
+  duration: ['swarmDuration'],
+  number: ['swarmNumber', 'swarmPercent', 'swarmRate', 'swarmDuration'],
+  keyword: ['swarmDecl', 'swarmControl', 'swarmStatement', 'swarmMethod',
+            'swarmBoolean', 'swarmBuiltinVar'],
+};
 function check(tok, scopes, why) {
+  if (vimDir) return checkVim(tok, scopes, why);
   const want = {
     comment: ['comment.line.number-sign'],
     quote: ['string.quoted.double'],
@@ -146,7 +167,84 @@ function check(tok, scopes, why) {
   }
 }
 
+function checkVim(tok, groups, why) {
+  let kind = tok.kind;
+  if (kind === 'word') {
+    if (!RESERVED.has(tok.text)) return;
+    kind = 'keyword';
+  }
+  const want = VIM[kind];
+  if (!want) return;
+  seen[kind] = (seen[kind] || 0) + 1;
+  for (let i = 0; i < tok.len; i++) {
+    const g = groups[tok.line][tok.col + i] || '-';
+    if (!want.includes(g)) {
+      why.push(`${tok.line + 1}:${tok.col + i + 1}: ${kind} ` +
+               `${JSON.stringify(tok.text || '')} is in ${g}`);
+      return;
+    }
+  }
+}
+
+// Vim's groups per character (its dump is per byte).
+function vimGroups(file, n, lines, why) {
+  const dump = fs.readFileSync(path.join(vimDir, `${n}.syn`), 'utf8').split('\n');
+  if (dump[0] !== 'swarm swarm')
+    why.push(`filetype and syntax are '${dump[0]}', not 'swarm swarm'`);
+  return lines.map((line, l) => {
+    const bytes = (dump[l + 1] || '').split(' ');
+    const per = [];
+    let b = 0;
+    for (let c = 0; c < line.length; c++) {
+      const cp = line.codePointAt(c);
+      per[c] = bytes[b];
+      if (cp > 0xffff)
+        per[++c] = bytes[b];    // the second half of a surrogate pair
+      b += Buffer.byteLength(String.fromCodePoint(cp));
+    }
+    return per;
+  });
+}
+
+async function mainVim() {
+  let failed = 0;
+  files.forEach((file, n) => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const why = [];
+    const groups = vimGroups(file, n, lines, why);
+    for (const tok of lex(lines.slice())) check(tok, groups, why);
+    report(file, why, 'vim-') || failed++;
+  });
+  return failed;
+}
+
+function report(file, why, prefix) {
+  if (why.length === 0) {
+    console.log(`PASS editors/${prefix}${file}`);
+    return true;
+  }
+  console.log(`FAIL editors/${prefix}${file}: ${why.slice(0, 3).join('; ')}`);
+  return false;
+}
+
+function coverage(failed, prefix) {
+  const need = ['comment', 'quote', 'text', 'escape', 'interp-begin',
+                'interp-end', 'duration', 'number', 'keyword'];
+  const missing = need.filter((k) => !seen[k]);
+  if (missing.length > 0) {
+    failed++;
+    console.log(`FAIL editors/${prefix}coverage: never seen: ${missing.join(' ')}`);
+  } else {
+    console.log(`PASS editors/${prefix}coverage (${need.map((k) => `${k} ${seen[k]}`).join(', ')})`);
+  }
+  process.exit(failed ? 1 : 0);
+}
+
 async function main() {
+  if (vimDir) return coverage(await mainVim(), 'vim-');
+  const vsctm = require(path.join(nodeModules, 'vscode-textmate'));
+  const onig = require(path.join(nodeModules, 'vscode-oniguruma'));
   const wasm = fs.readFileSync(path.join(nodeModules,
                                          'vscode-oniguruma/release/onig.wasm'));
   await onig.loadWASM(wasm.buffer);
@@ -183,22 +281,8 @@ async function main() {
       }
     });
     for (const tok of lex(lines.slice())) check(tok, scopes, why);
-    if (why.length === 0) {
-      console.log(`PASS editors/tokenize-${file}`);
-    } else {
-      failed++;
-      console.log(`FAIL editors/tokenize-${file}: ${why.slice(0, 3).join('; ')}`);
-    }
+    report(file, why, 'tokenize-') || failed++;
   }
-  const need = ['comment', 'quote', 'text', 'escape', 'interp-begin',
-                'interp-end', 'duration', 'number', 'keyword'];
-  const missing = need.filter((k) => !seen[k]);
-  if (missing.length > 0) {
-    failed++;
-    console.log(`FAIL editors/tokenize-coverage: never seen: ${missing.join(' ')}`);
-  } else {
-    console.log(`PASS editors/tokenize-coverage (${need.map((k) => `${k} ${seen[k]}`).join(', ')})`);
-  }
-  process.exit(failed ? 1 : 0);
+  coverage(failed, 'tokenize-');
 }
 main().catch((e) => { console.log(`FAIL editors/tokenize: ${e.stack}`); process.exit(1); });

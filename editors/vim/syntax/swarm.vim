@@ -12,7 +12,9 @@ syn keyword swarmMethod get post put patch delete head options
 syn keyword swarmBoolean true false
 syn keyword swarmBuiltinVar status user_id
 syn keyword swarmOption name header query json form body timeout auth redirects
-syn keyword swarmOption expect capture contains matches exists in regex cookie first now
+syn keyword swarmOption expect capture matches exists in regex cookie first now
+" `contains` is an argument of :syn keyword, so it is a match.
+syn match swarmOption "\<contains\>"
 syn keyword swarmOption embed mode csv abort
 syn match swarmSetting "^\s*\zs\<\(weight\|fixed\|wait\|users\|spawn_rate\|run_time\|iterations\|stage\|rate\|max_users\)\>"
 syn match swarmFunction "\<\h\w*\ze("
