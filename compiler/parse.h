@@ -25,8 +25,6 @@ struct parse_frame {
     enum frame_kind kind;
 };
 
-#define PARSE_QUEUE 64
-
 /* State shared by the scanner (yyextra) and the parser (%parse-param). */
 struct parser {
     struct arena *arena;        /* borrowed: every node goes here */
@@ -54,10 +52,11 @@ struct parser {
     struct span cur_span;
     uint32_t paren_open[32];    /* innermost open ( and [ offsets */
     int nparens;
-    int queue[PARSE_QUEUE];     /* tokens to hand out before scanning */
-    struct span queue_span[PARSE_QUEUE];
-    const char *queue_text[PARSE_QUEUE];
-    int qhead, qlen;
+    int pending_closes;         /* '}' and end-of-line tokens to hand out */
+    uint32_t pending_at;
+    int held_tok;               /* then this token (0: none) */
+    struct span held_span;
+    const char *held_text;
     int skipping;               /* after an error: to the statement's end */
     int skip_target;            /* ... at this many open frames */
     int eof_seen;

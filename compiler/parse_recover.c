@@ -85,9 +85,13 @@ const char *parse_frame_name(struct parser *p, const struct parse_frame *f)
     }
 }
 
+/* A note at each open brace, innermost first; of many, the four
+ * innermost and the outermost. */
 static void note_frames(struct parser *p, int from)
 {
     for (int i = p->nframes - 1; i >= from; i--) {
+        if (i < p->nframes - 4 && i > from)
+            continue;
         struct span sp = { p->frames[i].open, p->frames[i].open + 1 };
         diag_note(p->diag, sp, "%s opened here",
                   parse_frame_name(p, &p->frames[i]));
@@ -109,29 +113,21 @@ static const char *frames_phrase(struct parser *p, int from)
     return arena_printf(p->arena, "%s and %s", inner, outer);
 }
 
-/* Only '}', end of line and keywords or words (whose value is their
- * text) are ever queued. */
-static void enqueue(struct parser *p, int tok, struct span sp,
-                    const char *text)
-{
-    if (p->qlen >= PARSE_QUEUE)
-        return;
-    int i = (p->qhead + p->qlen) % PARSE_QUEUE;
-    p->queue[i] = tok;
-    p->queue_span[i] = sp;
-    p->queue_text[i] = text;
-    p->qlen++;
-}
-
-/* Hands bison a '}' and an end of line for each frame above `keep`. */
+/* Hands bison a '}' and an end of line for each frame above `keep`
+ * (counted, not queued: any depth), then the token that showed them
+ * missing, if any. */
 static void close_frames(struct parser *p, int keep, uint32_t at)
 {
-    struct span sp = { at, at };
-    while (p->nframes > keep) {
-        p->nframes--;
-        enqueue(p, '}', sp, NULL);
-        enqueue(p, SEP, sp, NULL);
-    }
+    p->pending_closes += 2 * (p->nframes - keep);
+    p->pending_at = at;
+    p->nframes = keep;
+}
+
+static void hold(struct parser *p, int tok, struct span sp, const char *text)
+{
+    p->held_tok = tok;
+    p->held_span = sp;
+    p->held_text = text;
 }
 
 static int word_is(const struct parser *p, struct span sp, const char *w)
@@ -269,14 +265,19 @@ int parse_lex(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
               struct parser *p)
 {
     for (;;) {
-        if (p->qlen > 0) {
-            int tok = p->queue[p->qhead];
-            *lloc = p->queue_span[p->qhead];
-            if (tok != '}' && tok != SEP)
-                lval->text = p->queue_text[p->qhead];
-            p->qhead = (p->qhead + 1) % PARSE_QUEUE;
-            p->qlen--;
-            track(p, tok, *lloc);   /* a queued '}' is already popped */
+        if (p->pending_closes > 0) {
+            /* '}' then end of line, for a frame already popped */
+            int tok = p->pending_closes-- % 2 == 0 ? '}' : SEP;
+            lloc->beg = lloc->end = p->pending_at;
+            track(p, tok, *lloc);
+            return tok;
+        }
+        if (p->held_tok != 0) {
+            int tok = p->held_tok;
+            p->held_tok = 0;
+            *lloc = p->held_span;
+            lval->text = p->held_text;
+            track(p, tok, *lloc);
             return tok;
         }
         if (p->eof_seen) {
@@ -287,7 +288,7 @@ int parse_lex(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
         int tok = scan(lval, lloc, scanner, p);
         if (tok == YYEOF) {
             at_eof(p, lloc);
-            if (p->qlen > 0)
+            if (p->pending_closes > 0)
                 continue;
             return YYEOF;
         }
@@ -328,7 +329,7 @@ int parse_lex(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
                            token_text(p, *lloc));
                 note_frames(p, keep);
                 close_frames(p, keep, lloc->beg);
-                enqueue(p, tok, *lloc, lval->text);
+                hold(p, tok, *lloc, lval->text);
                 continue;
             }
         }
