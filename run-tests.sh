@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test on a fresh Debian 12 machine, as root: installs what is missing
 # (build tools, libraries, python3 for the analysis scripts, curl, nodejs/npm
-# for the HDR histogram interoperability test), builds, runs `make test`.
+# for the HDR histogram interoperability and editor grammar tests, vim for
+# its syntax file's test), builds, runs `make test`.
 # The last line is always "N passed, N failed"; the exit status is 0 only
 # when nothing failed.
 #
