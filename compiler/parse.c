@@ -15,6 +15,8 @@ int parse_source(const struct source *src, struct arena *a, struct diag *d,
     p.diag = d;
     p.src = src;
     p.file = out;
+    p.orphan_frames = -1;
+    p.last_closed_frames = -1;
     out->decls = NULL;
 
     int before = d->errors;

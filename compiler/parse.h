@@ -44,6 +44,7 @@ struct parser {
     int stmt_tok;               /* first token of the current statement */
     struct span stmt_span;
     int stmt_frames;            /* nframes when it started */
+    int stmt_errors;            /* errors reported before it started */
     struct span block_word;     /* last block keyword in this statement */
     int block_word_tok;
     int prev_tok;               /* the token before the current one */
@@ -57,6 +58,12 @@ struct parser {
     int held_tok;               /* then this token (0: none) */
     struct span held_span;
     const char *held_text;
+    struct parse_frame last_closed; /* the block the last '}' closed */
+    uint32_t last_closed_at;
+    int last_closed_frames;     /* ... leaving this many open */
+    int stmts_since_close;      /* statements begun since that '}' */
+    int orphan_frames;          /* see orphan() in parse_recover.c; -1 */
+    int owed_close;
     int skipping;               /* after an error: to the statement's end */
     int skip_target;            /* ... at this many open frames */
     int eof_seen;

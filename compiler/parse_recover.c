@@ -165,6 +165,60 @@ static const char *token_text(struct parser *p, struct span sp)
                         p->src->text + sp.beg, n > 24 ? "..." : "");
 }
 
+static int is_option(int tok)
+{
+    return tok == EXPECT || tok == CAPTURE || tok == HEADER || tok == QUERY
+           || tok == JSON || tok == FORM || tok == BODY || tok == TIMEOUT
+           || tok == AUTH || tok == REDIRECTS || tok == NAME;
+}
+
+/* A statement that cannot be where it is because a '}' above closed its
+ * block early: a task at the top level, a request option among
+ * statements.  Reported once, with a note at that '}'; the statements
+ * like it that follow are skipped quietly, and the '}' that was meant to
+ * close the block is dropped.  Returns 1 when the token is to be skipped. */
+static int orphan(struct parser *p, int tok, struct span sp)
+{
+    int member = tok == TASK || tok == ON_START || tok == ON_STOP
+                 || (tok == IDENT && (word_is(p, sp, "weight")
+                                      || word_is(p, sp, "fixed")
+                                      || word_is(p, sp, "wait")));
+    int where;
+    if (member && p->nframes == 0)
+        where = 0;
+    else if (is_option(tok) && p->nframes > 0
+             && p->frames[p->nframes - 1].kind == FRAME_BODY)
+        where = 1;
+    else
+        return 0;
+    if (p->orphan_frames != p->nframes) {
+        if (where == 0)
+            diag_error(p->diag, sp, "'%s' outside a user, taskset or seq",
+                       token_text(p, sp));
+        else
+            diag_error(p->diag, sp, "'%s' outside a request: options go on "
+                       "the request's line or in its '{ }'",
+                       token_text(p, sp));
+        /* A '}' just before, with nothing between, that closed the kind
+         * of block this belongs in: that '}' came too early. */
+        enum frame_kind home = where == 0 ? FRAME_SET : FRAME_OPTS;
+        int early = p->last_closed_frames == p->nframes
+                    && p->stmts_since_close == 0
+                    && p->last_closed.kind == home;
+        if (early) {
+            struct span at = { p->last_closed_at, p->last_closed_at + 1 };
+            diag_note(p->diag, at, "%s ends here",
+                      parse_frame_name(p, &p->last_closed));
+        }
+        p->orphan_frames = p->nframes;
+        p->owed_close = early;
+    }
+    p->skipping = 1;
+    p->skip_target = p->nframes;
+    return 1;
+}
+
+
 /* Updates the block structure for a token bison is about to see. */
 static void track(struct parser *p, int tok, struct span sp)
 {
@@ -179,9 +233,11 @@ static void track(struct parser *p, int tok, struct span sp)
         p->nparens--;
     }
     if (p->at_start && tok != SEP && tok != '}') {
+        p->stmts_since_close++;
         p->stmt_tok = tok;
         p->stmt_span = sp;
         p->stmt_frames = p->nframes;
+        p->stmt_errors = p->diag->errors;
         p->block_word.beg = p->block_word.end = sp.beg;
         p->at_start = 0;
     }
@@ -209,8 +265,16 @@ static int scan(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
             p->last_end = lloc->end;
         if (tok != '}')
             return tok;
+        if (p->owed_close && p->nframes == p->orphan_frames) {
+            /* the partner of the '}' that closed this block early */
+            p->owed_close = 0;
+            continue;
+        }
         if (p->nframes > 0) {
-            p->nframes--;
+            p->last_closed = p->frames[--p->nframes];
+            p->last_closed_at = lloc->beg;
+            p->last_closed_frames = p->nframes;
+            p->stmts_since_close = 0;
             return tok;
         }
         if (!p->skipping)
@@ -321,6 +385,13 @@ int parse_lex(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
              * before, so read it as written there. */
             continue;
         }
+        if (start && tok != SEP && p->orphan_frames >= 0
+            && p->orphan_frames != p->nframes) {
+            p->orphan_frames = -1;
+            p->owed_close = 0;
+        }
+        if (start && tok != SEP && orphan(p, tok, *lloc))
+            continue;
         if (start && tok != SEP) {
             int keep = frames_to_keep(p, tok, *lloc);
             if (keep >= 0) {

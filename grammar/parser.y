@@ -1022,7 +1022,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
                  : has(exp, n, YYTRANSLATE(']')) ? ']' : 0;
 
     const char *one = n == 1 ? yysymbol_name(exp[0]) : "";
-    if (unknown_word(p, tok, sp, exp, n)) {
+    if (p->diag->errors > p->stmt_errors) {
+        /* The scanner has reported this statement already (a missing
+         * '"', a stray character): the parser's view adds nothing. */
+    } else if (unknown_word(p, tok, sp, exp, n)) {
         /* said */
     } else if (tok == YYSYMBOL_ELSE) {
         diag_error(p->diag, sp, "'else' without 'if': it must follow the "
