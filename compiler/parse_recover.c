@@ -11,7 +11,11 @@
  * - after a syntax error the rest of the statement is skipped up to its
  *   end at its own block depth (nested blocks included), so one mistake
  *   gives one error and the next statement is parsed afresh;
- * - a '}' that closes nothing is reported once and dropped.
+ * - a '}' that closes nothing is reported once and dropped;
+ * - a statement left outside its block by a '}' that came too early (a
+ *   task at the top level, a request option among statements) is
+ *   reported once, with a note at that '}', and the '}' meant to close the
+ *   block is dropped (orphan()).
  */
 #include <string.h>
 
@@ -52,17 +56,15 @@ static enum frame_kind kind_of_open(const struct parser *p)
     if (prev == JSON || prev == QUERY || prev == FORM || prev == ':'
         || prev == ',' || prev == '[')
         return FRAME_JSON;
-    if (p->block_word.end == p->block_word.beg || p->block_word_tok == IDENT)
-        return FRAME_OTHER;
-    const char *w = p->src->text + p->block_word.beg;
-    size_t n = p->block_word.end - p->block_word.beg;
-    if ((n == 4 && memcmp(w, "user", 4) == 0) || (n == 7 && memcmp(w,
-        "taskset", 7) == 0) || (n == 3 && memcmp(w, "seq", 3) == 0))
+    int w = p->block_word.end > p->block_word.beg ? p->block_word_tok : 0;
+    if (w == USER || w == TASKSET || w == SEQ)
         return FRAME_SET;
-    if (n == 4 && memcmp(w, "load", 4) == 0)
+    if (w == LOAD)
         return FRAME_LOAD;
-    if (is_method(p->stmt_tok) && p->stmt_span.beg == p->block_word.beg)
+    if (is_method(w))
         return FRAME_OPTS;
+    if (w == 0 || w == IDENT)
+        return FRAME_OTHER;
     return FRAME_BODY;
 }
 
@@ -76,11 +78,9 @@ const char *parse_frame_name(struct parser *p, const struct parse_frame *f)
         return "the JSON object";
     case FRAME_OPTS:
         return arena_printf(p->arena, "the '%.*s' options block", n, w);
-    case FRAME_OTHER:
+    default:
         if (n == 0)
             return "the block";
-        return arena_printf(p->arena, "the '%.*s' block", n, w);
-    default:
         return arena_printf(p->arena, "the '%.*s' block", n, w);
     }
 }
@@ -98,7 +98,8 @@ static void note_frames(struct parser *p, int from)
     }
 }
 
-/* "the 'task' block", "the 'task' and 'user' blocks", "3 blocks". */
+/* "the 'task' block", "the 'task' block and the 'user' block",
+ * "3 blocks". */
 static const char *frames_phrase(struct parser *p, int from)
 {
     int n = p->nframes - from;
@@ -108,8 +109,6 @@ static const char *frames_phrase(struct parser *p, int from)
         return arena_printf(p->arena, "%d blocks", n);
     const char *inner = parse_frame_name(p, &p->frames[from + 1]);
     const char *outer = parse_frame_name(p, &p->frames[from]);
-    /* "the 'task' block" + "the 'user' block" -> "the 'task' block and
-     * the 'user' block": plain, whatever the kinds. */
     return arena_printf(p->arena, "%s and %s", inner, outer);
 }
 
@@ -136,6 +135,15 @@ static int word_is(const struct parser *p, struct span sp, const char *w)
     return sp.end - sp.beg == n && memcmp(p->src->text + sp.beg, w, n) == 0;
 }
 
+/* What only a user, taskset or seq holds. */
+static int is_member_word(const struct parser *p, int tok, struct span sp)
+{
+    return tok == TASK || tok == ON_START || tok == ON_STOP
+           || (tok == IDENT && (word_is(p, sp, "weight")
+                                || word_is(p, sp, "fixed")
+                                || word_is(p, sp, "wait")));
+}
+
 /* A word at the start of a statement that cannot be inside the blocks
  * open here: the '}' before it is missing.  Returns the number of frames
  * that stay open, or -1 when nothing is missing. */
@@ -146,10 +154,7 @@ static int frames_to_keep(const struct parser *p, int tok, struct span sp)
     if (tok == USER || tok == TASKSET || tok == SEQ || tok == DATA
         || tok == LOAD || tok == THRESHOLD || tok == HOST)
         return 0;
-    int member = tok == TASK || tok == ON_START || tok == ON_STOP
-                 || (tok == IDENT && (word_is(p, sp, "weight")
-                                      || word_is(p, sp, "fixed")
-                                      || word_is(p, sp, "wait")));
+    int member = is_member_word(p, tok, sp);
     if (!member)
         return -1;
     for (int i = p->nframes - 1; i >= 0; i--)
@@ -179,10 +184,7 @@ static int is_option(int tok)
  * close the block is dropped.  Returns 1 when the token is to be skipped. */
 static int orphan(struct parser *p, int tok, struct span sp)
 {
-    int member = tok == TASK || tok == ON_START || tok == ON_STOP
-                 || (tok == IDENT && (word_is(p, sp, "weight")
-                                      || word_is(p, sp, "fixed")
-                                      || word_is(p, sp, "wait")));
+    int member = is_member_word(p, tok, sp);
     int where;
     if (member && p->nframes == 0)
         where = 0;
