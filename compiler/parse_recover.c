@@ -170,6 +170,21 @@ static const char *token_text(struct parser *p, struct span sp)
                         p->src->text + sp.beg, n > 24 ? "..." : "");
 }
 
+/* The items of a load block (plain words the checker knows). */
+static int is_load_word(const struct parser *p, int tok, struct span sp)
+{
+    static const char *const words[] = {
+        "users", "spawn_rate", "run_time", "iterations", "stage", "rate",
+        "max_users", NULL
+    };
+    if (tok != IDENT)
+        return 0;
+    for (int i = 0; words[i] != NULL; i++)
+        if (word_is(p, sp, words[i]))
+            return 1;
+    return 0;
+}
+
 static int is_option(int tok)
 {
     return tok == EXPECT || tok == CAPTURE || tok == HEADER || tok == QUERY
@@ -191,19 +206,28 @@ static int orphan(struct parser *p, int tok, struct span sp)
     else if (is_option(tok) && p->nframes > 0
              && p->frames[p->nframes - 1].kind == FRAME_BODY)
         where = 1;
+    else if (is_load_word(p, tok, sp) && p->nframes == 0)
+        where = 2;
     else
         return 0;
-    if (p->orphan_frames != p->nframes) {
+    /* An error in the statement just before (`load` without its '{', a
+     * missing '"' that took the '{' along) is the cause: said already. */
+    int caused = p->diag->errors > p->stmt_errors;
+    if (p->orphan_frames != p->nframes && !caused) {
         if (where == 0)
             diag_error(p->diag, sp, "'%s' outside a user, taskset or seq",
                        token_text(p, sp));
-        else
+        else if (where == 1)
             diag_error(p->diag, sp, "'%s' outside a request: options go on "
                        "the request's line or in its '{ }'",
                        token_text(p, sp));
+        else
+            diag_error(p->diag, sp, "'%s' outside a 'load' block",
+                       token_text(p, sp));
         /* A '}' just before, with nothing between, that closed the kind
          * of block this belongs in: that '}' came too early. */
-        enum frame_kind home = where == 0 ? FRAME_SET : FRAME_OPTS;
+        enum frame_kind home = where == 0 ? FRAME_SET
+                               : where == 1 ? FRAME_OPTS : FRAME_LOAD;
         int early = p->last_closed_frames == p->nframes
                     && p->stmts_since_close == 0
                     && p->last_closed.kind == home;
@@ -212,9 +236,9 @@ static int orphan(struct parser *p, int tok, struct span sp)
             diag_note(p->diag, at, "%s ends here",
                       parse_frame_name(p, &p->last_closed));
         }
-        p->orphan_frames = p->nframes;
         p->owed_close = early;
     }
+    p->orphan_frames = p->nframes;
     p->skipping = 1;
     p->skip_target = p->nframes;
     return 1;
@@ -279,7 +303,9 @@ static int scan(YYSTYPE *lval, struct span *lloc, yyscan_t scanner,
             p->stmts_since_close = 0;
             return tok;
         }
-        if (!p->skipping)
+        /* Quiet while skipping, or after statements left outside their
+         * block at the top level: this '}' was theirs. */
+        if (!p->skipping && p->orphan_frames != 0)
             diag_error(p->diag, *lloc, "unexpected '}': no block is open "
                        "here");
     }
