@@ -34,6 +34,7 @@ struct cg {
     int in_response;            /* between sw_req_send and sw_req_end */
     int label_pending;          /* a case label has no statement yet */
     int need_div, need_mod;     /* helper functions used */
+    int need_add, need_sub, need_mul, need_neg;
 };
 
 /* ---- cg_emit.c ---- */

@@ -368,6 +368,21 @@ static void helpers(const struct cg *g, struct buf *b)
     if (g->need_mod)
         buf_puts(b, "\nstatic int64_t mod_i64(int64_t a, int64_t b)\n{\n"
                  "    return b == 0 || b == -1 ? 0 : a % b;\n}\n");
+    /* Signed overflow is undefined in C; the language wraps (two's
+     * complement), done in uint64_t, where it is defined.  Converting
+     * back is implementation-defined, and modular in GCC and Clang. */
+    if (g->need_add)
+        buf_puts(b, "\nstatic int64_t add_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a + (uint64_t)b);\n}\n");
+    if (g->need_sub)
+        buf_puts(b, "\nstatic int64_t sub_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a - (uint64_t)b);\n}\n");
+    if (g->need_mul)
+        buf_puts(b, "\nstatic int64_t mul_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a * (uint64_t)b);\n}\n");
+    if (g->need_neg)
+        buf_puts(b, "\nstatic int64_t neg_i64(int64_t a)\n{\n"
+                 "    return (int64_t)(0 - (uint64_t)a);\n}\n");
 }
 
 void cg_generate(const struct program *prog, const struct cg_options *opt,

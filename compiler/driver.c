@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,59 @@ static int find_runtime(struct arena *a, char **lib, char **inc)
     return EX_SOFTWARE_;
 }
 
+/* ---- interruption ----
+ *
+ * SIGINT, SIGTERM or SIGHUP while building: the C compiler (its whole
+ * process group: cc runs cc1, as and ld) gets the signal too, the
+ * temporary .c and its directory are removed, and swarmc then dies of the
+ * signal, as it would have without handlers.  The handler only forwards
+ * and records; the cleanup runs in the normal flow, after cc is reaped. */
+
+static volatile sig_atomic_t got_signal;
+static volatile pid_t cc_pid;           /* a process group, or 0 */
+static const char *temp_file, *temp_dir;
+
+static void on_signal(int sig)
+{
+    if (got_signal == 0)
+        got_signal = sig;
+    if (cc_pid > 0)
+        kill(-cc_pid, sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: the read from cc returns and the loop goes on. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void remove_temp(void)
+{
+    if (temp_file != NULL)
+        unlink(temp_file);
+    if (temp_dir != NULL)
+        rmdir(temp_dir);
+    temp_file = temp_dir = NULL;
+}
+
+/* After a signal: the temporary files go, then swarmc dies of it. */
+static void die_if_signalled(void)
+{
+    int sig = got_signal;
+    if (sig == 0)
+        return;
+    remove_temp();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
 /* ---- running cc ---- */
 
 struct argv_list {
@@ -226,6 +280,12 @@ static void push_words(struct argv_list *l, struct arena *a, const char *s)
     }
 }
 
+/* A file name as an argument: never taken for an option ("-v.c"). */
+static char *file_arg(struct arena *a, const char *path)
+{
+    return path[0] == '-' ? arena_printf(a, "./%s", path) : (char *)path;
+}
+
 /* Runs argv with stdout+stderr captured into out.  Returns the exit
  * status, or -1 when it could not be run. */
 static int run(char **argv, struct buf *out)
@@ -240,6 +300,12 @@ static int run(char **argv, struct buf *out)
         return -1;
     }
     if (pid == 0) {
+        /* Its own process group, so a signal can reach every process cc
+         * starts; the parent sets it too, whichever runs first. */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         close(fds[0]);
@@ -248,6 +314,11 @@ static int run(char **argv, struct buf *out)
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    setpgid(pid, pid);
+    cc_pid = pid;
+    /* A signal that came before cc_pid was set is forwarded now. */
+    if (got_signal != 0)
+        kill(-pid, got_signal);
     close(fds[1]);
     char chunk[4096];
     ssize_t got;
@@ -262,8 +333,12 @@ static int run(char **argv, struct buf *out)
     close(fds[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            cc_pid = 0;
             return -1;
+        }
+    cc_pid = 0;
+    die_if_signalled();
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -281,11 +356,11 @@ static int compile(struct arena *a, const char *c_file, const char *output)
     push(&l, "-O2");
     push_words(&l, a, getenv("SWARMC_CFLAGS"));
     push(&l, arena_printf(a, "-I%s", inc));
-    push(&l, (char *)c_file);
-    push(&l, lib);
+    push(&l, file_arg(a, c_file));
+    push(&l, file_arg(a, lib));
     push_words(&l, a, SWARMC_RUNTIME_LIBS);
     push(&l, "-o");
-    push(&l, (char *)output);
+    push(&l, file_arg(a, output));
     struct buf out = { 0 };
     int status = run(l.v, &out);
     free(l.v);
@@ -315,11 +390,13 @@ static int build_temp(struct arena *a, const struct options *o,
         return EX_IOERR_;
     }
     char *cfile = arena_printf(a, "%s/%s.c", dir, base_name(output));
+    temp_dir = dir;
+    temp_file = cfile;
     int rc = write_file(cfile, c);
+    die_if_signalled();
     if (rc == EX_OK)
         rc = compile(a, cfile, output);
-    unlink(cfile);
-    rmdir(dir);
+    remove_temp();
     (void)o;
     return rc;
 }
@@ -358,6 +435,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
                                      : arena_printf(a, "%s.c", output));
     struct buf c = { 0 };
     cg_generate(&prog, &cgo, a, &c);
+    catch_signals();
     int rc = EX_OK;
     if (o->emit_c != NULL) {
         rc = write_file(o->emit_c, &c);
