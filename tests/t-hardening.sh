@@ -129,7 +129,7 @@ fi
 
 # Signed overflow wraps, without undefined behaviour: the UBSan build
 # runs clean and the target sees the wrapped values.
-if SWARMC_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
+if SWARMC_CFLAGS="${SWARMC_CFLAGS:-} -fsanitize=undefined -fno-sanitize-recover=all" \
         "$SWARMC" build -o "$OUT/overflow" tests/hardening/overflow.swarm \
         >"$OUT/overflow.build" 2>&1; then
     mkdir -p "$OUT/ovf"
