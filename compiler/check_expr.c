@@ -337,9 +337,8 @@ static enum type binary(struct checker *ck, struct expr *e)
 {
     enum type l = ck_expr(ck, e->lhs);
     enum type r = ck_expr(ck, e->rhs);
-    if (l == TY_ERROR || r == TY_ERROR) {
+    if (l == TY_ERROR || r == TY_ERROR)
         return result_type(e, l, r);
-    }
     static const char *const op_text[] = {
         "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||"
     };

@@ -207,7 +207,7 @@ static int find_runtime(struct arena *a, char **lib, char **inc)
 static volatile sig_atomic_t got_signal;
 static volatile pid_t cc_pid;           /* a process group, or 0 */
 static const char *temp_dir;
-static const char **temp_files;         /* NULL-terminated, xmalloc'd */
+static const char **temp_files;         /* ntemp_files paths; xmalloc'd */
 static int ntemp_files;
 
 static void on_signal(int sig)
