@@ -4,6 +4,8 @@
 #   make test                 every test; last line "N passed, N failed"
 #   make SAN=address test     the same under AddressSanitizer (or SAN=undefined)
 #   make bench                side-by-side benchmarks (not part of make test)
+#   make fuzz                 libFuzzer targets (clang-14) run FUZZ_SECONDS each
+#                             (default 60; docs/fuzzing.md)
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #   make clean
 
@@ -48,7 +50,7 @@ DEPS      := $(COMP_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(DEMO_OBJ:.o=.d)
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all test check bench install uninstall clean golden-update
+.PHONY: all test check bench fuzz install uninstall clean golden-update
 all: $(BUILD)/swarmc $(BUILD)/libswarm.a $(BUILD)/demo-target \
      $(BUILD)/include/swarm.h
 
@@ -103,6 +105,11 @@ golden-update: all
 bench: all
 	$(Q)BUILD=$(BUILD) bash bench/run.sh
 
+# Its own build tree (build-fuzz/), instrumented by clang; make test only
+# replays the corpus (tests/t-fuzz.sh).
+fuzz:
+	$(Q)sh tests/fuzz/run.sh
+
 # ---- install ---------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/swarmc $(DESTDIR)$(PREFIX)/include
@@ -114,7 +121,7 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/include/swarm.h
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz
 
 # The driver needs to know how to link a scenario; keep it in one place.
 $(BUILD)/compiler/driver.o: CFLAGS += -DSWARMC_RUNTIME_LIBS='"$(RUNTIME_LIBS)"'

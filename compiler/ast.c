@@ -26,27 +26,50 @@ struct expr *ast_binary(struct arena *a, enum binop op, struct expr *l,
     return e;
 }
 
-/* Adjacent text pieces (the lexer returns one per escape) are merged. */
+static struct str_part *last_part(struct str_part *list)
+{
+    return list == NULL ? NULL : list->tail != NULL ? list->tail : list;
+}
+
+static struct str_part *append_part(struct str_part *list,
+                                    struct str_part *p)
+{
+    if (list == NULL) {
+        p->tail = p;
+        return p;
+    }
+    last_part(list)->next = p;
+    list->tail = p;
+    return list;
+}
+
+/* Adjacent text pieces (the lexer returns one per escape) are merged into
+ * one arena copy that doubles when full, so a string of n pieces costs
+ * O(n) time and memory. */
 struct str_part *ast_str_text(struct arena *a, struct str_part *list,
                               struct str text)
 {
-    struct str_part *last = list;
-    while (last != NULL && last->next != NULL)
-        last = last->next;
+    struct str_part *last = last_part(list);
     if (last != NULL && last->expr == NULL) {
-        char *s = arena_alloc(a, last->text.len + text.len + 1);
-        memcpy(s, last->text.s, last->text.len);
+        size_t need = last->text.len + text.len + 1;
+        if (need > last->cap) {
+            size_t cap = last->cap ? last->cap : 16;
+            while (cap < need)
+                cap *= 2;
+            char *s = arena_alloc(a, cap);
+            memcpy(s, last->text.s, last->text.len);
+            last->text.s = s;
+            last->cap = cap;
+        }
+        char *s = (char *)last->text.s;
         memcpy(s + last->text.len, text.s, text.len);
-        last->text.s = s;
         last->text.len += text.len;
+        s[last->text.len] = '\0';
         return list;
     }
     struct str_part *p = ARENA_NEW(a, struct str_part);
     p->text = text;
-    if (last == NULL)
-        return p;
-    last->next = p;
-    return list;
+    return append_part(list, p);
 }
 
 struct str_part *ast_str_expr(struct arena *a, struct str_part *list,
@@ -55,13 +78,7 @@ struct str_part *ast_str_expr(struct arena *a, struct str_part *list,
     struct str_part *p = ARENA_NEW(a, struct str_part);
     p->expr = e;
     p->text.s = "";
-    if (list == NULL)
-        return p;
-    struct str_part *last = list;
-    while (last->next != NULL)
-        last = last->next;
-    last->next = p;
-    return list;
+    return append_part(list, p);
 }
 
 struct stmt *ast_stmt(struct arena *a, enum stmt_kind kind, struct span sp)

@@ -31,6 +31,7 @@ struct lit {
     const char *text;   /* as written */
     int64_t i;          /* LIT_INT */
     double d;           /* LIT_FLOAT, LIT_PERCENT (as written), LIT_RATE */
+    struct lit *tail;   /* parser: the last of a list, in its head */
 };
 
 /* ---- expressions ---- */
@@ -56,6 +57,10 @@ struct str_part {       /* one piece of "text ${expr} text" */
     struct str text;    /* when expr == NULL */
     struct expr *expr;
     struct str_part *next;
+    /* parser: in the first piece, the last one; in a text piece, the room
+     * its arena copy of the text has (0: text.s is borrowed) */
+    struct str_part *tail;
+    size_t cap;
 };
 
 struct expr {
@@ -75,6 +80,8 @@ struct expr {
     enum builtin builtin;       /* checker: EX_CALL */
     int index;                  /* checker: variable, column, env, feeder */
     int reported;               /* checker: a use-before-set was reported */
+    int bad;                    /* checker: it, or a part, has an error */
+    struct expr *tail;  /* parser: the last of a list, in its head */
 };
 
 /* ---- request options ---- */
@@ -100,6 +107,7 @@ struct json {
     struct expr *key;           /* object member key (a string literal) */
     struct json *items;         /* J_OBJECT members, J_ARRAY elements */
     struct expr *value;         /* J_VALUE */
+    struct json *tail;  /* parser: the last of a list, in its head */
 };
 
 struct opt {
@@ -119,6 +127,7 @@ struct opt {
     struct span var_span;
     int var_index;              /* checker */
     int regex_index;            /* checker: EXP_BODY_MATCHES, CAP_REGEX */
+    struct opt *tail;   /* parser: the last of a list, in its head */
 };
 
 /* ---- statements ---- */
@@ -146,6 +155,7 @@ struct stmt {
     struct opt *opts;           /* ST_REQUEST */
     int flag;                   /* interrupt now, schedule first */
     int index;                  /* checker: let var, schedule task index */
+    struct stmt *tail;  /* parser: the last of a list, in its head */
 };
 
 /* ---- declarations ---- */
@@ -185,6 +195,7 @@ struct member {
     struct lit *args;           /* setting value; wait arguments (list) */
     struct task *task;
     struct stmt *body;          /* on_start/on_stop body, stray statement */
+    struct member *tail; /* parser: the last of a list, in its head */
 };
 
 enum set_kind { SET_USER, SET_TASKSET, SET_SEQ };
@@ -201,6 +212,7 @@ struct set {
     struct span name_span;
     struct member *members;
     /* checker */
+    int index;                  /* in program.sets */
     struct task **tasks;
     int ntasks;
     struct wait wait;
@@ -209,6 +221,7 @@ struct set {
     int weight, fixed;
     int used;                   /* referenced by some task */
     int visiting, done;         /* cycle detection */
+    int height;                 /* levels of sets below it, once done */
     int emitted;                /* codegen: table written */
 };
 
@@ -225,6 +238,7 @@ struct load_item {
     const char *word2;          /* stage D `to` N, rate R `for` D */
     struct span word2_span;
     struct lit *b;
+    struct load_item *tail; /* parser: the last of a list, in its head */
 };
 
 struct decl {
@@ -250,6 +264,7 @@ struct decl {
     struct span abort_span;
     struct span text_span;      /* METRIC .. VALUE, for reports */
     struct stmt *stmt;          /* D_STMT */
+    struct decl *tail;  /* parser: the last of a list, in its head */
 };
 
 struct ast_file {
@@ -274,19 +289,28 @@ struct decl *ast_decl(struct arena *a, enum decl_kind kind, struct span sp);
 struct lit *ast_lit(struct arena *a, enum lit_kind kind, struct span sp,
                     const char *text);
 
-/* Appending to `next`-linked lists: returns the new head. */
+/* Appending to `next`-linked lists: returns the new head.  The head
+ * remembers the list's last node (`tail`), so building a list of n items
+ * costs O(n), not O(n^2); the walks from `tail` only ever cover nodes that
+ * were linked without this function. */
 #define AST_APPEND(type)                                                  \
     static inline struct type *ast_append_##type(struct type *head,       \
                                                  struct type *item)       \
     {                                                                     \
         if (item == NULL)                                                 \
             return head;                                                  \
-        if (head == NULL)                                                 \
+        struct type *last = item->tail != NULL ? item->tail : item;       \
+        while (last->next != NULL)                                        \
+            last = last->next;                                            \
+        if (head == NULL) {                                               \
+            item->tail = last;                                            \
             return item;                                                  \
-        struct type *t = head;                                            \
+        }                                                                 \
+        struct type *t = head->tail != NULL ? head->tail : head;          \
         while (t->next != NULL)                                           \
             t = t->next;                                                  \
         t->next = item;                                                   \
+        head->tail = last;                                                \
         return head;                                                      \
     }
 AST_APPEND(expr)

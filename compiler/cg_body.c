@@ -237,9 +237,15 @@ void cg_function(struct cg *g, struct buf *out, const char *name,
 
     /* The header is written last: only now is it known which row
      * temporaries the body needs and whether it uses u. */
+    if (g->split && g->nfns > 0 && g->nfns % CG_PART_FNS == 0)
+        buf_puts(out, "\n" CG_PART_MARK);
+    g->nfns++;
     buf_printf(out, "\n/* %s, line %d */\n", what, line);
-    buf_printf(out, "static sw_step_t %s(sw_user_t *u, sw_frame_t *f)\n{\n",
-               name);
+    if (g->split)
+        buf_printf(&g->protos, "sw_step_t %s(sw_user_t *u, sw_frame_t *f);\n",
+                   name);
+    buf_printf(out, "%ssw_step_t %s(sw_user_t *u, sw_frame_t *f)\n{\n",
+               g->split ? "" : "static ", name);
     for (int i = 1; i <= g->nrows; i++)
         buf_printf(out, "    const sw_row_t *row%d = NULL;\n", i);
     if (!g->uses_u)

@@ -17,12 +17,10 @@ static const char *const cmp_c[] = {
     [OP_GT] = ">", [OP_GE] = ">="
 };
 
-static const char *arith_c(enum binop op)
+/* The operators C can do as they are: logic and comparisons. */
+static const char *logic_c(enum binop op)
 {
     switch (op) {
-    case OP_ADD: return "+";
-    case OP_SUB: return "-";
-    case OP_MUL: return "*";
     case OP_AND: return "&&";
     case OP_OR: return "||";
     default: return cmp_c[op];
@@ -151,13 +149,21 @@ static void binary(struct cg *g, struct buf *b, const struct expr *e)
         buf_putc(b, ')');
         return;
     }
-    if (e->op == OP_DIV || e->op == OP_MOD) {
-        /* C's / and % are undefined for 0 and INT64_MIN / -1. */
-        if (e->op == OP_DIV)
-            g->need_div = 1;
-        else
-            g->need_mod = 1;
-        buf_puts(b, e->op == OP_DIV ? "div_i64(" : "mod_i64(");
+    if (e->op <= OP_MOD) {
+        /* In C, / and % are undefined for 0 and INT64_MIN / -1, and
+         * + - * for overflow: helpers define them (see helpers()). */
+        static const char *const fn[] = {
+            [OP_ADD] = "add_i64(", [OP_SUB] = "sub_i64(",
+            [OP_MUL] = "mul_i64(", [OP_DIV] = "div_i64(",
+            [OP_MOD] = "mod_i64(",
+        };
+        int *need[] = {
+            [OP_ADD] = &g->need_add, [OP_SUB] = &g->need_sub,
+            [OP_MUL] = &g->need_mul, [OP_DIV] = &g->need_div,
+            [OP_MOD] = &g->need_mod,
+        };
+        *need[e->op] = 1;
+        buf_puts(b, fn[e->op]);
         cg_expr(g, b, e->lhs);
         buf_puts(b, ", ");
         cg_expr(g, b, e->rhs);
@@ -166,7 +172,7 @@ static void binary(struct cg *g, struct buf *b, const struct expr *e)
     }
     buf_putc(b, '(');
     cg_expr(g, b, e->lhs);
-    buf_printf(b, " %s ", arith_c(e->op));
+    buf_printf(b, " %s ", logic_c(e->op));
     cg_expr(g, b, e->rhs);
     buf_putc(b, ')');
 }
@@ -206,7 +212,13 @@ void cg_expr(struct cg *g, struct buf *b, const struct expr *e)
         cg_expr(g, b, e->lhs);
         break;
     case EX_NEG:
-        buf_puts(b, "(-");
+        /* -N of a literal cannot overflow (N <= INT64_MAX). */
+        if (e->lhs->kind == EX_INT) {
+            buf_printf(b, "(-%lld)", (long long)e->lhs->i);
+            break;
+        }
+        g->need_neg = 1;
+        buf_puts(b, "neg_i64(");
         cg_expr(g, b, e->lhs);
         buf_putc(b, ')');
         break;

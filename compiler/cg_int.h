@@ -34,6 +34,12 @@ struct cg {
     int in_response;            /* between sw_req_send and sw_req_end */
     int label_pending;          /* a case label has no statement yet */
     int need_div, need_mod;     /* helper functions used */
+    int need_add, need_sub, need_mul, need_neg;
+    /* A big program is compiled in parts (see CG_PART_MARK in codegen.h):
+     * its bodies are extern, declared up front in protos. */
+    int split;
+    int nfns;                   /* bodies written so far */
+    struct buf protos;
 };
 
 /* ---- cg_emit.c ---- */

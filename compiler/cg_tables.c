@@ -359,15 +359,32 @@ static void enums(const struct program *pg, struct buf *b)
 
 static void helpers(const struct cg *g, struct buf *b)
 {
+    /* In parts, a part that does not call a helper must not warn. */
+    const char *inl = g->split ? "inline " : "";
     /* C's / and % are undefined for a zero divisor and INT64_MIN / -1;
      * the scenario language defines both as 0. */
     if (g->need_div)
-        buf_puts(b, "\nstatic int64_t div_i64(int64_t a, int64_t b)\n{\n"
+        buf_printf(b, "\nstatic %sint64_t div_i64(int64_t a, int64_t b)\n{\n"
                  "    return b == 0 || (b == -1 && a == INT64_MIN) ? 0 "
-                 ": a / b;\n}\n");
+                 ": a / b;\n}\n", inl);
     if (g->need_mod)
-        buf_puts(b, "\nstatic int64_t mod_i64(int64_t a, int64_t b)\n{\n"
-                 "    return b == 0 || b == -1 ? 0 : a % b;\n}\n");
+        buf_printf(b, "\nstatic %sint64_t mod_i64(int64_t a, int64_t b)\n{\n"
+                 "    return b == 0 || b == -1 ? 0 : a %% b;\n}\n", inl);
+    /* Signed overflow is undefined in C; the language wraps (two's
+     * complement), done in uint64_t, where it is defined.  Converting
+     * back is implementation-defined, and modular in GCC and Clang. */
+    if (g->need_add)
+        buf_printf(b, "\nstatic %sint64_t add_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a + (uint64_t)b);\n}\n", inl);
+    if (g->need_sub)
+        buf_printf(b, "\nstatic %sint64_t sub_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a - (uint64_t)b);\n}\n", inl);
+    if (g->need_mul)
+        buf_printf(b, "\nstatic %sint64_t mul_i64(int64_t a, int64_t b)\n{\n"
+                 "    return (int64_t)((uint64_t)a * (uint64_t)b);\n}\n", inl);
+    if (g->need_neg)
+        buf_printf(b, "\nstatic %sint64_t neg_i64(int64_t a)\n{\n"
+                 "    return (int64_t)(0 - (uint64_t)a);\n}\n", inl);
 }
 
 void cg_generate(const struct program *prog, const struct cg_options *opt,
@@ -382,6 +399,17 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
         if (prog->sets[i]->kind == SET_USER)
             reach(prog, prog->sets[i], live);
 
+    int nbodies = 0;
+    for (int i = 0; i < prog->nsets; i++) {
+        const struct set *s = prog->sets[i];
+        if (!live[i])
+            continue;
+        nbodies += (s->on_start != NULL) + (s->on_stop != NULL);
+        for (int j = 0; j < s->ntasks; j++)
+            nbodies += s->tasks[j]->set == NULL;
+    }
+    g.split = nbodies > CG_PART_FNS;
+
     struct buf fns = { 0 };
     functions(&g, &fns, live);
     buf_free(&g.pre);
@@ -392,8 +420,17 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     buf_puts(&b, "#include <swarm.h>\n");
     enums(prog, &b);
     helpers(&g, &b);
+    if (g.split)
+        buf_printf(&b, "\n/* %d bodies, compiled in parts of %d: see the "
+                   "markers. */\n" CG_PART_MARK, nbodies, CG_PART_FNS);
     buf_put(&b, fns.p ? fns.p : "", fns.len);
     buf_free(&fns);
+    if (g.split) {
+        /* Only the tables refer to the bodies. */
+        buf_puts(&b, "\n" CG_PART_MARK "\n");
+        buf_put(&b, g.protos.p, g.protos.len);
+    }
+    buf_free(&g.protos);
 
     int *done = arena_alloc(a, sizeof(int) * (size_t)(prog->nsets + 1));
     for (int i = 0; i < prog->nsets; i++)

@@ -40,12 +40,10 @@ const char *ck_set_word(const struct set *s)
                                                              : "taskset";
 }
 
-static struct set *find_set(struct program *pg, const char *name)
+static struct set *find_set(struct checker *ck, const char *name)
 {
-    for (int i = 0; i < pg->nsets; i++)
-        if (strcmp(pg->sets[i]->name, name) == 0)
-            return pg->sets[i];
-    return NULL;
+    int i = symtab_get(&ck->set_tab, 0, name);
+    return i < 0 ? NULL : ck->prog->sets[i];
 }
 
 void ck_unknown(struct checker *ck, struct span sp, const char *what,
@@ -167,12 +165,9 @@ static void wait_fn(struct checker *ck, struct set *set, struct member *m,
         w->a_ms = (double)a;
         break;
     case 4:
-        if (ck_lit_number(ck, m->args, "throughput", &w->per_s) != 0)
+        if (ck_lit_number(ck, m->args, "throughput", &w->per_s) != 0
+            || ck_lit_rate(ck, m->args, "throughput", 0, &w->per_s) != 0)
             return;
-        if (w->per_s <= 0) {
-            ck_error(ck, m->args->span, "throughput must be above zero");
-            return;
-        }
         break;
     }
     w->kind = kind;
@@ -180,13 +175,14 @@ static void wait_fn(struct checker *ck, struct set *set, struct member *m,
 
 static void task_member(struct checker *ck, struct set *set, struct task *t)
 {
-    for (int i = 0; i < set->ntasks; i++)
-        if (strcmp(set->tasks[i]->name, t->name) == 0) {
-            ck_error(ck, t->name_span, "%s '%s' already has a task named "
-                     "'%s'", ck_set_word(set), set->name, t->name);
-            ck_note(ck, set->tasks[i]->name_span, "the first one is here");
-            return;
-        }
+    int old = symtab_get(&ck->task_tab, set->index, t->name);
+    if (old >= 0) {
+        ck_error(ck, t->name_span, "%s '%s' already has a task named "
+                 "'%s'", ck_set_word(set), set->name, t->name);
+        ck_note(ck, set->tasks[old]->name_span, "the first one is here");
+        return;
+    }
+    symtab_put(&ck->task_tab, ck->arena, set->index, t->name, set->ntasks);
     t->weight_value = 1;
     if (t->weight != NULL) {
         int64_t w = 1;
@@ -269,7 +265,7 @@ static void resolve_tasks(struct checker *ck, struct set *set)
         struct task *t = set->tasks[i];
         if (t->set_name == NULL)
             continue;
-        struct set *target = find_set(pg, t->set_name);
+        struct set *target = find_set(ck, t->set_name);
         if (target == NULL) {
             const char **cands = arena_alloc(ck->arena, sizeof(char *)
                                              * (size_t)(pg->nsets + 1));
@@ -292,12 +288,17 @@ static void resolve_tasks(struct checker *ck, struct set *set)
     }
 }
 
-/* Depth-first; a set met again while it is being visited is a cycle. */
-static int cycles(struct checker *ck, struct set *set)
+/* Depth-first; a set met again while it is being visited is a cycle.
+ * Nesting is limited like blocks are, since later passes recurse the same
+ * way: a link is cut (and reported) when the walk is already too deep or
+ * when the set it leads to has too many levels below it.  Returns the
+ * set's height. */
+static int cycles(struct checker *ck, struct set *set, int depth)
 {
     if (set->done)
-        return 0;
+        return set->height;
     set->visiting = 1;
+    int height = 0;
     for (int i = 0; i < set->ntasks; i++) {
         struct task *t = set->tasks[i];
         if (t->set == NULL)
@@ -311,11 +312,21 @@ static int cycles(struct checker *ck, struct set *set)
             t->set = NULL;      /* so later passes terminate */
             continue;
         }
-        cycles(ck, t->set);
+        int below = depth < CK_MAX_SET_DEPTH
+                    ? cycles(ck, t->set, depth + 1) : CK_MAX_SET_DEPTH;
+        if (below >= CK_MAX_SET_DEPTH) {
+            ck_error(ck, t->set_span, "sets used as tasks are nested too "
+                     "deeply (more than %d levels)", CK_MAX_SET_DEPTH);
+            t->set = NULL;
+            continue;
+        }
+        if (below + 1 > height)
+            height = below + 1;
     }
     set->visiting = 0;
     set->done = 1;
-    return 0;
+    set->height = height;
+    return height;
 }
 
 /* ===================================================================== */
@@ -392,6 +403,7 @@ static void data(struct checker *ck, struct decl *d)
             ck_unknown(ck, w->span, "feeder option", w->name, words);
         }
     }
+    symtab_put(&ck->feeder_tab, ck->arena, 0, f->name, pg->nfeeders);
     pg->nfeeders++;
     ck_feeder_file(ck, f, d->str->span);
 }
@@ -437,11 +449,9 @@ static void load_item(struct checker *ck, struct load_item *it,
         ck_lit_count(ck, it->a, "users", 1, &ld->users);
         break;
     case 1:
-        if (ck_lit_number(ck, it->a, "spawn_rate", &ld->spawn_rate) == 0
-            && ld->spawn_rate <= 0) {
-            ck_error(ck, it->a->span, "spawn_rate must be above zero");
+        if (ck_lit_number(ck, it->a, "spawn_rate", &ld->spawn_rate) != 0
+            || ck_lit_rate(ck, it->a, "spawn_rate", 0, &ld->spawn_rate) != 0)
             ld->spawn_rate = -1;
-        }
         break;
     case 2:
         ck_lit_duration(ck, it->a, 0, "run_time", &ld->run_time_ms);
@@ -453,7 +463,9 @@ static void load_item(struct checker *ck, struct load_item *it,
         if (ck_lit_duration(ck, it->a, 0, "a stage", &st->duration_ms) != 0)
             return;
         if (it->b->kind == LIT_RATE) {
-            st->rate_per_s = strtod(it->b->text, NULL);
+            if (ck_lit_rate(ck, it->b, "a stage's rate", 1,
+                            &st->rate_per_s) != 0)
+                return;
         } else if (ck_lit_count(ck, it->b, "a stage's users", 0,
                                 &st->users) != 0) {
             return;
@@ -473,9 +485,7 @@ static void load_item(struct checker *ck, struct load_item *it,
                      it->a->text);
             return;
         }
-        ld->rate_per_s = strtod(it->a->text, NULL);
-        if (ld->rate_per_s <= 0) {
-            ck_error(ck, it->a->span, "a rate must be above zero");
+        if (ck_lit_rate(ck, it->a, "a rate", 0, &ld->rate_per_s) != 0) {
             ld->rate_per_s = -1;
             return;
         }
@@ -588,10 +598,13 @@ static void threshold(struct checker *ck, struct decl *d,
         if (strcmp(m, "failures") == 0) {
             if (v->kind == LIT_PERCENT) {
                 t->metric = MET_FAILURE_RATIO;
-                t->value = strtod(v->text, NULL) / 100.0;
+                if (ck_lit_value(ck, v, &t->value) != 0)
+                    return;
+                t->value /= 100.0;
             } else if (v->kind == LIT_FLOAT) {
                 t->metric = MET_FAILURE_RATIO;
-                t->value = strtod(v->text, NULL);
+                if (ck_lit_value(ck, v, &t->value) != 0)
+                    return;
             } else if (v->kind == LIT_INT) {
                 t->metric = MET_FAILURES;
                 t->value = (double)v->i;
@@ -654,6 +667,18 @@ static void bodies(struct checker *ck)
             ck_body(ck, s, BODY_TASK, s->tasks[j], s->tasks[j]->body);
         ck_body(ck, s, BODY_ON_STOP, NULL, s->on_stop);
     }
+    /* A variable whose type is still unknown is set only from itself
+     * (`let n = n + 1`, or a ring of lets), or from an expression with an
+     * error already reported.  Its uses were skipped as untyped, so the
+     * first case needs an error of its own. */
+    for (int i = 0; i < pg->nvars; i++) {
+        struct var *v = &pg->vars[i];
+        if (v->type == TY_ERROR && !v->set_bad)
+            ck_error(ck, v->first, "cannot tell the type of '%s': it is only "
+                     "set from itself (directly or through other variables); "
+                     "give it a first value, as in let %s = 0", v->name,
+                     v->name);
+    }
 }
 
 int check_program(struct ast_file *file, const struct source *src,
@@ -693,7 +718,7 @@ int check_program(struct ast_file *file, const struct source *src,
             host(&ck, dc, &seen_host);
             break;
         case D_SET: {
-            struct set *old = find_set(prog, dc->set->name);
+            struct set *old = find_set(&ck, dc->set->name);
             if (old != NULL) {
                 ck_error(&ck, dc->set->name_span, "'%s' is already the name "
                          "of a %s", dc->set->name, ck_set_word(old));
@@ -702,6 +727,8 @@ int check_program(struct ast_file *file, const struct source *src,
                 break;
             }
             dc->set->span = dc->span;
+            dc->set->index = prog->nsets;
+            symtab_put(&ck.set_tab, a, 0, dc->set->name, prog->nsets);
             prog->sets[prog->nsets++] = dc->set;
             nusers += dc->set->kind == SET_USER;
             break;
@@ -724,7 +751,7 @@ int check_program(struct ast_file *file, const struct source *src,
     for (int i = 0; i < prog->nsets; i++)
         resolve_tasks(&ck, prog->sets[i]);
     for (int i = 0; i < prog->nsets; i++)
-        cycles(&ck, prog->sets[i]);
+        cycles(&ck, prog->sets[i], 0);
 
     /* Function numbers in source order (codegen names). */
     for (int i = 0; i < prog->nsets; i++) {
@@ -740,9 +767,7 @@ int check_program(struct ast_file *file, const struct source *src,
 
     bodies(&ck);
     if (d->errors == before)
-        for (int i = 0; i < prog->nsets; i++)
-            if (prog->sets[i]->kind == SET_USER)
-                ck_reach(&ck, prog->sets[i]);
+        ck_reach(&ck);
 
     for (struct decl *dc = file->decls; dc != NULL; dc = dc->next)
         if (dc->kind == D_THRESHOLD)

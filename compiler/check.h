@@ -19,6 +19,7 @@ struct var {
     enum type type;
     int feeder;                 /* TY_ROW: which feeder's rows */
     struct span first;          /* first let/capture */
+    int set_bad;                /* checker: a let of it has an error */
 };
 
 enum feed_mode { FEED_SHARED, FEED_RANDOM, FEED_UNIQUE, FEED_UNIQUE_STOP_RUN };

@@ -8,13 +8,14 @@
 #include <string.h>
 
 static void stmts(struct checker *ck, struct stmt *s);
+static void block(struct checker *ck, struct stmt *s, struct span sp);
 
 /* An expression that must have type want (TY_ERROR already reported). */
 static enum type expect_type(struct checker *ck, struct expr *e,
                              enum type want, const char *what)
 {
     enum type t = ck_expr(ck, e);
-    if (t != want && t != TY_ERROR) {
+    if (t != want && t != TY_ERROR && !e->bad) {
         ck_error(ck, e->span, "%s must be %s, not %s", what,
                  ck_a_type(want), ck_a_type(t));
         return TY_ERROR;
@@ -241,11 +242,11 @@ static void request(struct checker *ck, struct stmt *s)
 static void schedule(struct checker *ck, struct stmt *s)
 {
     struct set *set = ck->set;
-    for (int i = 0; i < set->ntasks; i++)
-        if (strcmp(set->tasks[i]->name, s->name) == 0) {
-            s->index = i;
-            return;
-        }
+    int found = symtab_get(&ck->task_tab, set->index, s->name);
+    if (found >= 0) {
+        s->index = found;
+        return;
+    }
     const char **cands = arena_alloc(ck->arena, sizeof(char *)
                                      * (size_t)(set->ntasks + 1));
     for (int i = 0; i < set->ntasks; i++)
@@ -290,6 +291,8 @@ static void stmt(struct checker *ck, struct stmt *s)
     case ST_LET: {
         enum type t = ck_expr(ck, s->expr);
         s->index = ck_var_set(ck, s->name, s->name_span, t, s->expr->feeder);
+        if (s->expr->bad && !ck->quiet)
+            ck->prog->vars[s->index].set_bad = 1;
         break;
     }
     case ST_REQUEST:
@@ -297,8 +300,8 @@ static void stmt(struct checker *ck, struct stmt *s)
         break;
     case ST_IF:
         expect_type(ck, s->expr, TY_BOOL, "a condition");
-        stmts(ck, s->body);
-        stmts(ck, s->els);
+        block(ck, s->body, s->span);
+        block(ck, s->els, s->span);
         break;
     case ST_REPEAT:
         expect_type(ck, s->expr, TY_INT, "a repeat count");
@@ -308,7 +311,7 @@ static void stmt(struct checker *ck, struct stmt *s)
         ck->repeat_depth++;
         if (ck->repeat_depth > ck->prog->nlocals)
             ck->prog->nlocals = ck->repeat_depth;
-        stmts(ck, s->body);
+        block(ck, s->body, s->span);
         ck->repeat_depth--;
         break;
     case ST_SLEEP:
@@ -343,6 +346,22 @@ static void stmts(struct checker *ck, struct stmt *s)
         stmt(ck, s);
 }
 
+/* A block inside if, else (if) or repeat.  Too deep a block is reported
+ * and not checked, so no later pass walks it. */
+static void block(struct checker *ck, struct stmt *s, struct span sp)
+{
+    if (s == NULL)
+        return;
+    if (ck->block_depth >= CK_MAX_BLOCK_DEPTH) {
+        ck_error(ck, sp, "blocks nested too deeply (more than %d levels of "
+                 "if, else if and repeat)", CK_MAX_BLOCK_DEPTH);
+        return;
+    }
+    ck->block_depth++;
+    stmts(ck, s);
+    ck->block_depth--;
+}
+
 void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
              struct task *task, struct stmt *body)
 {
@@ -350,6 +369,7 @@ void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
     ck->body = kind;
     ck->task = task;
     ck->repeat_depth = 0;
+    ck->block_depth = 0;
     ck->seen_stmt = 0;
     if (task != NULL && !ck->quiet) {
         task->tags = NULL;
@@ -383,9 +403,15 @@ void ck_stray(struct checker *ck, struct stmt *s)
 struct reach {
     struct checker *ck;
     struct set *user;
-    int *sets_in;               /* per variable: bodies that set it */
-    int *here;                  /* per variable: set so far in this body */
-    int *set_in_body;           /* per variable: this body sets it */
+    /* Per variable, valid only while its stamp is the current one, so
+     * nothing is cleared between bodies or users: the work stays linear
+     * in the size of what each user runs, not in users x variables. */
+    int *sets_in;               /* bodies of this user that set it */
+    int *sets_in_stamp;         /* == user_stamp: sets_in is valid */
+    int *here;                  /* == body_stamp: set so far in the body */
+    int *set_in_body;           /* == body_stamp: this body sets it */
+    int user_stamp, body_stamp;
+    int counting;               /* count_sets: bodies add to sets_in */
     int in_user_start;          /* the user's own on_start: runs first */
     struct stmt *body;
 };
@@ -399,26 +425,27 @@ static void r_use(struct reach *r, struct expr *e)
     struct checker *ck = r->ck;
     struct var *v = &ck->prog->vars[e->index];
     int i = e->index;
-    if (r->here[i])
+    if (r->here[i] == r->body_stamp)
         return;
     /* A use in a taskset shared by several users is reported once, for
      * the first user that reaches it. */
     if (e->reported)
         return;
-    if (r->sets_in[i] == 0) {
+    int sets_in = r->sets_in_stamp[i] == r->user_stamp ? r->sets_in[i] : 0;
+    if (sets_in == 0) {
         ck_error(ck, e->span, "'%s' is used but never set in user '%s' (or "
                  "what it runs)", v->name, r->user->name);
         ck_note(ck, v->first, "'%s' is set here, in code user '%s' does "
                 "not run", v->name, r->user->name);
-    } else if (r->in_user_start || (r->set_in_body[i]
-                                    && r->sets_in[i] == 1)) {
+    } else if (r->in_user_start || (r->set_in_body[i] == r->body_stamp
+                                    && sets_in == 1)) {
         ck_error(ck, e->span, "'%s' is used before it is set", v->name);
         ck_note(ck, v->first, "'%s' is set here", v->name);
     } else {
         return;
     }
     e->reported = 1;
-    r->here[i] = 1;             /* one error per variable per body */
+    r->here[i] = r->body_stamp; /* one error per variable per body */
 }
 
 static void r_parts(struct reach *r, struct str_part *p)
@@ -458,6 +485,21 @@ static void r_expr(struct reach *r, struct expr *e)
     }
 }
 
+/* This body sets variable i. */
+static void r_set(struct reach *r, int i)
+{
+    if (r->set_in_body[i] == r->body_stamp)
+        return;
+    r->set_in_body[i] = r->body_stamp;
+    if (!r->counting)
+        return;
+    if (r->sets_in_stamp[i] != r->user_stamp) {
+        r->sets_in_stamp[i] = r->user_stamp;
+        r->sets_in[i] = 0;
+    }
+    r->sets_in[i]++;
+}
+
 static void r_json(struct reach *r, struct json *j)
 {
     for (; j != NULL; j = j->next) {
@@ -476,9 +518,9 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
         if (use) {
             r_expr(r, s->expr);
             if (s->index >= 0)
-                r->here[s->index] = 1;
+                r->here[s->index] = r->body_stamp;
         } else if (s->index >= 0) {
-            r->set_in_body[s->index] = 1;
+            r_set(r, s->index);
         }
         break;
     case ST_REQUEST:
@@ -489,9 +531,9 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
                 if (o->var_index < 0)
                     continue;
                 if (use)
-                    r->here[o->var_index] = 1;
+                    r->here[o->var_index] = r->body_stamp;
                 else
-                    r->set_in_body[o->var_index] = 1;
+                    r_set(r, o->var_index);
                 continue;
             }
             if (!use)
@@ -533,20 +575,17 @@ typedef void (*body_fn)(struct reach *r, struct stmt *body, int user_start);
 /* Calls fn on every body user can run: its on_start first, then its
  * tasks (sets expanded, each once), then its on_stop. */
 static void each_body(struct reach *r, struct set *set, int *seen,
-                      body_fn fn)
+                      int stamp, body_fn fn)
 {
-    struct program *pg = r->ck->prog;
-    int k = 0;
-    while (pg->sets[k] != set)
-        k++;
-    if (seen[k])
+    int k = set->index;
+    if (seen[k] == stamp)
         return;
-    seen[k] = 1;
+    seen[k] = stamp;
     fn(r, set->on_start, set == r->user);
     for (int i = 0; i < set->ntasks; i++) {
         struct task *t = set->tasks[i];
         if (t->set != NULL)
-            each_body(r, t->set, seen, fn);
+            each_body(r, t->set, seen, stamp, fn);
         else
             fn(r, t->body, 0);
     }
@@ -556,37 +595,40 @@ static void each_body(struct reach *r, struct set *set, int *seen,
 static void count_sets(struct reach *r, struct stmt *body, int user_start)
 {
     (void)user_start;
-    int n = r->ck->prog->nvars;
-    memset(r->set_in_body, 0, sizeof(int) * (size_t)n);
+    r->body_stamp++;
+    r->counting = 1;
     r_stmts(r, body, 0);
-    for (int i = 0; i < n; i++)
-        r->sets_in[i] += r->set_in_body[i];
 }
 
 static void check_uses(struct reach *r, struct stmt *body, int user_start)
 {
-    int n = r->ck->prog->nvars;
-    memset(r->set_in_body, 0, sizeof(int) * (size_t)n);
+    r->body_stamp++;
+    r->counting = 0;
     r_stmts(r, body, 0);
-    memset(r->here, 0, sizeof(int) * (size_t)n);
     r->in_user_start = user_start;
     r_stmts(r, body, 1);
 }
 
-void ck_reach(struct checker *ck, struct set *user)
+void ck_reach(struct checker *ck)
 {
     struct program *pg = ck->prog;
     if (pg->nvars == 0)
         return;
     struct reach r = { 0 };
     r.ck = ck;
-    r.user = user;
     size_t nv = (size_t)pg->nvars;
     r.sets_in = arena_alloc(ck->arena, sizeof(int) * nv);
+    r.sets_in_stamp = arena_alloc(ck->arena, sizeof(int) * nv);
     r.here = arena_alloc(ck->arena, sizeof(int) * nv);
     r.set_in_body = arena_alloc(ck->arena, sizeof(int) * nv);
+    /* seen[] holds the user's stamp: a set is expanded once per user. */
     int *seen = arena_alloc(ck->arena, sizeof(int) * (size_t)pg->nsets);
-    each_body(&r, user, seen, count_sets);
-    memset(seen, 0, sizeof(int) * (size_t)pg->nsets);
-    each_body(&r, user, seen, check_uses);
+    for (int i = 0; i < pg->nsets; i++) {
+        if (pg->sets[i]->kind != SET_USER)
+            continue;
+        r.user = pg->sets[i];
+        r.user_stamp = 2 * (r.user->index + 1);
+        each_body(&r, r.user, seen, r.user_stamp - 1, count_sets);
+        each_body(&r, r.user, seen, r.user_stamp, check_uses);
+    }
 }

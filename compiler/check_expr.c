@@ -31,10 +31,8 @@ const char *ck_type_name(enum type t)
 
 struct var *ck_var_find(struct checker *ck, const char *name)
 {
-    for (int i = 0; i < ck->prog->nvars; i++)
-        if (strcmp(ck->prog->vars[i].name, name) == 0)
-            return &ck->prog->vars[i];
-    return NULL;
+    int i = symtab_get(&ck->var_tab, 0, name);
+    return i < 0 ? NULL : &ck->prog->vars[i];
 }
 
 int ck_var_set(struct checker *ck, const char *name, struct span sp,
@@ -50,6 +48,7 @@ int ck_var_set(struct checker *ck, const char *name, struct span sp,
         v->type = TY_ERROR;
         v->feeder = -1;
         v->first = sp;
+        symtab_put(&ck->var_tab, ck->arena, 0, name, pg->nvars - 1);
     }
     if (t == TY_ERROR)
         return (int)(v - pg->vars);
@@ -73,10 +72,8 @@ int ck_var_set(struct checker *ck, const char *name, struct span sp,
 
 struct feeder *ck_feeder_find(struct checker *ck, const char *name)
 {
-    for (int i = 0; i < ck->prog->nfeeders; i++)
-        if (strcmp(ck->prog->feeders[i].name, name) == 0)
-            return &ck->prog->feeders[i];
-    return NULL;
+    int i = symtab_get(&ck->feeder_tab, 0, name);
+    return i < 0 ? NULL : &ck->prog->feeders[i];
 }
 
 /* Regexes are compiled once at start-up, so they must be literal. */
@@ -318,12 +315,30 @@ static enum type field(struct checker *ck, struct expr *e)
     return TY_ERROR;
 }
 
+/* The type an operator gives whatever its operands: every operator but
+ * `+` has one, and `+` with a string on one side is a string.  Used when
+ * an operand has an error, so that a variable set from the expression
+ * still gets its type and its uses are checked: in `let s = "a${s - 1}"`,
+ * s is a string, so `s - 1` is an error (without this, s stayed untyped
+ * and went unchecked). */
+static enum type result_type(const struct expr *e, enum type l, enum type r)
+{
+    switch (e->op) {
+    case OP_ADD:
+        return l == TY_STR || r == TY_STR ? TY_STR : TY_ERROR;
+    case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+        return TY_INT;
+    default:
+        return TY_BOOL;
+    }
+}
+
 static enum type binary(struct checker *ck, struct expr *e)
 {
     enum type l = ck_expr(ck, e->lhs);
     enum type r = ck_expr(ck, e->rhs);
     if (l == TY_ERROR || r == TY_ERROR)
-        return TY_ERROR;
+        return result_type(e, l, r);
     static const char *const op_text[] = {
         "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||"
     };
@@ -340,7 +355,6 @@ static enum type binary(struct checker *ck, struct expr *e)
             if ((e->op == OP_DIV || e->op == OP_MOD) && e->rhs->kind == EX_INT
                 && e->rhs->i == 0) {
                 ck_error(ck, e->rhs->span, "division by zero");
-                return TY_ERROR;
             }
             return TY_INT;
         }
@@ -360,10 +374,12 @@ static enum type binary(struct checker *ck, struct expr *e)
     }
     ck_error(ck, e->span, "invalid operands to '%s' (%s and %s)", op,
              ck_type_name(l), ck_type_name(r));
-    return TY_ERROR;
+    return result_type(e, l, r);
 }
 
-enum type ck_expr(struct checker *ck, struct expr *e)
+/* The expression's type, even when something inside it is wrong, or
+ * TY_ERROR when it has none. */
+static enum type expr(struct checker *ck, struct expr *e)
 {
     enum type t = TY_ERROR;
     switch (e->kind) {
@@ -382,6 +398,7 @@ enum type ck_expr(struct checker *ck, struct expr *e)
         t = TY_INT;
         break;
     case EX_STR:
+        /* A string whatever its pieces hold. */
         t = TY_STR;
         for (struct str_part *p = e->parts; p != NULL; p = p->next) {
             if (p->expr == NULL)
@@ -390,9 +407,6 @@ enum type ck_expr(struct checker *ck, struct expr *e)
             if (pt == TY_ROW) {
                 ck_error(ck, p->expr->span, "a row cannot be put in a "
                          "string; take one of its columns (.name)");
-                t = TY_ERROR;
-            } else if (pt == TY_ERROR) {
-                t = TY_ERROR;
             }
         }
         break;
@@ -409,22 +423,44 @@ enum type ck_expr(struct checker *ck, struct expr *e)
         t = binary(ck, e);
         break;
     case EX_NOT:
-        t = ck_expr(ck, e->lhs);
-        if (t != TY_BOOL && t != TY_ERROR) {
-            ck_error(ck, e->span, "'!' needs a bool, not %s",
-                     ck_a_type(t));
-            t = TY_ERROR;
-        }
-        break;
-    case EX_NEG:
-        t = ck_expr(ck, e->lhs);
-        if (t != TY_INT && t != TY_ERROR) {
-            ck_error(ck, e->span, "'-' needs an int, not %s",
-                     ck_a_type(t));
-            t = TY_ERROR;
-        }
+    case EX_NEG: {
+        enum type want = e->kind == EX_NOT ? TY_BOOL : TY_INT;
+        enum type lt = ck_expr(ck, e->lhs);
+        if (lt != want && lt != TY_ERROR)
+            ck_error(ck, e->span, "'%c' needs %s, not %s",
+                     e->kind == EX_NOT ? '!' : '-', ck_a_type(want),
+                     ck_a_type(lt));
+        t = want;
         break;
     }
+    }
+    return t;
+}
+
+/* Sets e->type, and e->bad when an error was reported inside e (never
+ * while quiet).  TY_ERROR without bad is a variable of unknown type: see
+ * the end of bodies() in check.c. */
+enum type ck_expr(struct checker *ck, struct expr *e)
+{
+    int errors = ck->diag->errors;
+    if (ck->expr_depth == 0)
+        ck->too_deep = 0;
+    if (ck->expr_depth >= CK_MAX_EXPR_DEPTH) {
+        /* Once per statement-level expression; its parts go unchecked, so
+         * no later pass recurses deeper than this either. */
+        if (!ck->too_deep)
+            ck_error(ck, e->span, "expression nested too deeply (more than "
+                     "%d levels of operators, parentheses and ${...}); "
+                     "split it with let", CK_MAX_EXPR_DEPTH);
+        ck->too_deep = 1;
+        e->bad = ck->diag->errors > errors;
+        e->type = TY_ERROR;
+        return TY_ERROR;
+    }
+    ck->expr_depth++;
+    enum type t = expr(ck, e);
+    ck->expr_depth--;
+    e->bad = ck->diag->errors > errors;
     e->type = t;
     return t;
 }

@@ -14,6 +14,16 @@
 #define SWC_CHECK_INT_H
 
 #include "check.h"
+#include "symtab.h"
+
+/* The deepest expression (operators, parentheses, ${} inside strings)
+ * and the deepest nesting of if/repeat blocks and of sets used as tasks.
+ * Every later pass recurses over the checked tree, and the generated C
+ * nests the same way: these limits keep both within any stack and within
+ * what C compilers accept (clang's default bracket depth is 256). */
+#define CK_MAX_EXPR_DEPTH 200
+#define CK_MAX_BLOCK_DEPTH 100
+#define CK_MAX_SET_DEPTH 100
 
 /* What kind of body a statement is in. */
 enum body_kind { BODY_TASK, BODY_ON_START, BODY_ON_STOP };
@@ -25,6 +35,12 @@ struct checker {
     int quiet;                  /* type-inference rounds: report nothing */
     int changed;                /* a variable's type became known */
     int var_cap, feeder_cap, env_cap, regex_cap;
+    /* names -> indexes: variables, sets, feeders (scope 0) and tasks
+     * (scope: the set's index) */
+    struct symtab var_tab, set_tab, feeder_tab, task_tab;
+    int expr_depth;             /* of the expression being checked */
+    int too_deep;               /* ... and that was reported */
+    int block_depth;            /* if/repeat blocks around the statement */
     /* the body being checked */
     struct set *set;
     enum body_kind body;
@@ -62,7 +78,8 @@ int ck_regex(struct checker *ck, struct expr *e);  /* index, or -1 */
 /* check_body.c */
 void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
              struct task *task, struct stmt *body);
-void ck_reach(struct checker *ck, struct set *user);
+/* Reports, per user, variables used before (or without) being set. */
+void ck_reach(struct checker *ck);
 void ck_stray(struct checker *ck, struct stmt *s);
 
 /* check_lit.c */
@@ -72,6 +89,17 @@ int ck_duration(struct checker *ck, const char *text, struct span sp,
 /* A literal that must be a duration; positive unless allow_zero. */
 int ck_lit_duration(struct checker *ck, const struct lit *l, int allow_zero,
                     const char *what, int64_t *ms);
+/* The value of a number, N% or N/s as written: finite, at most
+ * CK_MAX_NUMBER (beyond it a double no longer holds every whole number).
+ * 0, or -1 after an error. */
+#define CK_MAX_NUMBER 1e15
+int ck_lit_value(struct checker *ck, const struct lit *l, double *out);
+/* A per-second rate (spawn_rate, rate, a rate stage, throughput): a number
+ * or N/s from CK_MIN_RATE to CK_MAX_RATE, or 0 when allow_zero. */
+#define CK_MIN_RATE 0.001
+#define CK_MAX_RATE 1e6
+int ck_lit_rate(struct checker *ck, const struct lit *l, const char *what,
+                int allow_zero, double *out);
 /* A literal number (int or float, not a duration/percent/rate). */
 int ck_lit_number(struct checker *ck, const struct lit *l, const char *what,
                   double *out);

@@ -85,17 +85,50 @@ int ck_lit_duration(struct checker *ck, const struct lit *l, int allow_zero,
     return 0;
 }
 
-int ck_lit_number(struct checker *ck, const struct lit *l, const char *what,
-                  double *out)
+int ck_lit_value(struct checker *ck, const struct lit *l, double *out)
 {
     if (l->kind == LIT_INT) {
         *out = (double)l->i;
         return 0;
     }
-    if (l->kind == LIT_FLOAT) {
-        *out = strtod(l->text, NULL);
+    /* The lexer lets through any number of digits; "1e400" is not
+     * written (no exponents), but 400 digits are, and they would reach
+     * the generated C as inf. */
+    double v = strtod(l->text, NULL);
+    if (!isfinite(v) || v > CK_MAX_NUMBER) {
+        ck_error(ck, l->span, "number out of range (at most %.0f)",
+                 CK_MAX_NUMBER);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int ck_lit_rate(struct checker *ck, const struct lit *l, const char *what,
+                int allow_zero, double *out)
+{
+    double v;
+    if (ck_lit_value(ck, l, &v) != 0)
+        return -1;
+    if (v == 0 && allow_zero) {
+        *out = 0;
         return 0;
     }
+    if (v < CK_MIN_RATE || v > CK_MAX_RATE) {
+        ck_error(ck, l->span, "%s out of range: from %g to %.0f per "
+                 "second%s", what, CK_MIN_RATE, CK_MAX_RATE,
+                 allow_zero ? ", or 0" : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int ck_lit_number(struct checker *ck, const struct lit *l, const char *what,
+                  double *out)
+{
+    if (l->kind == LIT_INT || l->kind == LIT_FLOAT)
+        return ck_lit_value(ck, l, out);
     ck_error(ck, l->span, "%s must be a number, not '%s'", what, l->text);
     return -1;
 }

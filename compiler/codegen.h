@@ -17,6 +17,17 @@ struct cg_options {
     int line_directives;        /* 0: --no-line */
 };
 
+/* With more than CG_PART_FNS bodies, the C file is also a set of parts:
+ * the text before the first CG_PART_MARK line (includes, enums, helpers)
+ * followed by the text up to the next marker is a translation unit of its
+ * own, and so is the prelude with the last piece (the bodies' prototypes,
+ * the tables and main).  Compiled separately and linked, the parts keep
+ * the C compiler's time and memory linear in the number of bodies (it
+ * holds a whole translation unit in memory).  As one file, the markers are
+ * plain comments. */
+#define CG_PART_FNS 1000
+#define CG_PART_MARK "/* swarmc: part */\n"
+
 /* Appends the whole C file to out. */
 void cg_generate(const struct program *prog, const struct cg_options *opt,
                  struct arena *a, struct buf *out);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,73 @@ static int find_runtime(struct arena *a, char **lib, char **inc)
     return EX_SOFTWARE_;
 }
 
+/* ---- interruption ----
+ *
+ * SIGINT, SIGTERM or SIGHUP while building: the C compiler (its whole
+ * process group: cc runs cc1, as and ld) gets the signal too, the
+ * temporary .c and its directory are removed, and swarmc then dies of the
+ * signal, as it would have without handlers.  The handler only forwards
+ * and records; the cleanup runs in the normal flow, after cc is reaped. */
+
+static volatile sig_atomic_t got_signal;
+static volatile pid_t cc_pid;           /* a process group, or 0 */
+static const char *temp_dir;
+static const char **temp_files;         /* ntemp_files paths; xmalloc'd */
+static int ntemp_files;
+
+static void on_signal(int sig)
+{
+    if (got_signal == 0)
+        got_signal = sig;
+    if (cc_pid > 0)
+        kill(-cc_pid, sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: the read from cc returns and the loop goes on. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* path (borrowed, an arena string) is removed at the end or on a
+ * signal. */
+static void add_temp(const char *path)
+{
+    temp_files = xrealloc(temp_files, sizeof(char *)
+                          * (size_t)(ntemp_files + 1));
+    temp_files[ntemp_files++] = path;
+}
+
+static void remove_temp(void)
+{
+    for (int i = 0; i < ntemp_files; i++)
+        unlink(temp_files[i]);
+    free(temp_files);
+    temp_files = NULL;
+    ntemp_files = 0;
+    if (temp_dir != NULL)
+        rmdir(temp_dir);
+    temp_dir = NULL;
+}
+
+/* After a signal: the temporary files go, then swarmc dies of it. */
+static void die_if_signalled(void)
+{
+    int sig = got_signal;
+    if (sig == 0)
+        return;
+    remove_temp();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
 /* ---- running cc ---- */
 
 struct argv_list {
@@ -255,6 +323,12 @@ static void push_words(struct argv_list *l, struct arena *a, const char *s)
     }
 }
 
+/* A file name as an argument: never taken for an option ("-v.c"). */
+static char *file_arg(struct arena *a, const char *path)
+{
+    return path[0] == '-' ? arena_printf(a, "./%s", path) : (char *)path;
+}
+
 /* Runs argv with stdout+stderr captured into out.  Returns the exit
  * status, or -1 when it could not be run. */
 static int run(char **argv, struct buf *out)
@@ -269,6 +343,12 @@ static int run(char **argv, struct buf *out)
         return -1;
     }
     if (pid == 0) {
+        /* Its own process group, so a signal can reach every process cc
+         * starts; the parent sets it too, whichever runs first. */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         close(fds[0]);
@@ -277,6 +357,11 @@ static int run(char **argv, struct buf *out)
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    setpgid(pid, pid);
+    cc_pid = pid;
+    /* A signal that came before cc_pid was set is forwarded now. */
+    if (got_signal != 0)
+        kill(-pid, got_signal);
     close(fds[1]);
     char chunk[4096];
     ssize_t got;
@@ -291,33 +376,36 @@ static int run(char **argv, struct buf *out)
     close(fds[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            cc_pid = 0;
             return -1;
+        }
+    cc_pid = 0;
+    die_if_signalled();
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static int compile(struct arena *a, const char *c_file, const char *output)
+/* cc -std=c11 -O2 $SWARMC_CFLAGS -I<runtime include> */
+static void cc_words(struct argv_list *l, struct arena *a, const char *inc)
 {
-    char *lib, *inc;
-    int rc = find_runtime(a, &lib, &inc);
-    if (rc != EX_OK)
-        return rc;
-    struct argv_list l = { 0 };
-    push(&l, "cc");
-    push(&l, "-std=c11");
-    push(&l, "-O2");
-    push_words(&l, a, getenv("SWARMC_CFLAGS"));
-    push(&l, arena_printf(a, "-I%s", inc));
-    push(&l, (char *)c_file);
-    push(&l, lib);
-    push_words(&l, a, SWARMC_RUNTIME_LIBS);
-    push(&l, "-o");
-    push(&l, (char *)output);
+    push(l, "cc");
+    push(l, "-std=c11");
+    push(l, "-O2");
+    push_words(l, a, getenv("SWARMC_CFLAGS"));
+    push(l, arena_printf(a, "-I%s", inc));
+}
+
+/* Runs one cc command; its output goes to stderr (all of it on failure,
+ * with an internal-error line). */
+static int run_cc(struct argv_list *l)
+{
     struct buf out = { 0 };
-    int status = run(l.v, &out);
-    free(l.v);
+    int status = run(l->v, &out);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
     if (status != 0) {
         fprintf(stderr, "swarmc: internal error: the C compiler failed "
                 "(status %d) on the generated code:\n%s", status,
@@ -331,9 +419,49 @@ static int compile(struct arena *a, const char *c_file, const char *output)
     return EX_OK;
 }
 
-/* Builds from a temporary copy of the C in a private directory. */
-static int build_temp(struct arena *a, const struct options *o,
-                      const struct buf *c, const char *output)
+/* Compiles the C files and links them with the runtime into output: in
+ * one cc command for one file, else each file to an object (a .o next to
+ * it, removed afterwards) and then one link. */
+static int compile_files(struct arena *a, char **c_files, int n,
+                         const char *output)
+{
+    char *lib, *inc;
+    int rc = find_runtime(a, &lib, &inc);
+    if (rc != EX_OK)
+        return rc;
+    struct argv_list l = { 0 };
+    char **objs = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
+    for (int i = 0; n > 1 && i < n; i++) {
+        objs[i] = arena_printf(a, "%.*s.o", (int)strlen(c_files[i]) - 2,
+                               c_files[i]);
+        add_temp(objs[i]);
+        cc_words(&l, a, inc);
+        push(&l, "-c");
+        push(&l, file_arg(a, c_files[i]));
+        push(&l, "-o");
+        push(&l, file_arg(a, objs[i]));
+        if ((rc = run_cc(&l)) != EX_OK)
+            return rc;
+    }
+    cc_words(&l, a, inc);
+    for (int i = 0; i < n; i++)
+        push(&l, file_arg(a, n > 1 ? objs[i] : c_files[i]));
+    push(&l, file_arg(a, lib));
+    push_words(&l, a, SWARMC_RUNTIME_LIBS);
+    push(&l, "-o");
+    push(&l, file_arg(a, output));
+    return run_cc(&l);
+}
+
+static int compile(struct arena *a, const char *c_file, const char *output)
+{
+    char *files[] = { (char *)c_file };
+    return compile_files(a, files, 1, output);
+}
+
+/* A private temporary directory, removed by remove_temp(); NULL after an
+ * error (said). */
+static char *make_temp_dir(struct arena *a)
 {
     const char *tmp = getenv("TMPDIR");
     char *dir = arena_printf(a, "%s/swarmc-XXXXXX", tmp && *tmp ? tmp
@@ -341,14 +469,86 @@ static int build_temp(struct arena *a, const struct options *o,
     if (mkdtemp(dir) == NULL) {
         fprintf(stderr, "swarmc: cannot create a temporary directory in "
                 "%s: %s\n", tmp && *tmp ? tmp : "/tmp", strerror(errno));
-        return EX_IOERR_;
+        return NULL;
     }
+    temp_dir = dir;
+    return dir;
+}
+
+/* A big program's C comes in parts (CG_PART_MARK, codegen.h): each part
+ * after the prelude becomes a file of its own, prelude first, compiled
+ * separately.  Returns the number of files, 0 when c has no parts. */
+static int split_parts(struct arena *a, const struct buf *c, const char *dir,
+                       const char *stem, char ***files_out)
+{
+    const char *mark = CG_PART_MARK;
+    size_t mlen = strlen(mark);
+    const char *text = c->p ? c->p : "";
+    const char *first = strstr(text, mark);
+    if (first == NULL)
+        return 0;
+    int n = 0;
+    for (const char *m = first; m != NULL; m = strstr(m + mlen, mark))
+        n++;
+    char **files = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
+    const char *prelude_end = first;
+    const char *beg = first + mlen;
+    for (int k = 0; k < n; k++) {
+        const char *next = strstr(beg, mark);
+        const char *end = next != NULL ? next : text + c->len;
+        files[k] = arena_printf(a, "%s/%s-part%d.c", dir, stem, k + 1);
+        add_temp(files[k]);
+        struct buf part = { 0 };
+        buf_put(&part, text, (size_t)(prelude_end - text));
+        buf_put(&part, beg, (size_t)(end - beg));
+        int rc = write_file(files[k], &part);
+        buf_free(&part);
+        if (rc != EX_OK)
+            return -1;
+        beg = end + mlen;
+    }
+    *files_out = files;
+    return n;
+}
+
+/* Builds output from c in parts, in a temporary directory: 0 when c has
+ * none (the caller builds it as one file), else the exit status. */
+static int build_parts(struct arena *a, const struct buf *c,
+                       const char *output, int *done)
+{
+    *done = 0;
+    if (c->p == NULL || strstr(c->p, CG_PART_MARK) == NULL)
+        return EX_OK;
+    *done = 1;
+    char *dir = make_temp_dir(a);
+    if (dir == NULL)
+        return EX_IOERR_;
+    char **files = NULL;
+    int n = split_parts(a, c, dir, base_name(output), &files);
+    die_if_signalled();
+    int rc = n < 0 ? EX_IOERR_ : compile_files(a, files, n, output);
+    remove_temp();
+    return rc;
+}
+
+/* Builds from a temporary copy of the C in a private directory. */
+static int build_temp(struct arena *a, const struct options *o,
+                      const struct buf *c, const char *output)
+{
+    int done;
+    int rc = build_parts(a, c, output, &done);
+    if (done)
+        return rc;
+    char *dir = make_temp_dir(a);
+    if (dir == NULL)
+        return EX_IOERR_;
     char *cfile = arena_printf(a, "%s/%s.c", dir, base_name(output));
-    int rc = write_file(cfile, c);
+    add_temp(cfile);
+    rc = write_file(cfile, c);
+    die_if_signalled();
     if (rc == EX_OK)
         rc = compile(a, cfile, output);
-    unlink(cfile);
-    rmdir(dir);
+    remove_temp();
     (void)o;
     return rc;
 }
@@ -388,10 +588,14 @@ static int compile_scenario(struct arena *a, const struct options *o)
                                      : arena_printf(a, "%s.c", output));
     struct buf c = { 0 };
     cg_generate(&prog, &cgo, a, &c);
+    catch_signals();
     int rc = EX_OK;
     if (o->emit_c != NULL) {
         rc = write_file(o->emit_c, &c);
+        int done = 0;
         if (rc == EX_OK && output != NULL)
+            rc = build_parts(a, &c, output, &done);
+        if (rc == EX_OK && output != NULL && !done)
             rc = compile(a, o->emit_c, output);
     } else {
         rc = build_temp(a, o, &c, output);

@@ -10,7 +10,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include "cli.h"
 #include "threshold.h"
 
@@ -349,6 +351,69 @@ static const char *base_name(const char *s)
     return b ? b + 1 : s;
 }
 
+/* ---- start-up checks: a bad value fails now, not after the run ------- */
+
+/* Per-second rates: the same bounds as the compiler's.  Beyond them the
+ * spawn and arrival timers' intervals no longer fit their integers. */
+#define RATE_MIN 0.001
+#define RATE_MAX 1e6
+
+/* The host as the engine will parse it (libcurl's URL parser): NULL when
+ * it is usable, else why not. */
+static const char *bad_url(const char *url)
+{
+    if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+        return "expected an http:// or https:// URL";
+    CURLU *u = curl_url();
+    if (!u)
+        return "out of memory";
+    const char *why = NULL;
+    char *host = NULL;
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (rc != CURLUE_OK)
+        why = curl_url_strerror(rc);
+    else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+             !host || !*host)
+        why = "no host name";
+    curl_free(host);
+    curl_url_cleanup(u);
+    return why;
+}
+
+/* A report file can be created: its directory exists and is writable,
+ * and the file, if it exists, is a writable regular file.  prefix: path
+ * is a prefix (--csv), the files are PATH_*.csv.  NULL or why not. */
+static const char *unwritable(const char *path, int prefix)
+{
+    struct stat st;
+    if (!prefix && stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return "is a directory";
+        if (access(path, W_OK) != 0)
+            return strerror(errno);
+    }
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) {
+        strcpy(dir, ".");
+    } else {
+        size_t n = (size_t)(slash - path);
+        if (n == 0)
+            n = 1;                          /* "/file" */
+        if (n >= sizeof dir)
+            return "path too long";
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    if (stat(dir, &st) != 0)
+        return errno == ENOENT ? "no such directory" : strerror(errno);
+    if (!S_ISDIR(st.st_mode))
+        return "not in a directory";
+    if (access(dir, W_OK | X_OK) != 0)
+        return "directory not writable";
+    return NULL;
+}
+
 #define BAD(...)                                                         \
     do {                                                                 \
         fprintf(err, "%s: ", o->prog);                                   \
@@ -433,9 +498,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         double dv;
         switch (d->id) {
         case O_HOST:
-            if (strncmp(val, "http://", 7) && strncmp(val, "https://", 8))
-                BAD("%s: expected an http:// or https:// URL, got '%s'",
-                    flag, val);
+            if (bad_url(val))
+                BAD("%s: %s, got '%s'", flag, bad_url(val), val);
             o->host = val;
             break;
         case O_USERS:
@@ -445,8 +509,9 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             users_given = 1;
             break;
         case O_SPAWN_RATE:
-            if (parse_double(val, &dv) || !(dv > 0))
-                BAD("%s: expected a number > 0, got '%s'", flag, val);
+            if (parse_double(val, &dv) || !(dv >= RATE_MIN && dv <= RATE_MAX))
+                BAD("%s: expected a number from %g to %.0f, got '%s'", flag,
+                    RATE_MIN, RATE_MAX, val);
             o->spawn_rate = dv;
             rate_given = 1;
             break;
@@ -497,8 +562,9 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             o->iterations_shared = 1;
             break;
         case O_RATE:
-            if (parse_double(val, &dv) || !(dv > 0))
-                BAD("%s: expected a number > 0, got '%s'", flag, val);
+            if (parse_double(val, &dv) || !(dv >= RATE_MIN && dv <= RATE_MAX))
+                BAD("%s: expected a number from %g to %.0f, got '%s'", flag,
+                    RATE_MIN, RATE_MAX, val);
             o->rate_per_s = dv;
             arrival_given = 1;
             break;
@@ -649,6 +715,28 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     }
     if (!o->host || !*o->host)
         BAD("no host: give --host URL (or declare `host` in the scenario)");
+    if (bad_url(o->host))
+        BAD("host '%s': %s", o->host, bad_url(o->host));
+    for (int i = 0; i < o->nstages; i++)
+        if (o->stages[i].rate_per_s > RATE_MAX ||
+            (o->stages[i].rate_per_s > 0 &&
+             o->stages[i].rate_per_s < RATE_MIN))
+            BAD("--stages: a rate from %g to %.0f per second (or 0), got "
+                "%g/s", RATE_MIN, RATE_MAX, o->stages[i].rate_per_s);
+    {
+        /* Checked now: an unwritable report would lose the run's results
+         * at its end. */
+        const char *const paths[] = { o->json_path, o->html_path,
+                                      o->junit_path, o->hlog_path,
+                                      o->csv_prefix };
+        const char *const flags[] = { "--json", "--html", "--junit",
+                                      "--hlog", "--csv" };
+        for (int i = 0; i < 5; i++) {
+            const char *why = paths[i] ? unwritable(paths[i], i == 4) : NULL;
+            if (why)
+                BAD("%s: cannot write '%s': %s", flags[i], paths[i], why);
+        }
+    }
     int open = o->rate_per_s > 0 ||
                (o->nstages > 0 && o->stages[0].rate_per_s >= 0);
     if (open) {

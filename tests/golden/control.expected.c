@@ -22,6 +22,11 @@ static int64_t mod_i64(int64_t a, int64_t b)
     return b == 0 || b == -1 ? 0 : a % b;
 }
 
+static int64_t add_i64(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 /* on_start of Flow, line 9 */
 static sw_step_t on_start1_Flow(sw_user_t *u, sw_frame_t *f)
 {
@@ -31,7 +36,7 @@ static sw_step_t on_start1_Flow(sw_user_t *u, sw_frame_t *f)
         sw_var_set_int(u, VAR_tries, 0);
 #line 10 "tests/golden/control.swarm"
         sw_var_set_int(u, VAR_ok, 0);
-#line 35 "control.c"
+#line 40 "control.c"
     }
     return SW_DONE;
 }
@@ -55,7 +60,7 @@ static sw_step_t task1_loop(sw_user_t *u, sw_frame_t *f)
                 return sw_sleep_ms(u, f, 100, 2);
     case 2:
 #line 20 "tests/golden/control.swarm"
-                sw_var_set_int(u, VAR_tries, (sw_var_int(u, VAR_tries) + 1));
+                sw_var_set_int(u, VAR_tries, add_i64(sw_var_int(u, VAR_tries), 1));
             }
         }
 #line 23 "tests/golden/control.swarm"
@@ -86,7 +91,7 @@ static sw_step_t task1_loop(sw_user_t *u, sw_frame_t *f)
                 sw_req_end(u);
             }
         }
-#line 90 "control.c"
+#line 95 "control.c"
     }
     return SW_DONE;
 }
@@ -103,7 +108,7 @@ static sw_step_t on_stop2_Flow(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 107 "control.c"
+#line 112 "control.c"
     }
     return SW_DONE;
 }
@@ -115,7 +120,7 @@ static sw_step_t on_start3_Inner(sw_user_t *u, sw_frame_t *f)
     case 0:
 #line 45 "tests/golden/control.swarm"
         sw_schedule(u, 1, 1);
-#line 119 "control.c"
+#line 124 "control.c"
     }
     return SW_DONE;
 }
@@ -127,7 +132,7 @@ static sw_step_t task2_first_one(sw_user_t *u, sw_frame_t *f)
     case 0:
 #line 46 "tests/golden/control.swarm"
         sw_schedule(u, 1, 0);
-#line 131 "control.c"
+#line 136 "control.c"
     }
     return SW_DONE;
 }
@@ -144,7 +149,7 @@ static sw_step_t task3_second(sw_user_t *u, sw_frame_t *f)
         sw_req_end(u);
 #line 49 "tests/golden/control.swarm"
         return SW_INTERRUPT_NOW;
-#line 148 "control.c"
+#line 153 "control.c"
     }
     return SW_DONE;
 }
@@ -159,7 +164,7 @@ static sw_step_t on_stop4_Inner(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 163 "control.c"
+#line 168 "control.c"
     }
     return SW_DONE;
 }

@@ -264,7 +264,34 @@ TEST(errors_one_line_naming_the_flag)
         { { "--users", "0" },
           "shop: --users: expected a positive integer, got '0'\n" },
         { { "-r", "-1" },
-          "shop: --spawn-rate: expected a number > 0, got '-1'\n" },
+          "shop: --spawn-rate: expected a number from 0.001 to 1000000, "
+          "got '-1'\n" },
+        { { "-r", "1e-17" },
+          "shop: --spawn-rate: expected a number from 0.001 to 1000000, "
+          "got '1e-17'\n" },
+        { { "-r", "1e300" },
+          "shop: --spawn-rate: expected a number from 0.001 to 1000000, "
+          "got '1e300'\n" },
+        { { "--host", "http://" },
+          "shop: --host: No host part in the URL, got 'http://'\n" },
+        { { "--host", "http://[::1" },
+          "shop: --host: Bad IPv6 address, got 'http://[::1'\n" },
+        { { "--json", "/nonexistent-dir/r.json" },
+          "shop: --json: cannot write '/nonexistent-dir/r.json': no such "
+          "directory\n" },
+        { { "--csv", "/dev/null/r" },
+          "shop: --csv: cannot write '/dev/null/r': not in a directory\n" },
+        { { "--html", "/" },
+          "shop: --html: cannot write '/': is a directory\n" },
+        { { "--hlog", "/nonexistent-dir/r.hlog" },
+          "shop: --hlog: cannot write '/nonexistent-dir/r.hlog': no such "
+          "directory\n" },
+        { { "--junit", "/dev/null/j.xml" },
+          "shop: --junit: cannot write '/dev/null/j.xml': not in a "
+          "directory\n" },
+        { { "--stages", "1s:2000000/s" },
+          "shop: --stages: a rate from 0.001 to 1000000 per second (or 0), "
+          "got 2e+06/s\n" },
         { { "-t", "10q" },
           "shop: --run-time: expected a duration like 20, 20s, 3m or "
           "1h30m, got '10q'\n" },
@@ -283,7 +310,7 @@ TEST(errors_one_line_naming_the_flag)
           "shop: --rate: the open model has no -u/-r: give --max-users N "
           "for the size of its user pool\n" },
         { { "--rate", "0" },
-          "shop: --rate: expected a number > 0, got '0'\n" },
+          "shop: --rate: expected a number from 0.001 to 1000000, got '0'\n" },
         { { "--max-users", "5" },
           "shop: --max-users: only for the open model (--rate R or rate "
           "stages)\n" },
