@@ -46,7 +46,7 @@ struct sw_user {
     sw_task_fn running;         /* the running body, or NULL */
     int phase;                  /* sched.c's state machine */
     int stopping;               /* a stop was asked for */
-    void *timer;                /* uv_timer_t, owned, freed on close */
+    void *timer;                /* the clock's timer (clock.h); owned */
 
     /* --- its requests and HTTP sessions (request.c) --- */
     struct sw__user_net net;

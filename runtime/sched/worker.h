@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "arrival.h"
 #include "request.h"
+#include "clock.h"
 #include "stats.h"
 
 struct sw__rset;
@@ -47,6 +48,7 @@ struct sw__worker {
     pthread_t thread;
     uv_loop_t uv;
     struct sw__net net;             /* its engines and request pool */
+    struct sw__clock clock;         /* the scheduler's time (worker.c) */
     uv_async_t wake;                /* main -> worker: look at cmd */
     uv_timer_t spawn_timer;
     uv_timer_t kill_timer;          /* --stop-timeout expiry */
