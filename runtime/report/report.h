@@ -20,11 +20,9 @@ struct sw__run_info {
     int64_t target_users;            /* users the shape asks for now */
     int64_t dropped;                 /* open model: starts dropped */
     int threads;
-    /* --- added for `merge` (issue 6) --- */
     const char *scenario_id;         /* borrowed; written to the JSON as
                                         is; NULL: the scenario's own
                                         fingerprint (sw__scenario_fingerprint) */
-    /* --- end of merge addition --- */
 };
 
 struct sw__reporter;
