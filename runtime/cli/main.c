@@ -253,6 +253,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 {
     struct sw__options opt;
     struct sw__run run;
+    struct sw__data data = { 0 };
     struct main_state m;
     int rc = 1;
     char err[256];
@@ -270,6 +271,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         return SW_EXIT_USAGE;
 
     memset(&run, 0, sizeof run);
+    run.data = &data;
     memset(&m, 0, sizeof m);
     run.sc = sc;
     run.opt = &opt;
@@ -283,7 +285,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 
     if (sw__engines_process_init() != 0)
         goto out_cli;
-    if (sw__data_init(sc, opt.shard_index, opt.shard_count, err,
+    if (sw__data_init(&data, sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt.prog, err);
         goto out_engines;
@@ -337,7 +339,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     m.sigint.data = m.sigterm.data = m.tick.data = m.end.data = &m;
     m.wake.data = &m;
     run.main_wake = &m.wake;
-    sw__data_on_exhausted(on_exhausted, &m);
+    sw__data_on_exhausted(&data, on_exhausted, &m);
 
     /* --start-at: every shard starts at the same wall-clock instant */
     if (opt.start_at_ms >= 0) {
@@ -424,7 +426,7 @@ out_run:
     sw__plan_free(&run.plan);
     sw__arrivals_free(&run.arrivals);
     sw__sched_release(&run);
-    sw__data_free();
+    sw__data_free(&data);
 out_engines:
     sw__engines_process_cleanup();
 out_cli:

@@ -672,6 +672,7 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
         return NULL;
     u->worker = w;
     u->cls = &run->sc->users[cls];
+    u->data = run->data;
     u->id = id;
     u->intended_ms = -1;
     u->arrival_ms = -1;

@@ -26,6 +26,7 @@ struct sw__rset;
 struct sw__run {
     const sw_scenario_t *sc;        /* borrowed */
     const struct sw__options *opt;  /* borrowed */
+    struct sw__data *data;          /* borrowed: env, regexes, feeders */
     struct sw__plan plan;           /* owned; open model: max_users = the
                                        pool, end_ms = the run's end */
     int open;                       /* open model (arrival rate) */
