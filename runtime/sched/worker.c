@@ -359,12 +359,16 @@ static void *thread_main(void *arg)
         uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0,
                        0);
     int rc = uv_run(&w->uv, UV_RUN_DEFAULT);
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "swarm: worker %d: loop ended with handles open\n",
                 w->index);
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    }
     sw__net_free(&w->net);
-    if (uv_loop_close(&w->uv) != 0)
+    if (uv_loop_close(&w->uv) != 0) {
         fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    }
     free(w->slots);
     free(w->grave);
     free(w->ready);

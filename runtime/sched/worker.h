@@ -39,6 +39,8 @@ struct sw__run {
     atomic_int_fast64_t iter_tickets;   /* --iterations-shared: this
                                            process's tickets 0, 1, ... */
     uv_async_t *main_wake;          /* borrowed: main loop's async */
+    atomic_int loops_left_open;     /* worker loops that did not close
+                                       cleanly (an internal error) */
 };
 
 enum { SW_CMD_NONE = 0, SW_CMD_STOP = 1 };

@@ -426,8 +426,9 @@ TEST(fail_message_first_wins)
     free_user(u);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "check";
     init_data();
     RUN(status);

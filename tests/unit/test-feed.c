@@ -418,8 +418,9 @@ TEST(sharding)
     ASSERT_STR_EQ(err, "bad shard 3/3");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "feed";
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/sw-test-feed-XXXXXX");
     if (mkdtemp(tmpdir) == NULL)

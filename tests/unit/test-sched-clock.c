@@ -204,12 +204,6 @@ static void setup(sw_wait_t wait)
     memset(timers, 0, sizeof timers);
 }
 
-static void count_handle(uv_handle_t *h, void *arg)
-{
-    (void)h;
-    ++*(int *)arg;
-}
-
 /* Frees the ended users and closes the loop: nothing may be left open. */
 static int teardown(void)
 {
@@ -219,11 +213,8 @@ static int teardown(void)
     free(w.ready);
     uv_close((uv_handle_t *)&w.reaper, NULL);
     uv_close((uv_handle_t *)&w.idler, NULL);
-    uv_run(&w.uv, UV_RUN_DEFAULT);
-    int open = 0;
-    uv_walk(&w.uv, count_handle, &open);
     sw__sched_release(&run);
-    return uv_loop_close(&w.uv) == 0 && open == 0 ? 0 : -1;
+    return test_loop_closes(&w.uv);
 }
 
 #define ASSERT_EV(i, name, t)                                            \
@@ -322,8 +313,9 @@ TEST(spawn_delay)
     ASSERT_EQ(teardown(), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "sched-clock";
     RUN(first_task_at_once_then_constant_wait);
     RUN(pacing_schedule_and_intended_start);

@@ -303,8 +303,9 @@ TEST(env_unset_is_an_error)
     sw__data_free(&D);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "values";
     RUN(scratch_small_and_aligned);
     RUN(scratch_overflow_and_growth);
