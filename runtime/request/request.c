@@ -423,7 +423,8 @@ static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
     (void)x;
     r->state = RQ_DONE;
     r->res = *res;
-    r->done_ms = now_ms();
+    if (r->intended_ms >= 0)        /* only then is the time needed */
+        r->done_ms = now_ms();
     r->net->complete(u, &r->res);
 }
 
@@ -464,7 +465,8 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
         return SW__SENT;
     r->state = RQ_DONE;
     r->res = *ops->result(r->xfer);
-    r->done_ms = now_ms();
+    if (r->intended_ms >= 0)
+        r->done_ms = now_ms();
     return SW__SEND_FAILED;
 }
 
