@@ -11,39 +11,18 @@
  * big response does not pin memory for the whole run. */
 #define KEEP_CAP ((size_t)256 << 10)
 
-static void add(struct sw__buf *b, const char *s, size_t n)
+void sw__resp_grow(struct sw__buf *b, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->ptr, cap);
-        if (!p) {
-            fputs("swarm: out of memory\n", stderr);
-            abort();
-        }
-        b->ptr = p;
-        b->cap = cap;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = realloc(b->ptr, cap);
+    if (!p) {
+        fputs("swarm: out of memory\n", stderr);
+        abort();
     }
-    memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = 0;
-}
-
-void sw__resp_add_body(struct sw__response *r, const char *p, size_t n)
-{
-    r->body_bytes += (int64_t)n;
-    if (r->body.len < SW__BODY_CAP)
-        add(&r->body, p, n < SW__BODY_CAP - r->body.len
-                             ? n : SW__BODY_CAP - r->body.len);
-}
-
-void sw__resp_add_header(struct sw__response *r, const char *p, size_t n)
-{
-    if (n >= 5 && !memcmp(p, "HTTP/", 5))
-        r->headers.len = 0;
-    if (r->headers.len < SW__HEADERS_CAP)
-        add(&r->headers, p, n);
+    b->ptr = p;
+    b->cap = cap;
 }
 
 static void trim(struct sw__buf *b)
