@@ -40,7 +40,7 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c)
+RT_SRC    := $(wildcard runtime/*.c) $(wildcard runtime/util/*.c)
 RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
@@ -68,7 +68,7 @@ $(GEN)/parser.o: $(GEN)/parser.c $(GEN)/lexer.h
 # ---- compiler --------------------------------------------------------------
 $(BUILD)/compiler/%.o: compiler/%.c $(GEN)/parser.h $(GEN)/lexer.h
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -Iruntime/include -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -Iruntime/include -iquote runtime -c $< -o $@
 # PCRE2 lets the checker reject a bad regex at compile time; the runtime
 # library brings `swarmc merge` (the same code as a binary's own merge mode).
 $(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a

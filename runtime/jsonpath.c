@@ -1,14 +1,16 @@
 /*
  * jsonpath.c - walks a JSONPath subset (see jsonpath.h) over jansson values.
  *
- * The path is parsed while it is walked, with no allocation for the common
- * cases; the whole path is always parsed, even after the walk has left the
+ * The path is parsed (util/jsonpath.c, the parser the compiler's checker
+ * uses too) while it is walked, with no allocation for the common cases;
+ * the whole path is always parsed, even after the walk has left the
  * document, so that a malformed path is reported as such every time.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonpath.h"
+#include "util/jsonpath.h"
 
 /* Member `key` (len bytes) of cur, or NULL. */
 static json_t *member(const json_t *cur, const char *key, size_t len)
@@ -31,93 +33,44 @@ static json_t *element(const json_t *cur, long long index)
     return json_array_get(cur, (size_t)index);
 }
 
-/* Parses a quoted key at *pp (at the quote), unescaping into a buffer of
- * its own; returns the member of cur or NULL, and sets *ok = 0 on a
- * syntax error.  *pp ends after the closing quote. */
-static json_t *quoted_member(const json_t *cur, const char **pp, int *ok)
-{
-    const char *p = *pp;
-    char quote = *p++;
-    const char *start = p;
-    size_t raw = 0;
-
-    while (*p != '\0' && *p != quote) {
-        if (*p == '\\' && p[1] != '\0')
-            p++;
-        p++;
-        raw++;
-    }
-    if (*p != quote) {
-        *ok = 0;
-        return NULL;
-    }
-    *pp = p + 1;
-
-    char small[128];
-    char *key = raw < sizeof(small) ? small : malloc(raw + 1);
-    if (key == NULL) {
-        /* Out of memory: treat as not found rather than crash a user. */
-        return NULL;
-    }
-    size_t n = 0;
-    for (const char *q = start; q < p; q++) {
-        if (*q == '\\' && q + 1 < p)
-            q++;
-        key[n++] = *q;
-    }
-    json_t *v = member(cur, key, n);
-    if (key != small)
-        free(key);
-    return v;
-}
-
 enum sw__jp_result sw__jsonpath_get(const json_t *root, const char *path,
                                     json_t **out)
 {
-    const char *p = path;
     /* Cast away const only to hand out a borrowed reference, as jansson's
      * own getters do. */
     json_t *cur = (json_t *)root;
-    int ok = 1;
+    struct sw__jp_cursor c;
+    struct sw__jp_step st;
 
-    if (p == NULL || *p == '\0')
-        return SW_JP_INVALID;
-    /* "token" means "$.token": the first name is read as after a dot. */
-    int bare_name = *p != '$' && *p != '.' && *p != '[';
-    if (*p == '$')
-        p++;
-    while (ok && *p != '\0') {
-        if (bare_name || *p == '.') {
-            const char *name = bare_name ? p : ++p;
-            bare_name = 0;
-            while (*p != '\0' && *p != '.' && *p != '[' && *p != ']')
-                p++;
-            if (p == name)
-                return SW_JP_INVALID;
-            cur = member(cur, name, (size_t)(p - name));
-        } else if (*p == '[') {
-            p++;
-            if (*p == '\'' || *p == '"') {
-                cur = quoted_member(cur, &p, &ok);
-            } else {
-                char *end;
-                if (!(*p == '-' || (*p >= '0' && *p <= '9')))
-                    return SW_JP_INVALID;
-                long long index = strtoll(p, &end, 10);
-                if (end == p || (*p == '-' && end == p + 1))
-                    return SW_JP_INVALID;
-                p = end;
-                cur = element(cur, index);
+    sw__jp_start(&c, path);
+    while (sw__jp_next(&c, &st) != SW__JP_END) {
+        switch (st.kind) {
+        case SW__JP_MEMBER:
+            if (!st.quoted) {
+                cur = member(cur, st.name, st.len);
+            } else if (cur != NULL) {
+                /* A quoted name without its escapes, on the stack for
+                 * the common short names. */
+                char small[128];
+                char *key = st.len < sizeof(small) ? small
+                                                   : malloc(st.len + 1);
+                if (key == NULL) {
+                    /* Out of memory: not found rather than crash a user. */
+                    cur = NULL;
+                    break;
+                }
+                cur = member(cur, key, sw__jp_unescape(&st, key));
+                if (key != small)
+                    free(key);
             }
-            if (!ok || *p != ']')
-                return SW_JP_INVALID;
-            p++;
-        } else {
+            break;
+        case SW__JP_INDEX:
+            cur = element(cur, st.index);
+            break;
+        default:
             return SW_JP_INVALID;
         }
     }
-    if (!ok)
-        return SW_JP_INVALID;
     if (cur == NULL)
         return SW_JP_MISSING;
     if (out != NULL)

@@ -1,14 +1,7 @@
 /*
- * jsonpath.h - the small JSONPath subset used by `expect json` and
- * `capture ... = json` (internal).
- *
- *   $                 the whole document
- *   $.a.b             object members (a name runs up to '.', '[' or ']')
- *   $['a b']  $["a"]  members with any characters (\' \" \\ escapes)
- *   $.items[0]        array elements; [-1] is the last one
- *
- * The leading '$' may be left out ("token" is "$.token").  No wildcards,
- * filters, slices or recursive descent.
+ * jsonpath.h - looks a JSONPath (the subset `expect json` and
+ * `capture ... = json` take; grammar in util/jsonpath.h) up in a jansson
+ * document (internal).
  */
 #ifndef SW_JSONPATH_H
 #define SW_JSONPATH_H

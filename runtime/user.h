@@ -12,17 +12,12 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "swarm.h"
+#include "util/buf.h"       /* struct sw__buf */
 
 struct sw__worker;
 struct sw__set_frame;
 struct sw__request;
 
-/* A growable byte buffer with a cap; always NUL-terminated when len > 0. */
-struct sw__buf {
-    char *ptr;
-    size_t len;
-    size_t cap;
-};
 
 /* The last response of a user, valid from resume to sw_req_end(). */
 struct sw__response {
