@@ -17,17 +17,28 @@ static const char *const wait_c[] = {
     "SW_WAIT_PACING", "SW_WAIT_THROUGHPUT"
 };
 
+/* The names of swarm.h's enum values, as the C must spell them. */
 static const char *const metric_c[] = {
-    [MET_PERCENTILE] = "SW_METRIC_PERCENTILE", [MET_AVG] = "SW_METRIC_AVG",
-    [MET_MAX] = "SW_METRIC_MAX",
-    [MET_FAILURE_RATIO] = "SW_METRIC_FAILURE_RATIO",
-    [MET_RPS] = "SW_METRIC_RPS", [MET_REQUESTS] = "SW_METRIC_REQUESTS",
-    [MET_FAILURES] = "SW_METRIC_FAILURES"
+    [SW_METRIC_PERCENTILE] = "SW_METRIC_PERCENTILE",
+    [SW_METRIC_AVG] = "SW_METRIC_AVG",
+    [SW_METRIC_MAX] = "SW_METRIC_MAX",
+    [SW_METRIC_FAILURE_RATIO] = "SW_METRIC_FAILURE_RATIO",
+    [SW_METRIC_RPS] = "SW_METRIC_RPS",
+    [SW_METRIC_REQUESTS] = "SW_METRIC_REQUESTS",
+    [SW_METRIC_FAILURES] = "SW_METRIC_FAILURES"
+};
+
+static const char *const cmp_c[] = {
+    [SW_CMP_LT] = "SW_CMP_LT", [SW_CMP_LE] = "SW_CMP_LE",
+    [SW_CMP_GT] = "SW_CMP_GT", [SW_CMP_GE] = "SW_CMP_GE",
+    [SW_CMP_EQ] = "SW_CMP_EQ", [SW_CMP_NE] = "SW_CMP_NE"
 };
 
 static const char *const feed_c[] = {
-    "SW_FEED_SHARED", "SW_FEED_RANDOM", "SW_FEED_UNIQUE_STOP_USER",
-    "SW_FEED_UNIQUE_STOP_RUN"
+    [SW_FEED_SHARED] = "SW_FEED_SHARED",
+    [SW_FEED_RANDOM] = "SW_FEED_RANDOM",
+    [SW_FEED_UNIQUE_STOP_USER] = "SW_FEED_UNIQUE_STOP_USER",
+    [SW_FEED_UNIQUE_STOP_RUN] = "SW_FEED_UNIQUE_STOP_RUN"
 };
 
 static int set_index(const struct program *pg, const struct set *s)
@@ -267,11 +278,11 @@ static void data_tables(const struct program *pg, struct sw__buf *b)
 
 static void load_tables(const struct program *pg, struct sw__buf *b)
 {
-    const struct load *ld = &pg->load;
+    const sw_load_t *ld = &pg->load;
     if (ld->nstages > 0) {
         sw__buf_adds(b, "\nstatic const sw_stage_t stages[] = {\n");
         for (int i = 0; i < ld->nstages; i++) {
-            const struct stage *s = &ld->stages[i];
+            const sw_stage_t *s = &ld->stages[i];
             sw__buf_printf(b, "    { %lld, %lld, ", (long long)s->duration_ms,
                            (long long)s->users);
             cg_double(b, s->rate_per_s);
@@ -282,17 +293,17 @@ static void load_tables(const struct program *pg, struct sw__buf *b)
     if (pg->nthresholds > 0) {
         sw__buf_adds(b, "\nstatic const sw_threshold_t thresholds[] = {\n");
         for (int i = 0; i < pg->nthresholds; i++) {
-            const struct threshold *t = &pg->thresholds[i];
+            const sw_threshold_t *t = &pg->thresholds[i];
             sw__buf_adds(b, "    { ");
-            cg_cstring(b, t->text.s, t->text.len);
+            cg_cstr(b, t->text);
             sw__buf_adds(b, ", ");
-            if (t->name.s != NULL)
-                cg_cstring(b, t->name.s, t->name.len);
+            if (t->name != NULL)
+                cg_cstr(b, t->name);
             else
                 sw__buf_adds(b, "NULL");
             sw__buf_printf(b, ", %s, ", metric_c[t->metric]);
             cg_double(b, t->pct);
-            sw__buf_printf(b, ", %s, ", cg_cmp_c[t->cmp]);
+            sw__buf_printf(b, ", %s, ", cmp_c[t->cmp]);
             cg_double(b, t->value);
             sw__buf_printf(b, ", %d, %d },\n", t->abort_on_fail, t->line);
         }
@@ -303,7 +314,7 @@ static void load_tables(const struct program *pg, struct sw__buf *b)
 static void scenario(const struct program *pg, const struct cg_options *opt,
                      struct sw__buf *b)
 {
-    const struct load *ld = &pg->load;
+    const sw_load_t *ld = &pg->load;
     int nusers = 0;
     for (int i = 0; i < pg->nsets; i++)
         nusers += pg->sets[i]->kind == SET_USER;
