@@ -202,7 +202,9 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_SCHEDULE:
         g->uses_u = 1;
-        cg_stmt(g, "sw_schedule(u, %d, %d);", s->index, s->flag);
+        cg_stmt(g, "sw_schedule(u, %s, %s);",
+                cg_task_name(g, g->set, s->index),
+                s->flag ? "SW_SCHEDULE_FIRST" : "SW_SCHEDULE_LAST");
         break;
     case ST_TAG:
         break;

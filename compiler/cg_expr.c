@@ -93,7 +93,7 @@ static void call(struct cg *g, struct sw__buf *b, const struct expr *e)
         sw__buf_adds(b, "sw_now_ms(u)");
         break;
     case BI_ENV:
-        sw__buf_printf(b, "sw_env(u, %d)", e->index);
+        sw__buf_printf(b, "sw_env(u, %s)", g->env_names[e->index]);
         break;
     case BI_NEXT:
         next_row(g, b, e);

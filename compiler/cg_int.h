@@ -6,6 +6,8 @@
  * cg_expr.c:   expressions.
  * cg_body.c:   statements: one resumable function per body.
  * cg_request.c: a request: options, body building, expect, capture.
+ * cg_names.c:  the enum constants for regexes, env variables and
+ *              schedule targets.
  * cg_tables.c: the static const tables, main(), and the file's assembly.
  */
 #ifndef SWC_CG_INT_H
@@ -17,6 +19,13 @@
  * line numbers are known.  A control byte can never come from user text:
  * every user string goes through cg_cstring(). */
 #define CG_LINE_BACK "\001LINE\n"
+
+/* A task that `schedule` names, and its enum constant. */
+struct cg_target {
+    const struct set *set;
+    int index;                  /* in set->tasks */
+    const char *name;
+};
 
 struct cg {
     const struct program *prog;
@@ -34,6 +43,14 @@ struct cg {
     int in_response;            /* between sw_req_send and sw_req_end */
     int label_pending;          /* a case label has no statement yet */
     int need_div, need_mod;     /* helper functions used */
+    /* named constants (cg_names.c) */
+    const struct set *set;      /* the set whose body is being generated */
+    const char **re_names;      /* per prog->regexes entry */
+    const char **env_names;     /* per prog->envs entry */
+    struct cg_target *targets;  /* schedule targets, in order of first use */
+    int ntargets, targets_cap;
+    const char **names;         /* every name made, to keep them unique */
+    int nnames, names_cap;
 };
 
 /* ---- cg_emit.c ---- */
@@ -87,6 +104,15 @@ void cg_flush_pre(struct cg *g);
  * passes N; returns N. */
 int cg_next_pc(struct cg *g);
 void cg_label(struct cg *g, int pc);
+
+/* ---- cg_names.c ---- */
+/* Names every regex and env variable (call before any body). */
+void cg_names_init(struct cg *g);
+/* The enum constant for task `index` of set s, made on first use. */
+const char *cg_task_name(struct cg *g, const struct set *s, int index);
+/* Writes the enums of the regexes, env variables and schedule targets
+ * (after every body: the targets are known then). */
+void cg_names_enums(const struct cg *g, struct sw__buf *b);
 
 /* ---- cg_request.c ---- */
 void cg_request(struct cg *g, const struct stmt *s);

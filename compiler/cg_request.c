@@ -238,8 +238,8 @@ static void expect(struct cg *g, struct lines *l, const struct opt *o)
                                cg_expr_text(g, o->a, 0)));
         break;
     case EXP_BODY_MATCHES:
-        add(g, l, arena_printf(a, "sw_expect_body_matches(u, %d);",
-                               o->regex_index));
+        add(g, l, arena_printf(a, "sw_expect_body_matches(u, %s);",
+                               g->re_names[o->regex_index]));
         break;
     case EXP_JSON_CMP: {
         const char *path = cg_expr_text(g, o->a, 0);
@@ -276,8 +276,8 @@ static void capture(struct cg *g, struct lines *l, const struct opt *o)
                                cg_expr_text(g, o->a, 0)));
         break;
     case CAP_REGEX:
-        add(g, l, arena_printf(a, "sw_capture_regex(u, VAR_%s, %d);", var,
-                               o->regex_index));
+        add(g, l, arena_printf(a, "sw_capture_regex(u, VAR_%s, %s);", var,
+                               g->re_names[o->regex_index]));
         break;
     case CAP_HEADER:
         add(g, l, arena_printf(a, "sw_capture_header(u, VAR_%s, %s);", var,
@@ -315,7 +315,8 @@ void cg_request(struct cg *g, const struct stmt *s)
     cg_label(g, pc);
 
     /* In source order, each with what it needs first: a next() row here
-     * must end the request before the user stops. */
+     * must end the request before the user stops.  Each has its own
+     * #line: a request with its checks spans several .swarm lines. */
     g->in_response = 1;
     for (const struct opt *o = s->opts; o != NULL; o = o->next) {
         if (o->kind == OPT_EXPECT)
@@ -324,6 +325,8 @@ void cg_request(struct cg *g, const struct stmt *s)
             capture(g, &l, o);
         else
             continue;
+        cg_line_swarm(g, g->out,
+                      source_line(g->prog->src, o->span.beg));
         emit(g, &l);
     }
     g->in_response = 0;
