@@ -108,14 +108,23 @@ static void functions(struct cg *g, struct sw__buf *out, const int *live)
     }
 }
 
+/* The members each kind of wait reads; the others stay 0. */
 static void wait_init(struct sw__buf *b, const struct wait *w)
 {
-    sw__buf_printf(b, "{ %s, ", wait_c[w->kind]);
-    cg_double(b, w->a_ms);
-    sw__buf_adds(b, ", ");
-    cg_double(b, w->b_ms);
-    sw__buf_adds(b, ", ");
-    cg_double(b, w->per_s);
+    sw__buf_printf(b, "{ .kind = %s", wait_c[w->kind]);
+    if (w->kind == SW_WAIT_CONSTANT || w->kind == SW_WAIT_BETWEEN ||
+        w->kind == SW_WAIT_PACING) {
+        sw__buf_adds(b, ", .a_ms = ");
+        cg_double(b, w->a_ms);
+    }
+    if (w->kind == SW_WAIT_BETWEEN) {
+        sw__buf_adds(b, ", .b_ms = ");
+        cg_double(b, w->b_ms);
+    }
+    if (w->kind == SW_WAIT_THROUGHPUT) {
+        sw__buf_adds(b, ", .per_s = ");
+        cg_double(b, w->per_s);
+    }
     sw__buf_adds(b, " }");
 }
 
@@ -233,13 +242,12 @@ static void data_tables(const struct cg *g, struct sw__buf *b)
         sw__buf_adds(b, "\nstatic const sw_env_def_t envs[] = {\n");
         for (int i = 0; i < pg->nenvs; i++) {
             const struct env_def *e = &pg->envs[i];
-            sw__buf_printf(b, "    [%s] = { ", g->env_names[i]);
+            sw__buf_printf(b, "    [%s] = { .name = ", g->env_names[i]);
             cg_cstring(b, e->name.s, e->name.len);
-            sw__buf_adds(b, ", ");
-            if (e->has_fallback)
+            if (e->has_fallback) {
+                sw__buf_adds(b, ", .fallback = ");
                 cg_cstring(b, e->fallback.s, e->fallback.len);
-            else
-                sw__buf_adds(b, "NULL");
+            }
             sw__buf_adds(b, " },\n");
         }
         sw__buf_adds(b, "};\n");
@@ -264,16 +272,15 @@ static void data_tables(const struct cg *g, struct sw__buf *b)
         sw__buf_adds(b, "\nstatic const sw_feeder_def_t feeders[] = {\n");
         for (int i = 0; i < pg->nfeeders; i++) {
             const struct feeder *f = &pg->feeders[i];
-            sw__buf_printf(b, "    [FEED_%s] = { ", f->name);
+            sw__buf_printf(b, "    [FEED_%s] = { .name = ", f->name);
             cg_cstr(b, f->name);
-            sw__buf_adds(b, ", ");
+            sw__buf_adds(b, ", .path = ");
             cg_cstring(b, f->path.s, f->path.len);
             if (f->embed)
-                sw__buf_printf(b, ", embed_%s", f->name);
-            else
-                sw__buf_adds(b, ", NULL");
-            sw__buf_printf(b, ", columns_%s, %d, %s },\n", f->name,
-                           f->ncolumns, feed_c[f->mode]);
+                sw__buf_printf(b, ", .embedded = embed_%s", f->name);
+            sw__buf_printf(b, ", .columns = columns_%s, .ncolumns = %d, "
+                           ".mode = %s },\n", f->name, f->ncolumns,
+                           feed_c[f->mode]);
         }
         sw__buf_adds(b, "};\n");
     }
@@ -286,7 +293,8 @@ static void load_tables(const struct program *pg, struct sw__buf *b)
         sw__buf_adds(b, "\nstatic const sw_stage_t stages[] = {\n");
         for (int i = 0; i < ld->nstages; i++) {
             const sw_stage_t *s = &ld->stages[i];
-            sw__buf_printf(b, "    { %lld, %lld, ", (long long)s->duration_ms,
+            sw__buf_printf(b, "    { .duration_ms = %lld, .users = %lld, "
+                           ".rate_per_s = ", (long long)s->duration_ms,
                            (long long)s->users);
             cg_double(b, s->rate_per_s);
             sw__buf_adds(b, " },\n");
@@ -297,18 +305,24 @@ static void load_tables(const struct program *pg, struct sw__buf *b)
         sw__buf_adds(b, "\nstatic const sw_threshold_t thresholds[] = {\n");
         for (int i = 0; i < pg->nthresholds; i++) {
             const sw_threshold_t *t = &pg->thresholds[i];
-            sw__buf_adds(b, "    { ");
+            /* A request name, a percentile and `abort` only where the
+             * threshold has them (left out: NULL, 0). */
+            sw__buf_adds(b, "    { .text = ");
             cg_cstr(b, t->text);
-            sw__buf_adds(b, ", ");
-            if (t->name != NULL)
+            if (t->name != NULL) {
+                sw__buf_adds(b, ", .name = ");
                 cg_cstr(b, t->name);
-            else
-                sw__buf_adds(b, "NULL");
-            sw__buf_printf(b, ", %s, ", metric_c[t->metric]);
-            cg_double(b, t->pct);
-            sw__buf_printf(b, ", %s, ", cmp_c[t->cmp]);
+            }
+            sw__buf_printf(b, ", .metric = %s", metric_c[t->metric]);
+            if (t->metric == SW_METRIC_PERCENTILE) {
+                sw__buf_adds(b, ", .pct = ");
+                cg_double(b, t->pct);
+            }
+            sw__buf_printf(b, ", .cmp = %s, .value = ", cmp_c[t->cmp]);
             cg_double(b, t->value);
-            sw__buf_printf(b, ", %d, %d },\n", t->abort_on_fail, t->line);
+            if (t->abort_on_fail)
+                sw__buf_adds(b, ", .abort_on_fail = 1");
+            sw__buf_printf(b, ", .line = %d },\n", t->line);
         }
         sw__buf_adds(b, "};\n");
     }

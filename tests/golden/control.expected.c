@@ -183,7 +183,7 @@ static const sw_set_t set_Inner = {
     .kind = SW_SET_RANDOM,
     .tasks = tasks_Inner,
     .ntasks = 2,
-    .wait = { SW_WAIT_PACING, 2000, 0, 0 },
+    .wait = { .kind = SW_WAIT_PACING, .a_ms = 2000 },
     .on_start = on_start3_Inner,
     .on_stop = on_stop4_Inner,
 };
@@ -204,7 +204,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Flow,
             .ntasks = 2,
-            .wait = { SW_WAIT_CONSTANT, 500, 0, 0 },
+            .wait = { .kind = SW_WAIT_CONSTANT, .a_ms = 500 },
             .on_start = on_start1_Flow,
             .on_stop = on_stop2_Flow,
         },
@@ -217,7 +217,7 @@ static const char *const var_names[] = {
 };
 
 static const sw_env_def_t envs[] = {
-    [ENV_PASS] = { "PASS", "pw" },
+    [ENV_PASS] = { .name = "PASS", .fallback = "pw" },
 };
 
 static const char *const columns_ids[] = {
@@ -226,7 +226,7 @@ static const char *const columns_ids[] = {
 };
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_ids] = { "ids", "ids.csv", NULL, columns_ids, 2, SW_FEED_UNIQUE_STOP_USER },
+    [FEED_ids] = { .name = "ids", .path = "ids.csv", .columns = columns_ids, .ncolumns = 2, .mode = SW_FEED_UNIQUE_STOP_USER },
 };
 
 static const sw_scenario_t scenario = {

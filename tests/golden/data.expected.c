@@ -105,7 +105,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Member,
             .ntasks = 2,
-            .wait = { SW_WAIT_BETWEEN, 1000, 3000, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 1000, .b_ms = 3000 },
             .on_start = on_start1_Member,
             .on_stop = NULL,
         },
@@ -128,7 +128,7 @@ static const char *const columns_accounts[] = {
 };
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_accounts] = { "accounts", "accounts.csv", NULL, columns_accounts, 2, SW_FEED_SHARED },
+    [FEED_accounts] = { .name = "accounts", .path = "accounts.csv", .columns = columns_accounts, .ncolumns = 2, .mode = SW_FEED_SHARED },
 };
 
 static const sw_scenario_t scenario = {

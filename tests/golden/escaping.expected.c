@@ -157,7 +157,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Escaper,
             .ntasks = 8,
-            .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+            .wait = { .kind = SW_WAIT_INHERIT },
             .on_start = NULL,
             .on_stop = NULL,
         },

@@ -138,7 +138,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Buyer,
             .ntasks = 1,
-            .wait = { SW_WAIT_THROUGHPUT, 0, 0, 0.5 },
+            .wait = { .kind = SW_WAIT_THROUGHPUT, .per_s = 0.5 },
             .on_start = NULL,
             .on_stop = NULL,
         },
@@ -152,7 +152,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Admin,
             .ntasks = 1,
-            .wait = { SW_WAIT_BETWEEN, 0, 250, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 0, .b_ms = 250 },
             .on_start = NULL,
             .on_stop = NULL,
         },
@@ -172,7 +172,7 @@ static const char *const regexes[] = {
 };
 
 static const sw_env_def_t envs[] = {
-    [ENV_STAGE] = { "STAGE", NULL },
+    [ENV_STAGE] = { .name = "STAGE" },
 };
 
 static const char *const columns_people[] = {
@@ -186,25 +186,25 @@ static const char embed_people[] =
     "caf\303\251,C-3\012";
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_people] = { "people", "people.csv", embed_people, columns_people, 2, SW_FEED_RANDOM },
+    [FEED_people] = { .name = "people", .path = "people.csv", .embedded = embed_people, .columns = columns_people, .ncolumns = 2, .mode = SW_FEED_RANDOM },
 };
 
 static const sw_stage_t stages[] = {
-    { 30000, 100, -1 },
-    { 120000, 100, -1 },
-    { 30000, 0, -1 },
+    { .duration_ms = 30000, .users = 100, .rate_per_s = -1 },
+    { .duration_ms = 120000, .users = 100, .rate_per_s = -1 },
+    { .duration_ms = 30000, .users = 0, .rate_per_s = -1 },
 };
 
 static const sw_threshold_t thresholds[] = {
-    { "p95 < 300ms", NULL, SW_METRIC_PERCENTILE, 95, SW_CMP_LT, 300, 0, 51 },
-    { "p99.9 <= 1s", "/cart/[name]", SW_METRIC_PERCENTILE, 99.9, SW_CMP_LE, 1000, 1, 52 },
-    { "failures < 1%", NULL, SW_METRIC_FAILURE_RATIO, 0, SW_CMP_LT, 0.01, 0, 53 },
-    { "failures <= 0.05", NULL, SW_METRIC_FAILURE_RATIO, 0, SW_CMP_LE, 0.05, 0, 54 },
-    { "failures == 0", NULL, SW_METRIC_FAILURES, 0, SW_CMP_EQ, 0, 0, 55 },
-    { "avg < 150ms", NULL, SW_METRIC_AVG, 0, SW_CMP_LT, 150, 0, 56 },
-    { "max < 2s", NULL, SW_METRIC_MAX, 0, SW_CMP_LT, 2000, 0, 57 },
-    { "rps >= 10", NULL, SW_METRIC_RPS, 0, SW_CMP_GE, 10, 0, 58 },
-    { "requests > 100", NULL, SW_METRIC_REQUESTS, 0, SW_CMP_GT, 100, 0, 59 },
+    { .text = "p95 < 300ms", .metric = SW_METRIC_PERCENTILE, .pct = 95, .cmp = SW_CMP_LT, .value = 300, .line = 51 },
+    { .text = "p99.9 <= 1s", .name = "/cart/[name]", .metric = SW_METRIC_PERCENTILE, .pct = 99.9, .cmp = SW_CMP_LE, .value = 1000, .abort_on_fail = 1, .line = 52 },
+    { .text = "failures < 1%", .metric = SW_METRIC_FAILURE_RATIO, .cmp = SW_CMP_LT, .value = 0.01, .line = 53 },
+    { .text = "failures <= 0.05", .metric = SW_METRIC_FAILURE_RATIO, .cmp = SW_CMP_LE, .value = 0.05, .line = 54 },
+    { .text = "failures == 0", .metric = SW_METRIC_FAILURES, .cmp = SW_CMP_EQ, .value = 0, .line = 55 },
+    { .text = "avg < 150ms", .metric = SW_METRIC_AVG, .cmp = SW_CMP_LT, .value = 150, .line = 56 },
+    { .text = "max < 2s", .metric = SW_METRIC_MAX, .cmp = SW_CMP_LT, .value = 2000, .line = 57 },
+    { .text = "rps >= 10", .metric = SW_METRIC_RPS, .cmp = SW_CMP_GE, .value = 10, .line = 58 },
+    { .text = "requests > 100", .metric = SW_METRIC_REQUESTS, .cmp = SW_CMP_GT, .value = 100, .line = 59 },
 };
 
 static const sw_scenario_t scenario = {

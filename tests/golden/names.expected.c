@@ -101,7 +101,7 @@ static const sw_set_t set_a = {
     .kind = SW_SET_RANDOM,
     .tasks = tasks_a,
     .ntasks = 1,
-    .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+    .wait = { .kind = SW_WAIT_INHERIT },
     .on_start = NULL,
     .on_stop = NULL,
 };
@@ -122,7 +122,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_a_b,
             .ntasks = 3,
-            .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+            .wait = { .kind = SW_WAIT_INHERIT },
             .on_start = NULL,
             .on_stop = on_stop1_a_b,
         },
@@ -141,8 +141,8 @@ static const char *const regexes[] = {
 };
 
 static const sw_env_def_t envs[] = {
-    [ENV_A_B] = { "A-B", "1" },
-    [ENV_A_B_2] = { "A_B", "2" },
+    [ENV_A_B] = { .name = "A-B", .fallback = "1" },
+    [ENV_A_B_2] = { .name = "A_B", .fallback = "2" },
 };
 
 static const sw_scenario_t scenario = {

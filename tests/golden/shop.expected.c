@@ -167,7 +167,7 @@ static const sw_set_t set_UserBehavior = {
     .kind = SW_SET_RANDOM,
     .tasks = tasks_UserBehavior,
     .ntasks = 3,
-    .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+    .wait = { .kind = SW_WAIT_INHERIT },
     .on_start = NULL,
     .on_stop = NULL,
 };
@@ -183,7 +183,7 @@ static const sw_set_t set_ProductFlow = {
     .kind = SW_SET_SEQ,
     .tasks = tasks_ProductFlow,
     .ntasks = 4,
-    .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+    .wait = { .kind = SW_WAIT_INHERIT },
     .on_start = NULL,
     .on_stop = NULL,
 };
@@ -206,7 +206,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_WebsiteUser,
             .ntasks = 5,
-            .wait = { SW_WAIT_BETWEEN, 1000, 5000, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 1000, .b_ms = 5000 },
             .on_start = NULL,
             .on_stop = NULL,
         },
