@@ -4,8 +4,9 @@
  * (ENV_...) and `schedule` target (TASK_<set>_<task>).
  *
  * A name is made from the scenario's own text so that it reads as what it
- * stands for: the identifier characters of a regex or a variable name, the
- * rest folded to single '_', at most NAME_MAX_TEXT of them.  Such names
+ * stands for: the identifier characters of a regex or a variable name, each
+ * run of other bytes folded to one '_' (none at either end), at most
+ * NAME_MAX_TEXT of them; set and task names are identifiers, kept whole.  Such names
  * can meet (two regexes that differ only in punctuation, set `a_b` task
  * `c` against set `a` task `b_c`), so every name is checked against all
  * names made before it and the later one gets `_2`, `_3`, ...: the result
@@ -41,21 +42,23 @@ static const char *make_name(struct cg *g, const char *prefix,
     struct sw__buf b = { 0 };
     sw__buf_adds(&b, prefix);
     size_t start = b.len;
+    int fold = 0;                   /* other bytes since the last kept one */
     for (size_t i = 0; i < len && (limit == 0 || b.len - start <
                                                  (size_t)limit); i++) {
         unsigned char c = (unsigned char)text[i];
         int word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                   (c >= '0' && c <= '9');
-        if (word)
-            sw__buf_addc(&b, (char)c);
-        else if (b.len > start && b.ptr[b.len - 1] != '_')
+                   (c >= '0' && c <= '9') || c == '_';
+        if (!word) {
+            fold = b.len > start;
+            continue;
+        }
+        if (fold && b.ptr[b.len - 1] != '_')
             sw__buf_addc(&b, '_');
+        fold = 0;
+        sw__buf_addc(&b, (char)c);
     }
-    while (b.len > start && b.ptr[b.len - 1] == '_')
-        b.len--;
     if (b.len == start)             /* nothing readable: the index */
         sw__buf_printf(&b, "%d", index);
-    b.ptr[b.len] = '\0';
     const char *name = arena_strndup(g->arena, b.ptr, b.len);
     for (int k = 2; taken(g, name); k++)
         name = arena_printf(g->arena, "%s_%d", b.ptr, k);

@@ -23,7 +23,8 @@ enum {
 /* Tasks that schedule names: their index in their set. */
 enum {
     TASK_a_b_c = 0,
-    TASK_a_b_c_2 = 1,
+    TASK_a_b_c_ = 1,
+    TASK_a_b_c_2 = 2,
     TASK_a_b_c_3 = 0,
 };
 
@@ -36,13 +37,15 @@ static sw_step_t task1_c(sw_user_t *u, sw_frame_t *f)
         sw_schedule(u, TASK_a_b_c, SW_SCHEDULE_LAST);
 #line 7 "tests/golden/names.swarm"
         sw_schedule(u, TASK_a_b_c_2, SW_SCHEDULE_FIRST);
-#line 40 "names.c"
+#line 8 "tests/golden/names.swarm"
+        sw_schedule(u, TASK_a_b_c_, SW_SCHEDULE_LAST);
+#line 43 "names.c"
     }
     return SW_DONE;
 }
 
-/* task c_2, line 9 */
-static sw_step_t task2_c_2(sw_user_t *u, sw_frame_t *f)
+/* task c_, line 10 */
+static sw_step_t task2_c_(sw_user_t *u, sw_frame_t *f)
 {
     switch (f->pc) {
     case 0:
@@ -50,51 +53,66 @@ static sw_step_t task2_c_2(sw_user_t *u, sw_frame_t *f)
         sw_req_begin(u, SW_GET, "/");
         return sw_req_send(u, f, 1);
     case 1:
-#line 11 "tests/golden/names.swarm"
-        sw_capture_regex(u, VAR_x, RE_id_d);
-#line 12 "tests/golden/names.swarm"
-        sw_expect_body_matches(u, RE_id_d_2);
-#line 13 "tests/golden/names.swarm"
-        sw_expect_body_matches(u, RE_2);
-#line 14 "tests/golden/names.swarm"
-        sw_expect_body_matches(u, RE_a_very_long_pattern_that);
         sw_req_end(u);
-#line 63 "names.c"
+#line 58 "names.c"
     }
     return SW_DONE;
 }
 
-/* on_stop of a_b, line 19 */
+/* task c_2, line 11 */
+static sw_step_t task3_c_2(sw_user_t *u, sw_frame_t *f)
+{
+    switch (f->pc) {
+    case 0:
+#line 12 "tests/golden/names.swarm"
+        sw_req_begin(u, SW_GET, "/");
+        return sw_req_send(u, f, 1);
+    case 1:
+#line 13 "tests/golden/names.swarm"
+        sw_capture_regex(u, VAR_x, RE_id_d);
+#line 14 "tests/golden/names.swarm"
+        sw_expect_body_matches(u, RE_id_d_2);
+#line 15 "tests/golden/names.swarm"
+        sw_expect_body_matches(u, RE_2);
+#line 16 "tests/golden/names.swarm"
+        sw_expect_body_matches(u, RE_a_very_long_pattern_that);
+        sw_req_end(u);
+#line 81 "names.c"
+    }
+    return SW_DONE;
+}
+
+/* on_stop of a_b, line 21 */
 static sw_step_t on_stop1_a_b(sw_user_t *u, sw_frame_t *f)
 {
     switch (f->pc) {
     case 0:
-#line 19 "tests/golden/names.swarm"
+#line 21 "tests/golden/names.swarm"
         sw_req_begin(u, SW_GET, "/");
         sw_req_header(u, "x", sw_env(u, ENV_A_B));
         sw_req_header(u, "y", sw_env(u, ENV_A_B_2));
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 80 "names.c"
+#line 98 "names.c"
     }
     return SW_DONE;
 }
 
-/* task b_c, line 24 */
-static sw_step_t task3_b_c(sw_user_t *u, sw_frame_t *f)
+/* task b_c, line 26 */
+static sw_step_t task4_b_c(sw_user_t *u, sw_frame_t *f)
 {
     switch (f->pc) {
     case 0:
-#line 24 "tests/golden/names.swarm"
+#line 26 "tests/golden/names.swarm"
         sw_schedule(u, TASK_a_b_c_3, SW_SCHEDULE_LAST);
-#line 92 "names.c"
+#line 110 "names.c"
     }
     return SW_DONE;
 }
 
 static const sw_task_t tasks_a[] = {
-    { .name = "b_c", .weight = 1, .fn = task3_b_c, .line = 24 },
+    { .name = "b_c", .weight = 1, .fn = task4_b_c, .line = 26 },
 };
 static const sw_set_t set_a = {
     .name = "a",
@@ -108,8 +126,9 @@ static const sw_set_t set_a = {
 
 static const sw_task_t tasks_a_b[] = {
     { .name = "c", .weight = 1, .fn = task1_c, .line = 5 },
-    { .name = "c_2", .weight = 1, .fn = task2_c_2, .line = 9 },
-    { .name = "inner", .weight = 1, .set = &set_a, .line = 17 },
+    { .name = "c_", .weight = 1, .fn = task2_c_, .line = 10 },
+    { .name = "c_2", .weight = 1, .fn = task3_c_2, .line = 11 },
+    { .name = "inner", .weight = 1, .set = &set_a, .line = 19 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -121,7 +140,7 @@ static const sw_user_class_t user_classes[] = {
             .name = "a_b",
             .kind = SW_SET_RANDOM,
             .tasks = tasks_a_b,
-            .ntasks = 3,
+            .ntasks = 4,
             .wait = { .kind = SW_WAIT_INHERIT },
             .on_start = NULL,
             .on_stop = on_stop1_a_b,
