@@ -15,12 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A growable byte buffer; always NUL-terminated when len > 0. */
-struct sw__buf {
-    char *ptr;
-    size_t len;
-    size_t cap;
-};
+#include "util/buf.h"     /* struct sw__buf */
 
 struct sw__response {
     long status;                /* 0 after a transport error */
@@ -47,13 +42,11 @@ struct sw__response {
 /* Header bytes kept per response. */
 #define SW__HEADERS_CAP ((size_t)64 << 10)
 
-/* Makes room for n more bytes and the NUL (grows by doubling). */
-void sw__resp_grow(struct sw__buf *b, size_t n);
-
+/* sw__buf_add with its fast path inline (util/buf.c grows the buffer). */
 static inline void sw__resp_add_(struct sw__buf *b, const char *p, size_t n)
 {
     if (b->len + n + 1 > b->cap)
-        sw__resp_grow(b, n);
+        sw__buf_reserve(b, n);
     memcpy(b->ptr + b->len, p, n);
     b->len += n;
     b->ptr[b->len] = 0;

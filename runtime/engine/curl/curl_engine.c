@@ -26,6 +26,8 @@
 #include <strings.h>
 #include "engine.h"
 #include "curl_loop.h"
+#include "util/buf.h"
+#include "util/method.h"
 
 /* Idle transfers (easy handles, ~22 KB each with libcurl's 16 KiB receive
  * buffer) the pool keeps at least. */
@@ -49,9 +51,7 @@
 #define URL_SLOTS 8
 
 struct url_slot {
-    char *url;                  /* owned: the URL as the scenario built it */
-    size_t len;
-    size_t cap;
+    struct sw__buf url;         /* the URL as the scenario built it */
     CURLU *uh;                  /* owned: url parsed, or NULL (slot free) */
     unsigned last_use;
 };
@@ -100,8 +100,7 @@ struct sw__xfer {
     struct sw__http_result res;
     /* --- what the easy handle is set to (kept across requests) --- */
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
-    char *cur_hdr;              /* owned: the lines `headers` came from */
-    size_t cur_hdr_len, cur_hdr_cap;
+    struct sw__buf cur_hdr;     /* the lines `headers` came from */
     int cur_nhdr;               /* -1: none set yet */
     struct url_slot urls[URL_SLOTS];
     unsigned url_tick;          /* use counter for the slots' LRU */
@@ -114,15 +113,6 @@ struct sw__xfer {
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
 };
 
-static const char *const method_names[] = {
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
-};
-
-static void oom(void)
-{
-    fputs("swarm: out of memory\n", stderr);
-    abort();
-}
 
 /* ---- the pool --------------------------------------------------------- */
 
@@ -213,9 +203,9 @@ static void xfer_destroy(struct sw__xfer *x)
     detach_share(x);
     curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
-    free(x->cur_hdr);
+    sw__buf_free(&x->cur_hdr);
     for (int i = 0; i < URL_SLOTS; i++) {
-        free(x->urls[i].url);
+        sw__buf_free(&x->urls[i].url);
         curl_url_cleanup(x->urls[i].uh);
     }
     free(x);
@@ -234,12 +224,12 @@ static struct sw__xfer *xfer_get(struct sw__session *s)
     } else {
         x = calloc(1, sizeof *x);
         if (!x)
-            oom();
+            sw__oom();
         x->eng = g;
         g->made++;
         x->easy = curl_easy_init();
         if (!x->easy || handle_init(g, x) != 0)
-            oom();
+            sw__oom();
     }
     return x;
 }
@@ -420,7 +410,7 @@ static CURLcode set_method(struct sw__xfer *x)
         break;
     default:
         rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-                              method_names[q->method]);
+                              sw__method_name(q->method));
         break;
     }
     if (rc)
@@ -441,19 +431,6 @@ static CURLcode set_method(struct sw__xfer *x)
     return CURLE_OK;
 }
 
-static void slot_set(struct url_slot *s, const char *url, size_t len)
-{
-    if (len + 1 > s->cap) {
-        char *p = realloc(s->url, len + 1);
-        if (!p)
-            oom();
-        s->url = p;
-        s->cap = len + 1;
-    }
-    memcpy(s->url, url, len + 1);
-    s->len = len;
-}
-
 /* The URL.  Given as a string, libcurl parses it and formats it again at
  * every transfer (~10,000 instructions with its printf); given as a parsed
  * CURLU handle, it copies the parsed parts instead.  So each pooled handle
@@ -468,8 +445,8 @@ static CURLcode set_url(struct sw__xfer *x)
     struct url_slot *slot = NULL, *victim = &x->urls[0];
     for (int i = 0; i < URL_SLOTS; i++) {
         struct url_slot *s = &x->urls[i];
-        if (s->uh && s->len == q->url_len &&
-            !memcmp(s->url, q->url, q->url_len)) {
+        if (s->uh && s->url.len == q->url_len &&
+            !memcmp(s->url.ptr, q->url, q->url_len)) {
             slot = s;
             break;
         }
@@ -479,7 +456,7 @@ static CURLcode set_url(struct sw__xfer *x)
     if (!slot) {
         slot = victim;
         if (!slot->uh && !(slot->uh = curl_url()))
-            oom();
+            sw__oom();
         /* the same flags libcurl parses a string URL with */
         if (curl_url_set(slot->uh, CURLUPART_URL, q->url,
                          CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)) {
@@ -490,7 +467,8 @@ static CURLcode set_url(struct sw__xfer *x)
             x->cur_uh = NULL;
             return rc ? rc : curl_easy_setopt(e, CURLOPT_URL, q->url);
         }
-        slot_set(slot, q->url, q->url_len);
+        slot->url.len = 0;
+        sw__buf_add(&slot->url, q->url, q->url_len);
         x->cur_uh = NULL;       /* the slot's handle changed: set it again */
     }
     slot->last_use = ++x->url_tick;
@@ -521,7 +499,7 @@ static struct curl_slist *append_line(struct curl_slist *list,
     if (n >= 2 && line[n - 2] == ':' && line[n - 1] == ' ') {
         char *t = malloc(n);
         if (!t)
-            oom();
+            sw__oom();
         memcpy(t, line, n - 2);
         t[n - 2] = ';';
         t[n - 1] = 0;
@@ -532,7 +510,7 @@ static struct curl_slist *append_line(struct curl_slist *list,
     }
     if (!l) {
         curl_slist_free_all(list);
-        oom();
+        sw__oom();
     }
     return l;
 }
@@ -542,9 +520,9 @@ static struct curl_slist *append_line(struct curl_slist *list,
 static CURLcode set_headers(struct sw__xfer *x)
 {
     const struct sw__http_req *q = x->req;
-    if (q->nheaders == x->cur_nhdr && q->headers_len == x->cur_hdr_len &&
+    if (q->nheaders == x->cur_nhdr && q->headers_len == x->cur_hdr.len &&
         (q->headers_len == 0 ||
-         !memcmp(q->headers, x->cur_hdr, q->headers_len)))
+         !memcmp(q->headers, x->cur_hdr.ptr, q->headers_len)))
         return CURLE_OK;
     struct curl_slist *list = NULL;
     const char *p = q->headers;
@@ -552,7 +530,7 @@ static CURLcode set_headers(struct sw__xfer *x)
     for (int i = 0; i < q->nheaders; i++, p += strlen(p) + 1)
         own_ua |= is_ua_line(p);
     if (!own_ua && !(list = curl_slist_append(NULL, UA_LINE)))
-        oom();
+        sw__oom();
     p = q->headers;
     for (int i = 0; i < q->nheaders; i++, p += strlen(p) + 1)
         list = append_line(list, p);
@@ -563,16 +541,8 @@ static CURLcode set_headers(struct sw__xfer *x)
     }
     curl_slist_free_all(x->headers);
     x->headers = list;
-    if (q->headers_len > x->cur_hdr_cap) {
-        char *n = realloc(x->cur_hdr, q->headers_len);
-        if (!n)
-            oom();
-        x->cur_hdr = n;
-        x->cur_hdr_cap = q->headers_len;
-    }
-    if (q->headers_len)
-        memcpy(x->cur_hdr, q->headers, q->headers_len);
-    x->cur_hdr_len = q->headers_len;
+    x->cur_hdr.len = 0;
+    sw__buf_add(&x->cur_hdr, q->headers, q->headers_len);
     x->cur_nhdr = q->nheaders;
     return CURLE_OK;
 }
@@ -813,18 +783,7 @@ static int session_cookie(sw__session_t *s, const char *name,
             continue;
         if ((size_t)(tab - f) == strlen(name) &&
             !memcmp(f, name, (size_t)(tab - f))) {
-            const char *v = tab + 1;
-            size_t n = strlen(v);
-            if (out->len + n + 1 > out->cap) {
-                size_t cap = out->len + n + 1;
-                char *p = realloc(out->ptr, cap);
-                if (!p)
-                    oom();
-                out->ptr = p;
-                out->cap = cap;
-            }
-            memcpy(out->ptr + out->len, v, n + 1);
-            out->len += n;
+            sw__buf_adds(out, tab + 1);
             found = 1;
         }
     }
