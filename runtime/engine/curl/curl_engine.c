@@ -626,21 +626,25 @@ static void fill_result(struct sw__xfer *x)
         status = 0;
     r->status = status;
     int64_t total = info_us(e, CURLINFO_TOTAL_TIME_T);
-    int64_t dns = info_us(e, CURLINFO_NAMELOOKUP_TIME_T);
-    int64_t conn = info_us(e, CURLINFO_CONNECT_TIME_T);
-    int64_t app = info_us(e, CURLINFO_APPCONNECT_TIME_T);
     int64_t pre = info_us(e, CURLINFO_PRETRANSFER_TIME_T);
     int64_t ttfb = info_us(e, CURLINFO_STARTTRANSFER_TIME_T);
     /* Durations of each phase, not libcurl's cumulative times (see
-     * struct sw__http_timing for which request gets which). */
+     * struct sw__http_timing for which request gets which).  The
+     * connection's phases are read only when this request opened it: a
+     * keep-alive request saves three lookups. */
     long opened = 0;
     if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened) != CURLE_OK)
         opened = 0;
     r->timing.total_us = total < 0 ? 0 : total;
-    r->timing.dns_us = opened > 0 ? dns : -1;
-    r->timing.connect_us = opened > 0 && conn >= 0 && dns >= 0 ? conn - dns
-                                                               : -1;
-    r->timing.tls_us = opened > 0 && app > 0 && conn >= 0 ? app - conn : -1;
+    r->timing.dns_us = r->timing.connect_us = r->timing.tls_us = -1;
+    if (opened > 0) {
+        int64_t dns = info_us(e, CURLINFO_NAMELOOKUP_TIME_T);
+        int64_t conn = info_us(e, CURLINFO_CONNECT_TIME_T);
+        int64_t app = info_us(e, CURLINFO_APPCONNECT_TIME_T);
+        r->timing.dns_us = dns;
+        r->timing.connect_us = conn >= 0 && dns >= 0 ? conn - dns : -1;
+        r->timing.tls_us = app > 0 && conn >= 0 ? app - conn : -1;
+    }
     r->timing.ttfb_us = ttfb >= 0 && pre >= 0 ? ttfb - pre : -1;
     r->body_bytes = x->resp ? x->resp->body_bytes : 0;
     if (x->resp) {
