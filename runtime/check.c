@@ -31,6 +31,7 @@
 #include "data.h"
 #include "jsonpath.h"
 #include "regex.h"
+#include "util/buf.h"
 
 /* Longest user text quoted in a message before it is cut with "...". */
 #define CLIP 80
@@ -43,21 +44,13 @@ void sw__fail(sw_user_t *u, const char *fmt, ...)
 {
     if (u->fail_msg != NULL)
         return;
+    /* The buffer's memory becomes the message (freed with free()). */
+    struct sw__buf msg = { 0 };
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    sw__buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        n = 0;
-    char *msg = malloc((size_t)n + 1);
-    if (msg == NULL) {
-        fprintf(stderr, "swarm: out of memory\n");
-        abort();
-    }
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    u->fail_msg = msg;
+    u->fail_msg = msg.ptr;
 }
 
 /* s[0..len) for a message: cut at CLIP bytes, line breaks and tabs as
