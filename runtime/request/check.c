@@ -32,6 +32,7 @@
 #include "data.h"
 #include "json_lookup.h"
 #include "regex.h"
+#include "util/buf.h"
 
 /* Longest user text quoted in a message before it is cut with "...". */
 #define CLIP 80
@@ -45,21 +46,13 @@ void sw__fail(sw_user_t *u, const char *fmt, ...)
     struct sw__response *r = sw__resp(u);
     if (r == NULL || r->fail_msg != NULL)
         return;
+    /* The buffer's memory becomes the message (freed with free()). */
+    struct sw__buf msg = { 0 };
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    sw__buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        n = 0;
-    char *msg = malloc((size_t)n + 1);
-    if (msg == NULL) {
-        fprintf(stderr, "swarm: out of memory\n");
-        abort();
-    }
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    r->fail_msg = msg;
+    r->fail_msg = msg.ptr;
 }
 
 /* s[0..len) for a message: cut at CLIP bytes, line breaks and tabs as

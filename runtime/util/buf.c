@@ -55,19 +55,35 @@ void sw__buf_addc(struct sw__buf *b, char c)
     sw__buf_add(b, &c, 1);
 }
 
+void sw__buf_vprintf(struct sw__buf *b, const char *fmt, va_list ap)
+{
+    /* Formats straight into the spare room; only text longer than that
+     * is formatted twice.  (Not vsnprintf(NULL, 0, ...) first: besides
+     * the second pass, GCC 12's -Wformat-truncation rejects it under
+     * -fsanitize=undefined.) */
+    sw__buf_reserve(b, BUF_MIN_CAP);
+    size_t room = b->cap - b->len;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(b->ptr + b->len, room, fmt, ap);
+    if (n > 0 && (size_t)n >= room) {
+        sw__buf_reserve(b, (size_t)n);
+        vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    if (n <= 0) {
+        b->ptr[b->len] = '\0';     /* nothing (or an encoding error) */
+        return;
+    }
+    b->len += (size_t)n;
+}
+
 void sw__buf_printf(struct sw__buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    sw__buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n <= 0)
-        return;
-    sw__buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 void sw__buf_set(struct sw__buf *b, const char *s)

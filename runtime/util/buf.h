@@ -14,6 +14,7 @@
 #ifndef SW_UTIL_BUF_H
 #define SW_UTIL_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct sw__buf {
@@ -31,6 +32,8 @@ void sw__buf_adds(struct sw__buf *b, const char *s);
 void sw__buf_addc(struct sw__buf *b, char c);
 void sw__buf_printf(struct sw__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void sw__buf_vprintf(struct sw__buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Replaces the contents with the C string s (the memory is kept). */
 void sw__buf_set(struct sw__buf *b, const char *s);
 /* Empties the buffer for reuse: the memory is kept unless it has grown

@@ -35,6 +35,24 @@ TEST(buf_grows_and_stays_terminated)
     ASSERT_EQ(b.len + b.cap, 0);
 }
 
+/* Longer than the spare room: formatted a second time, after growing. */
+TEST(buf_printf_long_and_empty)
+{
+    struct sw__buf b = { 0 };
+    char big[300];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    sw__buf_adds(&b, "<");
+    sw__buf_printf(&b, "%s|%d", big, 7);
+    ASSERT_EQ(b.len, 1 + 299 + 2);
+    ASSERT(strncmp(b.ptr, "<xxx", 4) == 0);
+    ASSERT_STR_EQ(b.ptr + 300, "|7");
+    sw__buf_printf(&b, "%s", "");      /* nothing put, still terminated */
+    ASSERT_EQ(b.len, 302);
+    ASSERT_EQ(b.ptr[302], '\0');
+    sw__buf_free(&b);
+}
+
 TEST(buf_trim_keeps_small_frees_large)
 {
     struct sw__buf b = { 0 };
@@ -188,6 +206,7 @@ int main(void)
 {
     test_suite_ = "util";
     RUN(buf_grows_and_stays_terminated);
+    RUN(buf_printf_long_and_empty);
     RUN(buf_trim_keeps_small_frees_large);
     RUN(grow_array);
     RUN(percent_encoding);
