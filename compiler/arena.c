@@ -2,6 +2,7 @@
  * arena.c - bump allocator (see arena.h).
  */
 #include "arena.h"
+#include "util/buf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -102,23 +103,15 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
     return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
-{
-    return arena_strndup(a, s, strlen(s));
-}
-
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
+    struct sw__buf b = { 0 };
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    sw__buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        n = 0;
-    char *p = arena_alloc(a, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    char *p = arena_strndup(a, b.ptr, b.len);
+    sw__buf_free(&b);
     return p;
 }
 

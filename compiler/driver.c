@@ -21,7 +21,7 @@
 #include <swarm.h>   /* sw_merge_main: `swarmc merge` is the runtime's */
 
 #include "arena.h"
-#include "buf.h"
+#include "util/buf.h"
 #include "check.h"
 #include "codegen.h"
 #include "diag.h"
@@ -166,7 +166,7 @@ static char *default_output(struct arena *a, const char *input)
     return arena_strndup(a, b, n);
 }
 
-static int write_file(const char *path, const struct buf *b)
+static int write_file(const char *path, const struct sw__buf *b)
 {
     FILE *fp = fopen(path, "wb");
     if (fp == NULL) {
@@ -174,7 +174,7 @@ static int write_file(const char *path, const struct buf *b)
                 strerror(errno));
         return EX_IOERR_;
     }
-    size_t n = b->len ? fwrite(b->p, 1, b->len, fp) : 0;
+    size_t n = b->len ? fwrite(b->ptr, 1, b->len, fp) : 0;
     int bad = n != b->len;
     if (fclose(fp) != 0)
         bad = 1;
@@ -331,7 +331,7 @@ static char *file_arg(struct arena *a, const char *path)
 
 /* Runs argv with stdout+stderr captured into out.  Returns the exit
  * status, or -1 when it could not be run. */
-static int run(char **argv, struct buf *out)
+static int run(char **argv, struct sw__buf *out)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -371,7 +371,7 @@ static int run(char **argv, struct buf *out)
                 continue;
             break;
         }
-        buf_put(out, chunk, (size_t)got);
+        sw__buf_add(out, chunk, (size_t)got);
     }
     close(fds[0]);
     int status;
@@ -401,7 +401,7 @@ static void cc_words(struct argv_list *l, struct arena *a, const char *inc)
  * with an internal-error line). */
 static int run_cc(struct argv_list *l)
 {
-    struct buf out = { 0 };
+    struct sw__buf out = { 0 };
     int status = run(l->v, &out);
     free(l->v);
     l->v = NULL;
@@ -409,13 +409,13 @@ static int run_cc(struct argv_list *l)
     if (status != 0) {
         fprintf(stderr, "swarmc: internal error: the C compiler failed "
                 "(status %d) on the generated code:\n%s", status,
-                out.p ? out.p : "");
-        buf_free(&out);
+                out.ptr ? out.ptr : "");
+        sw__buf_free(&out);
         return EX_SOFTWARE_;
     }
     if (out.len > 0)
-        fputs(out.p, stderr);
-    buf_free(&out);
+        fputs(out.ptr, stderr);
+    sw__buf_free(&out);
     return EX_OK;
 }
 
@@ -478,12 +478,12 @@ static char *make_temp_dir(struct arena *a)
 /* A big program's C comes in parts (CG_PART_MARK, codegen.h): each part
  * after the prelude becomes a file of its own, prelude first, compiled
  * separately.  Returns the number of files, 0 when c has no parts. */
-static int split_parts(struct arena *a, const struct buf *c, const char *dir,
+static int split_parts(struct arena *a, const struct sw__buf *c, const char *dir,
                        const char *stem, char ***files_out)
 {
     const char *mark = CG_PART_MARK;
     size_t mlen = strlen(mark);
-    const char *text = c->p ? c->p : "";
+    const char *text = c->ptr ? c->ptr : "";
     const char *first = strstr(text, mark);
     if (first == NULL)
         return 0;
@@ -498,11 +498,11 @@ static int split_parts(struct arena *a, const struct buf *c, const char *dir,
         const char *end = next != NULL ? next : text + c->len;
         files[k] = arena_printf(a, "%s/%s-part%d.c", dir, stem, k + 1);
         add_temp(files[k]);
-        struct buf part = { 0 };
-        buf_put(&part, text, (size_t)(prelude_end - text));
-        buf_put(&part, beg, (size_t)(end - beg));
+        struct sw__buf part = { 0 };
+        sw__buf_add(&part, text, (size_t)(prelude_end - text));
+        sw__buf_add(&part, beg, (size_t)(end - beg));
         int rc = write_file(files[k], &part);
-        buf_free(&part);
+        sw__buf_free(&part);
         if (rc != EX_OK)
             return -1;
         beg = end + mlen;
@@ -513,11 +513,11 @@ static int split_parts(struct arena *a, const struct buf *c, const char *dir,
 
 /* Builds output from c in parts, in a temporary directory: 0 when c has
  * none (the caller builds it as one file), else the exit status. */
-static int build_parts(struct arena *a, const struct buf *c,
+static int build_parts(struct arena *a, const struct sw__buf *c,
                        const char *output, int *done)
 {
     *done = 0;
-    if (c->p == NULL || strstr(c->p, CG_PART_MARK) == NULL)
+    if (c->ptr == NULL || strstr(c->ptr, CG_PART_MARK) == NULL)
         return EX_OK;
     *done = 1;
     char *dir = make_temp_dir(a);
@@ -533,7 +533,7 @@ static int build_parts(struct arena *a, const struct buf *c,
 
 /* Builds from a temporary copy of the C in a private directory. */
 static int build_temp(struct arena *a, const struct options *o,
-                      const struct buf *c, const char *output)
+                      const struct sw__buf *c, const char *output)
 {
     int done;
     int rc = build_parts(a, c, output, &done);
@@ -586,7 +586,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     cgo.line_directives = !o->no_line;
     cgo.c_name = base_name(o->emit_c ? o->emit_c
                                      : arena_printf(a, "%s.c", output));
-    struct buf c = { 0 };
+    struct sw__buf c = { 0 };
     cg_generate(&prog, &cgo, a, &c);
     catch_signals();
     int rc = EX_OK;
@@ -600,7 +600,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     } else {
         rc = build_temp(a, o, &c, output);
     }
-    buf_free(&c);
+    sw__buf_free(&c);
     return rc;
 }
 

@@ -307,15 +307,15 @@ static void layout(const struct toks *t, struct lines *out)
             indent = open_at[depth - 1];
         ln->depth = indent;
         ln->blank = end == i && comment == NULL;
-        struct buf b = { 0 };
+        struct sw__buf b = { 0 };
         const struct tok *a = NULL, *pp = NULL;
         for (int k = i; k < end; k++) {
             /* `; }`: the ';' ends nothing that '}' does not */
             if (is(&t->v[k], ";") && k + 1 < end && is(&t->v[k + 1], "}"))
                 continue;
             if (a != NULL && space_between(pp, a, &t->v[k]))
-                buf_putc(&b, ' ');
-            buf_put(&b, t->v[k].s, t->v[k].n);
+                sw__buf_addc(&b, ' ');
+            sw__buf_add(&b, t->v[k].s, t->v[k].n);
             if (opener(&t->v[k])) {
                 if (depth == cap) {
                     cap = cap ? cap * 2 : 32;
@@ -328,7 +328,7 @@ static void layout(const struct toks *t, struct lines *out)
             pp = a;
             a = &t->v[k];
         }
-        ln->code = b.p ? b.p : calloc(1, 1);
+        ln->code = b.ptr ? b.ptr : calloc(1, 1);
         ln->opens = before == 0 && depth > 0;
         ln->closes = before > 0 && depth == 0;
         /* `}` newline `else`: the scanner joins them already. */
@@ -354,10 +354,10 @@ static void layout(const struct toks *t, struct lines *out)
     free(open_at);
 }
 
-static void put_indent(struct buf *b, int depth)
+static void put_indent(struct sw__buf *b, int depth)
 {
     for (int i = 0; i < depth; i++)
-        buf_puts(b, "    ");
+        sw__buf_adds(b, "    ");
 }
 
 /* The blank-line rules, on the laid-out lines. */
@@ -416,18 +416,18 @@ static void blank_lines(struct lines *l)
 }
 
 /* Trailing comments: two spaces after the longest code of their group. */
-static void emit(const struct lines *l, struct buf *out)
+static void emit(const struct lines *l, struct sw__buf *out)
 {
     for (int i = 0; i < l->n;) {
         const struct line *ln = &l->v[i];
         if (ln->comment == NULL || ln->code[0] == '\0') {
             if (!ln->blank || ln->comment != NULL) {
                 put_indent(out, ln->depth);
-                buf_puts(out, ln->code);
+                sw__buf_adds(out, ln->code);
                 if (ln->comment != NULL)
-                    buf_put(out, ln->comment->s, ln->comment->n);
+                    sw__buf_add(out, ln->comment->s, ln->comment->n);
             }
-            buf_putc(out, '\n');
+            sw__buf_addc(out, '\n');
             i++;
             continue;
         }
@@ -444,11 +444,11 @@ static void emit(const struct lines *l, struct buf *out)
             const struct line *c = &l->v[k];
             size_t w = (size_t)c->depth * 4 + strlen(c->code);
             put_indent(out, c->depth);
-            buf_puts(out, c->code);
+            sw__buf_adds(out, c->code);
             for (size_t s = w; s < width + 2; s++)
-                buf_putc(out, ' ');
-            buf_put(out, c->comment->s, c->comment->n);
-            buf_putc(out, '\n');
+                sw__buf_addc(out, ' ');
+            sw__buf_add(out, c->comment->s, c->comment->n);
+            sw__buf_addc(out, '\n');
         }
         i = j;
     }
@@ -474,7 +474,7 @@ static int same_tokens(const struct toks *a, const struct toks *b)
     }
 }
 
-void fmt_source(const struct source *src, struct buf *out)
+void fmt_source(const struct source *src, struct sw__buf *out)
 {
     struct toks t = { 0 };
     tokenize(src->text, src->len, &t);
@@ -484,12 +484,12 @@ void fmt_source(const struct source *src, struct buf *out)
     size_t start = out->len;
     emit(&l, out);
     struct toks again = { 0 };
-    tokenize(out->p + start, out->len - start, &again);
+    tokenize(out->ptr + start, out->len - start, &again);
     if (!same_tokens(&t, &again)) {
         fprintf(stderr, "swarmc: internal error: fmt would change the "
                 "tokens of '%s'; it is left as it is\n", src->path);
         out->len = start;
-        buf_put(out, src->text, src->len);
+        sw__buf_add(out, src->text, src->len);
     }
     for (int i = 0; i < l.n; i++)
         free(l.v[i].code);

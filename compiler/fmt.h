@@ -4,11 +4,11 @@
 #ifndef SWC_FMT_H
 #define SWC_FMT_H
 
-#include "buf.h"
+#include "util/buf.h"
 #include "source.h"
 
 /* Appends the canonical layout of src (which must parse) to out. */
-void fmt_source(const struct source *src, struct buf *out);
+void fmt_source(const struct source *src, struct sw__buf *out);
 
 /* `swarmc fmt [--check] [-w] FILE...`: argv[0] is "fmt".  Exit status 0,
  * 1 (--check: some file is not canonical), 64, 65 (a file does not

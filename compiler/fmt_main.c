@@ -32,7 +32,7 @@ static void usage(FILE *fp)
 
 /* Writes through a temporary file in the same directory, then renames:
  * an interrupted fmt never leaves half a scenario. */
-static int rewrite(const char *path, const struct buf *b)
+static int rewrite(const char *path, const struct sw__buf *b)
 {
     size_t n = strlen(path);
     char *tmp = xmalloc(n + 16);
@@ -40,7 +40,7 @@ static int rewrite(const char *path, const struct buf *b)
     FILE *fp = fopen(tmp, "wb");
     int bad = fp == NULL;
     if (!bad) {
-        bad = fwrite(b->p, 1, b->len, fp) != b->len;
+        bad = fwrite(b->ptr, 1, b->len, fp) != b->len;
         bad |= fclose(fp) != 0;
     }
     if (!bad)
@@ -73,10 +73,10 @@ static int one_file(const char *path, int check, int write)
         arena_free(a);
         return FMT_DATAERR;
     }
-    struct buf b = { 0 };
+    struct sw__buf b = { 0 };
     fmt_source(&src, &b);
     int same = b.len == src.len && (b.len == 0
-                                    || memcmp(b.p, src.text, b.len) == 0);
+                                    || memcmp(b.ptr, src.text, b.len) == 0);
     int rc = FMT_OK;
     if (check && !same) {
         printf("%s\n", path);
@@ -88,8 +88,8 @@ static int one_file(const char *path, int check, int write)
             rc = w;
     }
     if (!check && !write)
-        fwrite(b.p ? b.p : "", 1, b.len, stdout);
-    buf_free(&b);
+        fwrite(b.ptr ? b.ptr : "", 1, b.len, stdout);
+    sw__buf_free(&b);
     arena_free(a);
     return rc;
 }

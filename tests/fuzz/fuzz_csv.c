@@ -3,7 +3,7 @@
  */
 #include "fuzz.h"
 
-#include "feed.h"
+#include "util/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

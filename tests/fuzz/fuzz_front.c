@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "arena.h"
-#include "buf.h"
+#include "util/buf.h"
 #include "check.h"
 #include "codegen.h"
 #include "diag.h"
@@ -35,9 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         && check_program(&file, &src, a, &d, &prog) == 0
         && d.errors == 0) {
         struct cg_options opt = { "fuzz.swarm", "fuzz.c", 1 };
-        struct buf c = { 0 };
+        struct sw__buf c = { 0 };
         cg_generate(&prog, &opt, a, &c);
-        buf_free(&c);
+        sw__buf_free(&c);
     }
     arena_free(a);
     return 0;

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "jsonpath.h"
+#include "json_lookup.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -23,7 +23,7 @@ make -s BUILD=$B CC="$CLANG" SAN="fuzzer-no-link,$SAN" "$B/swarmc"
 COMP=$(ls $B/compiler/*.o | grep -v '/driver\.o$')
 LIBS="$B/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,$SAN -fno-sanitize-recover=all"
-INC="-Icompiler -I$B/gen -Iruntime/include -iquote runtime -iquote tests/fuzz"
+INC="-Icompiler -I$B/gen -Iruntime/include -iquote runtime $(find runtime -mindepth 1 -type d | sed "s/^/-iquote /" | tr "\n" " ") -iquote tests/fuzz"
 mkdir -p $B/fuzz
 for t in $TARGETS; do
     "$CLANG" $FLAGS $INC "tests/fuzz/fuzz_$t.c" $COMP $B/gen/lexer.o \

@@ -12,6 +12,16 @@ enum {
     FEED_ids,
 };
 
+/* Environment variables (env). */
+enum {
+    ENV_PASS,
+};
+
+/* Tasks that schedule names: their index in their set. */
+enum {
+    TASK_Inner_second = 1,
+};
+
 static int64_t div_i64(int64_t a, int64_t b)
 {
     return b == 0 || (b == -1 && a == INT64_MIN) ? 0 : a / b;
@@ -36,7 +46,7 @@ static sw_step_t on_start1_Flow(sw_user_t *u, sw_frame_t *f)
         sw_var_set_int(u, VAR_tries, 0);
 #line 10 "tests/golden/control.swarm"
         sw_var_set_int(u, VAR_ok, 0);
-#line 40 "control.c"
+#line 50 "control.c"
     }
     return SW_DONE;
 }
@@ -91,7 +101,7 @@ static sw_step_t task1_loop(sw_user_t *u, sw_frame_t *f)
                 sw_req_end(u);
             }
         }
-#line 95 "control.c"
+#line 105 "control.c"
     }
     return SW_DONE;
 }
@@ -104,11 +114,11 @@ static sw_step_t on_stop2_Flow(sw_user_t *u, sw_frame_t *f)
 #line 39 "tests/golden/control.swarm"
         sw_req_begin(u, SW_POST, "/bye");
         sw_req_body(u, NULL, sw_cat(u, 4, "user ", sw_itoa(u, sw_user_id(u)), " at ", sw_itoa(u, sw_now_ms(u))));
-        sw_req_auth(u, "u", sw_env(u, 0));
+        sw_req_auth(u, "u", sw_env(u, ENV_PASS));
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 112 "control.c"
+#line 122 "control.c"
     }
     return SW_DONE;
 }
@@ -119,8 +129,8 @@ static sw_step_t on_start3_Inner(sw_user_t *u, sw_frame_t *f)
     switch (f->pc) {
     case 0:
 #line 45 "tests/golden/control.swarm"
-        sw_schedule(u, 1, 1);
-#line 124 "control.c"
+        sw_schedule(u, TASK_Inner_second, SW_SCHEDULE_FIRST);
+#line 134 "control.c"
     }
     return SW_DONE;
 }
@@ -131,8 +141,8 @@ static sw_step_t task2_first_one(sw_user_t *u, sw_frame_t *f)
     switch (f->pc) {
     case 0:
 #line 46 "tests/golden/control.swarm"
-        sw_schedule(u, 1, 0);
-#line 136 "control.c"
+        sw_schedule(u, TASK_Inner_second, SW_SCHEDULE_LAST);
+#line 146 "control.c"
     }
     return SW_DONE;
 }
@@ -149,7 +159,7 @@ static sw_step_t task3_second(sw_user_t *u, sw_frame_t *f)
         sw_req_end(u);
 #line 49 "tests/golden/control.swarm"
         return SW_INTERRUPT_NOW;
-#line 153 "control.c"
+#line 163 "control.c"
     }
     return SW_DONE;
 }
@@ -164,29 +174,29 @@ static sw_step_t on_stop4_Inner(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 168 "control.c"
+#line 178 "control.c"
     }
     return SW_DONE;
 }
 
 static const sw_task_t tasks_Inner[] = {
-    { "first_one", 1, task2_first_one, NULL, NULL, 46 },
-    { "second", 1, task3_second, NULL, NULL, 47 },
+    { .name = "first_one", .weight = 1, .fn = task2_first_one, .line = 46 },
+    { .name = "second", .weight = 1, .fn = task3_second, .line = 47 },
 };
 static const sw_set_t set_Inner = {
     .name = "Inner",
     .kind = SW_SET_RANDOM,
     .tasks = tasks_Inner,
     .ntasks = 2,
-    .wait = { SW_WAIT_PACING, 2000, 0, 0 },
+    .wait = { .kind = SW_WAIT_PACING, .a_ms = 2000 },
     .on_start = on_start3_Inner,
     .on_stop = on_stop4_Inner,
 };
 
 static const char *const tags_task1[] = { "loops", "slow", NULL };
 static const sw_task_t tasks_Flow[] = {
-    { "loop", 2, task1_loop, NULL, tags_task1, 13 },
-    { "nested", 1, NULL, &set_Inner, NULL, 36 },
+    { .name = "loop", .weight = 2, .fn = task1_loop, .tags = tags_task1, .line = 13 },
+    { .name = "nested", .weight = 1, .set = &set_Inner, .line = 36 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -199,7 +209,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Flow,
             .ntasks = 2,
-            .wait = { SW_WAIT_CONSTANT, 500, 0, 0 },
+            .wait = { .kind = SW_WAIT_CONSTANT, .a_ms = 500 },
             .on_start = on_start1_Flow,
             .on_stop = on_stop2_Flow,
         },
@@ -212,7 +222,7 @@ static const char *const var_names[] = {
 };
 
 static const sw_env_def_t envs[] = {
-    [0] = { "PASS", "pw" },
+    [ENV_PASS] = { .name = "PASS", .fallback = "pw" },
 };
 
 static const char *const columns_ids[] = {
@@ -221,7 +231,7 @@ static const char *const columns_ids[] = {
 };
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_ids] = { "ids", "ids.csv", NULL, columns_ids, 2, SW_FEED_UNIQUE_STOP_USER },
+    [FEED_ids] = { .name = "ids", .path = "ids.csv", .columns = columns_ids, .ncolumns = 2, .mode = SW_FEED_UNIQUE_STOP_USER },
 };
 
 static const sw_scenario_t scenario = {

@@ -4,7 +4,7 @@
 #include <jansson.h>
 
 #include "test.h"
-#include "jsonpath.h"
+#include "json_lookup.h"
 
 static const char *doc_text =
     "{\"a\": {\"b\": [10, {\"c\": \"deep\"}, 30]},"
@@ -123,8 +123,9 @@ TEST(scalar_root)
     json_decref(doc);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "jsonpath";
     RUN(members_and_elements);
     RUN(missing);

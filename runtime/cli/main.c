@@ -1,0 +1,444 @@
+/*
+ * main.c - sw_main: the compiled binary's life.
+ *
+ * Parse the command line, prepare the run (tag-filtered task tables, the
+ * load plan, which class each user gets), start one worker thread per
+ * --threads, then run the main loop: SIGINT/SIGTERM (first: graceful stop
+ * with every output; second: exit 130 at once), a 1 s reporter tick on a
+ * merged snapshot, the run-time timer; at the end join the workers, merge
+ * their statistics and let the reporter write everything.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <uv.h>
+#include "arrival.h"
+#include "cli.h"
+#include "data.h"
+#include "plan.h"
+#include "report.h"
+#include "scheduler.h"
+#include "stats.h"
+#include "worker.h"
+#include "engine.h"
+
+struct main_state {
+    uv_loop_t *uv;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t tick, end;
+    uv_async_t wake;
+    struct sw__run *run;
+    struct sw__worker *workers;
+    int nworkers;
+    struct sw__reporter *reporter;
+    struct sw__run_info ri;
+    struct sw__stats *snap;
+    int signals;
+    int stopping;
+    int closed;
+    int handles_ready;
+    atomic_int exhausted;
+};
+
+static int64_t unix_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Raise the soft open-file limit to the hard one: every user keeps a
+ * connection open. */
+static rlim_t raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur;
+}
+
+static int64_t users_alive(struct main_state *m)
+{
+    int64_t n = 0;
+    for (int i = 0; i < m->nworkers; i++)
+        n += atomic_load(&m->workers[i].alive);
+    return n;
+}
+
+static int64_t dropped(struct main_state *m)
+{
+    int64_t n = 0;
+    for (int i = 0; i < m->nworkers; i++)
+        n += atomic_load(&m->workers[i].dropped);
+    return n;
+}
+
+static void fill_info(struct main_state *m)
+{
+    m->ri.now_unix_ms = unix_ms();
+    m->ri.users = users_alive(m);
+    m->ri.dropped = dropped(m);
+    if (m->run->open) {
+        /* the open model has no user target: this process's pool */
+        int64_t pool = 0;
+        for (int64_t k = 1; k <= m->run->plan.max_users; k++)
+            pool += sw__user_home(m->run->opt, m->run->threads, k, NULL) >= 0;
+        m->ri.target_users = pool;
+        return;
+    }
+    double t = (double)uv_hrtime() / 1e6 - (double)m->run->t0_ms;
+    int64_t target = sw__plan_target(&m->run->plan, t, NULL);
+    /* this shard's share of the plan's target */
+    int64_t mine = 0;
+    for (int64_t k = 1; k <= target; k++)
+        mine += sw__user_home(m->run->opt, m->run->threads, k, NULL) >= 0 &&
+                m->run->class_of[k] >= 0;
+    m->ri.target_users = mine;
+}
+
+static void begin_stop(struct main_state *m)
+{
+    if (m->stopping)
+        return;
+    m->stopping = 1;
+    uv_timer_stop(&m->end);
+    for (int i = 0; i < m->nworkers; i++)
+        sw__worker_stop(&m->workers[i]);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    struct main_state *m = t->data;
+    sw__stats_reset(m->snap);
+    for (int i = 0; i < m->nworkers; i++)
+        sw__stats_merge(m->snap, m->workers[i].stats);
+    fill_info(m);
+    sw__reporter_tick(m->reporter, m->snap, &m->ri);
+    if (!m->stopping &&
+        sw__reporter_should_abort(m->reporter, m->snap, &m->ri)) {
+        fprintf(stderr, "%s: a threshold marked `abort` is broken: "
+                "stopping the run\n", m->run->opt->prog);
+        begin_stop(m);
+    }
+}
+
+static void on_end(uv_timer_t *t)
+{
+    begin_stop(t->data);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    struct main_state *m = s->data;
+    if (++m->signals >= 2) {
+        fprintf(stderr, "%s: aborted\n", m->run->opt->prog);
+        _exit(130);
+    }
+    fprintf(stderr, "%s: %s: stopping (again to abort at once)\n",
+            m->run->opt->prog, signum == SIGINT ? "SIGINT" : "SIGTERM");
+    begin_stop(m);
+}
+
+static void close_main(struct main_state *m)
+{
+    if (m->closed || !m->handles_ready)
+        return;
+    m->closed = 1;
+    uv_close((uv_handle_t *)&m->sigint, NULL);
+    uv_close((uv_handle_t *)&m->sigterm, NULL);
+    uv_close((uv_handle_t *)&m->tick, NULL);
+    uv_close((uv_handle_t *)&m->end, NULL);
+    uv_close((uv_handle_t *)&m->wake, NULL);
+}
+
+/* A load shape lasts as long as its stages, even with no user left. */
+static int stages_pending(struct main_state *m)
+{
+    double t = (double)uv_hrtime() / 1e6 - (double)m->run->t0_ms;
+    return m->run->opt->nstages > 0 && t < m->run->plan.end_ms;
+}
+
+static void on_wake(uv_async_t *a)
+{
+    struct main_state *m = a->data;
+    if (atomic_load(&m->exhausted))
+        begin_stop(m);
+    int finished = 0, idle = 0;
+    for (int i = 0; i < m->nworkers; i++) {
+        finished += atomic_load(&m->workers[i].finished);
+        idle += atomic_load(&m->workers[i].idle);
+    }
+    if (finished == m->nworkers)
+        close_main(m);
+    else if (idle == m->nworkers && !stages_pending(m))
+        begin_stop(m);      /* every user ended by itself */
+}
+
+static void on_exhausted(void *arg)
+{
+    struct main_state *m = arg;
+    atomic_store(&m->exhausted, 1);
+    uv_async_send(&m->wake);
+}
+
+static int prepare(struct sw__run *run, const sw_scenario_t *sc,
+                   const struct sw__options *o)
+{
+    unsigned char *skip = calloc((size_t)sc->nusers + 1, 1);
+    struct sw__spread sp;
+    int ok = 0, oom = 1;
+    if (!skip)
+        goto out;
+    if (sw__sched_prepare(run, skip) != 0)
+        goto out;
+    int any = 0;
+    for (int i = 0; i < sc->nusers; i++) {
+        if (skip[i] && (o->tags || o->exclude_tags))
+            fprintf(stderr, "%s: warning: user %s has no tasks left after "
+                    "--tags/--exclude-tags: none of it is spawned\n",
+                    o->prog, sc->users[i].name);
+        any |= !skip[i];
+    }
+    if (!any) {
+        fprintf(stderr, "%s: %s: no task left to run\n", o->prog,
+                o->tags || o->exclude_tags ? "--tags/--exclude-tags"
+                                           : "scenario");
+        oom = 0;
+        goto out;
+    }
+    run->open = sw__open_model(o);
+    if (run->open) {
+        /* the arrivals, and a plan that only gives the pool's size (the
+         * users that may exist: class_of, slots, open files) and the end */
+        if (sw__arrivals_init(&run->arrivals, o->rate_per_s, o->stages,
+                              o->nstages, o->run_time_ms,
+                              o->iterations) != 0)
+            goto out;
+        double end = run->arrivals.end_ms;
+        if (sw__plan_init(&run->plan, o->max_users, 1, NULL, 0,
+                          end >= 0 ? (int64_t)ceil(end) : -1) != 0)
+            goto out;
+    } else if (sw__plan_init(&run->plan, o->users, o->spawn_rate, o->stages,
+                             o->nstages, o->run_time_ms) != 0) {
+        goto out;
+    }
+    run->class_of = calloc((size_t)run->plan.max_users + 1,
+                           sizeof *run->class_of);
+    if (!run->class_of || sw__spread_init(&sp, sc->users, sc->nusers,
+                                          skip) != 0)
+        goto out;
+    run->class_of[0] = -1;
+    for (int64_t k = 1; k <= run->plan.max_users; k++)
+        run->class_of[k] = sw__spread_next(&sp);
+    sw__spread_free(&sp);
+    ok = 1;
+out:
+    free(skip);
+    if (!ok && oom)
+        fprintf(stderr, "%s: out of memory preparing the run\n", o->prog);
+    return ok ? 0 : -1;
+}
+
+int sw_main(int argc, char **argv, const sw_scenario_t *sc)
+{
+    struct sw__options opt;
+    struct sw__run run;
+    struct sw__data data = { 0 };
+    struct main_state m;
+    int rc = 1;
+    char err[256];
+
+    /* `./shop merge RESULT.json...`: the shards' results into one
+     * (swarm.h, runtime/merge.c), not a run */
+    if (argc > 1 && argv[1] && !strcmp(argv[1], "merge"))
+        return sw_merge_main(argc - 1, argv + 1);
+
+    rlim_t nofile = raise_nofile();
+    int pr = sw__cli_parse(&opt, argc, argv, sc, stdout, stderr);
+    if (pr == SW_CLI_EXIT)
+        return 0;
+    if (pr == SW_CLI_ERROR)
+        return SW_EXIT_USAGE;
+
+    memset(&run, 0, sizeof run);
+    run.data = &data;
+    memset(&m, 0, sizeof m);
+    run.sc = sc;
+    run.opt = &opt;
+    if (opt.seed_given)
+        run.seed = opt.seed;
+    else
+        run.seed = (uint64_t)unix_ms() * 6364136223846793005ULL ^
+                   (uint64_t)getpid();
+    atomic_init(&run.iter_tickets, 0);
+    atomic_init(&run.loops_left_open, 0);
+    atomic_init(&m.exhausted, 0);
+
+    if (sw__engines_process_init() != 0)
+        goto out_cli;
+    if (sw__data_init(&data, sc, opt.shard_index, opt.shard_count, err,
+                      sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.prog, err);
+        goto out_engines;
+    }
+    if (prepare(&run, sc, &opt) != 0)
+        goto out_run;
+
+    /* users of this process, and the files they need */
+    int64_t local = 0;
+    for (int64_t k = 1; k <= run.plan.max_users; k++)
+        local += (k - 1) % opt.shard_count == opt.shard_index;
+    if ((rlim_t)local + 64 > nofile) {
+        fprintf(stderr, "%s: %lld users need about %lld open files, the "
+                "limit is %llu (ulimit -n); run fewer users per process "
+                "(--shard) or raise the hard limit\n", opt.prog,
+                (long long)local, (long long)local + 64,
+                (unsigned long long)nofile);
+        goto out_run;
+    }
+    run.threads = opt.threads;
+    if (local > 0 && run.threads > local)
+        run.threads = (int)local;      /* a thread without users is waste */
+    if (run.threads < 1)
+        run.threads = 1;
+
+    m.run = &run;
+    m.nworkers = run.threads;
+    m.workers = calloc((size_t)m.nworkers, sizeof *m.workers);
+    m.snap = sw__stats_new();
+    m.uv = uv_default_loop();
+    if (!m.workers || !m.snap || !m.uv) {
+        fprintf(stderr, "%s: out of memory\n", opt.prog);
+        goto out_run;
+    }
+    for (int i = 0; i < m.nworkers; i++) {
+        m.workers[i].index = i;
+        m.workers[i].run = &run;
+        m.workers[i].stats = sw__stats_new();
+        if (!m.workers[i].stats) {
+            fprintf(stderr, "%s: out of memory\n", opt.prog);
+            goto out_run;
+        }
+    }
+    if (uv_signal_init(m.uv, &m.sigint) || uv_signal_init(m.uv, &m.sigterm)
+        || uv_timer_init(m.uv, &m.tick) || uv_timer_init(m.uv, &m.end) ||
+        uv_async_init(m.uv, &m.wake, on_wake)) {
+        fprintf(stderr, "%s: cannot set up the main loop\n", opt.prog);
+        goto out_run;
+    }
+    m.handles_ready = 1;
+    m.sigint.data = m.sigterm.data = m.tick.data = m.end.data = &m;
+    m.wake.data = &m;
+    run.main_wake = &m.wake;
+    sw__data_on_exhausted(&data, on_exhausted, &m);
+
+    /* --start-at: every shard starts at the same wall-clock instant */
+    if (opt.start_at_ms >= 0) {
+        int64_t d = opt.start_at_ms - unix_ms();
+        if (d > 0) {
+            struct timespec ts = { d / 1000, (d % 1000) * 1000000 };
+            while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+                ;
+        } else if (-d > 50) {
+            /* The stages of this shard will not line up with the others';
+             * the result's run.shard.late_ms says by how much. */
+            fprintf(stderr, "%s: warning: started %lld ms after --start-at\n",
+                    opt.prog, (long long)-d);
+        }
+    }
+    m.ri.scenario = sc;
+    m.ri.opt = &opt;
+    m.ri.start_unix_ms = unix_ms();
+    m.ri.threads = run.threads;
+    m.reporter = sw__reporter_new(&m.ri);
+    if (!m.reporter) {
+        fprintf(stderr, "%s: out of memory\n", opt.prog);
+        goto out_run;
+    }
+
+    run.t0_ms = uv_hrtime() / 1000000;
+    int started = 0;
+    for (; started < m.nworkers; started++)
+        if (sw__worker_start(&m.workers[started]) != 0)
+            break;
+    if (started < m.nworkers) {
+        fprintf(stderr, "%s: cannot start worker threads\n", opt.prog);
+        /* the ones that run are stopped and joined like after a run */
+        m.nworkers = started;
+        begin_stop(&m);
+    }
+    uv_signal_start(&m.sigint, on_signal, SIGINT);
+    uv_signal_start(&m.sigterm, on_signal, SIGTERM);
+    uv_timer_start(&m.tick, on_tick, 1000, 1000);
+    if (run.plan.end_ms >= 0)
+        uv_timer_start(&m.end, on_end, (uint64_t)run.plan.end_ms, 0);
+    if (m.nworkers == 0)
+        close_main(&m);
+    uv_run(m.uv, UV_RUN_DEFAULT);
+
+    for (int i = 0; i < m.nworkers; i++)
+        pthread_join(m.workers[i].thread, NULL);
+    struct sw__stats *total = sw__stats_new();
+    int64_t failures = 0;
+    if (!total) {
+        fprintf(stderr, "%s: out of memory\n", opt.prog);
+        goto out_run;
+    }
+    for (int i = 0; i < m.nworkers; i++) {
+        sw__stats_merge(total, m.workers[i].stats);
+        failures += atomic_load(&m.workers[i].failures);
+    }
+    m.ri.now_unix_ms = unix_ms();
+    m.ri.users = 0;
+    m.ri.target_users = 0;
+    m.ri.dropped = dropped(&m);
+    rc = sw__reporter_finish(m.reporter, total, &m.ri);
+    if (rc == 0 && failures > 0 && opt.exit_code_on_error > 0)
+        rc = opt.exit_code_on_error;
+    if (started < run.threads && rc == 0)
+        rc = 1;
+    sw__stats_free(total);
+
+out_run:
+    if (m.reporter)
+        sw__reporter_free(m.reporter);
+    if (m.uv) {
+        close_main(&m);
+        uv_run(m.uv, UV_RUN_DEFAULT);
+        if (uv_loop_close(m.uv) != 0) {
+            fprintf(stderr, "swarm: main loop: uv_loop_close: busy\n");
+            atomic_fetch_add(&run.loops_left_open, 1);
+        }
+    }
+    /* Every loop must close with nothing left open: anything else is a
+     * leak in the runtime, reported as an internal error (the unit tests
+     * see it in the exit status). */
+    if (atomic_load(&run.loops_left_open) > 0)
+        rc = 70;
+    for (int i = 0; m.workers && i < run.threads; i++)
+        if (m.workers[i].stats)
+            sw__stats_free(m.workers[i].stats);
+    free(m.workers);
+    if (m.snap)
+        sw__stats_free(m.snap);
+    free(run.class_of);
+    sw__plan_free(&run.plan);
+    sw__arrivals_free(&run.arrivals);
+    sw__sched_release(&run);
+    sw__data_free(&data);
+out_engines:
+    sw__engines_process_cleanup();
+out_cli:
+    sw__cli_free(&opt, sc);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * options.h - the compiled binary's command line, parsed (internal).
+ *
+ * cli.c fills it from the scenario's defaults and argv; every other module
+ * only reads it.  Strings borrow from argv or the scenario tables.
+ */
+#ifndef SW_OPTIONS_H
+#define SW_OPTIONS_H
+
+#include <stdint.h>
+#include "swarm.h"
+
+struct sw__options {
+    /* target and load (closed model) */
+    const char *host;           /* -H/--host, else the scenario's */
+    int64_t users;              /* -u/--users */
+    double spawn_rate;          /* -r/--spawn-rate, users per second */
+    int64_t run_time_ms;        /* -t/--run-time; -1 = until stopped */
+    int threads;                /* --threads; default: online cores */
+    /* load models and run control */
+    const sw_stage_t *stages;   /* --stages or the scenario's; owned by cli */
+    int nstages;
+    double rate_per_s;          /* --rate; -1 = closed model */
+    int64_t max_users;          /* --max-users (open model pool) */
+    int64_t iterations;         /* --iterations; -1 = unbounded */
+    int iterations_shared;      /* --iterations-shared: N in total */
+    int64_t stop_timeout_ms;    /* -s/--stop-timeout; 0 = kill at once */
+    uint64_t seed;              /* --seed */
+    int seed_given;
+    int jitter_start;           /* --jitter-start: spread a spawn step */
+    const char *const *tags;    /* -T/--tags, NULL-terminated, or NULL */
+    const char *const *exclude_tags; /* -E/--exclude-tags */
+    int insecure;               /* -k/--insecure: no TLS verification */
+    int64_t timeout_ms;         /* --timeout: default per-request timeout */
+    /* outputs */
+    const char *csv_prefix;     /* --csv */
+    int csv_full_history;       /* --csv-full-history */
+    const char *json_path;      /* --json */
+    const char *html_path;      /* --html */
+    const char *junit_path;     /* --junit */
+    const char *hlog_path;      /* --hlog */
+    int quiet;                  /* -q/--quiet: no live view */
+    int only_summary;           /* --only-summary */
+    const sw_threshold_t *thresholds; /* scenario's + --threshold; owned */
+    int nthresholds;
+    /* distribution */
+    int shard_index;            /* --shard i/N: 0-based index */
+    int shard_count;            /* 1 = not sharded */
+    int64_t start_at_ms;        /* --start-at, Unix ms; -1 = now */
+    /* process */
+    int exit_code_on_error;     /* --exit-code-on-error N: exit N when any
+                                   request failed; 0 (default) = off */
+    const char *prog;           /* program name for messages (argv[0]) */
+};
+
+#endif /* SW_OPTIONS_H */
