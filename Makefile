@@ -26,7 +26,7 @@ endif
 CFLAGS_ALL += $(SANFLAGS)
 # libuv, jansson and PCRE2 are linked statically so a compiled scenario needs
 # only libcurl on the load-generator machine.
-RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
+RUNTIME_LIBS := -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),0)
@@ -40,7 +40,7 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c)
+RT_SRC    := $(wildcard runtime/*.c runtime/engine/native/*.c)
 RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
