@@ -40,7 +40,11 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c runtime/engine/native/*.c)
+# runtime/ is one folder per concern (docs/runtime.md); its internal headers
+# are included by bare name, so every folder is on the quote include path.
+RT_DIRS   := $(sort $(patsubst %/,%,$(dir $(shell find runtime -name '*.[ch]' -not -path 'runtime/include/*'))))
+RT_INC    := -iquote runtime $(addprefix -iquote ,$(RT_DIRS))
+RT_SRC    := $(sort $(shell find runtime -name '*.c'))
 RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
@@ -77,8 +81,12 @@ $(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a
 # ---- runtime ---------------------------------------------------------------
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Iruntime/include -iquote runtime -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Iruntime/include $(RT_INC) -c $< -o $@
+# ar keeps only a member's base name: two objects with the same name in
+# different folders would replace each other, so that is an error.
 $(BUILD)/libswarm.a: $(RT_OBJ)
+	$(Q)dup=$$(for o in $^; do basename $$o; done | sort | uniq -d); \
+	    if [ -n "$$dup" ]; then echo "runtime: duplicate object names: $$dup" >&2; exit 1; fi
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 # The header sits next to the library so the build tree looks like an install.
 $(BUILD)/include/swarm.h: runtime/include/swarm.h

@@ -7,11 +7,13 @@ OUT="$BUILD/tests/unit"
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unused-function ${SWARMC_CFLAGS:-}"
 LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+# every runtime folder, as the Makefile's RT_INC
+RT_INC="-iquote runtime $(find runtime -name '*.[ch]' -not -path 'runtime/include/*' -exec dirname {} \; | sort -u | sed 's/^/-iquote /' | tr '\n' ' ')"
 rc=0
 for src in tests/unit/test-*.c; do
     [ -e "$src" ] || continue
     name=$(basename "$src" .c)
-    if ! cc $CFLAGS -Iruntime/include -iquote runtime -iquote tests/unit "$src" $LIBS \
+    if ! cc $CFLAGS -Iruntime/include $RT_INC -iquote tests/unit "$src" $LIBS \
             -o "$OUT/$name" 2>"$OUT/$name.cc.log"; then
         echo "FAIL unit/$name: does not compile"
         sed 's/^/    /' "$OUT/$name.cc.log" | head -20

@@ -1,0 +1,58 @@
+/*
+ * response.h - one HTTP response as the runtime keeps it (internal).
+ *
+ * The request module (request.c) owns every struct sw__response: it lends
+ * one to an engine while a transfer runs (the engine appends the body and
+ * the header lines through the two functions below), then checks and
+ * captures read it through sw__resp(u) until sw_req_end().  Nobody else
+ * frees or swaps its buffers.  The parsed-JSON cache of the body lives here
+ * too, so it goes when the response goes.
+ */
+#ifndef SW_RESPONSE_H
+#define SW_RESPONSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer; always NUL-terminated when len > 0. */
+struct sw__buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+};
+
+struct sw__response {
+    long status;                /* 0 after a transport error */
+    struct sw__buf body;        /* the body, NUL-terminated, cut at
+                                   SW__BODY_CAP bytes */
+    struct sw__buf headers;     /* raw header lines of the final response */
+    int64_t body_bytes;         /* body bytes received, also past the cap */
+    const char *transport_error;/* the engine's message, or NULL; valid
+                                   until sw_req_end */
+    /* The body parsed as JSON (a json_t *), by the first json check or
+     * capture of this response; the others reuse it.  json_state: 0 = not
+     * parsed yet, 1 = parsed, -1 = the body is not JSON.  Dropped with the
+     * response (sw__resp_reset). */
+    void *json;
+    int json_state;
+};
+
+/* Bodies larger than this are counted but not kept (checks see the start). */
+#define SW__BODY_CAP ((size_t)8 << 20)
+/* Header bytes kept per response. */
+#define SW__HEADERS_CAP ((size_t)64 << 10)
+
+/* For engines: appends n body bytes (counted; kept up to SW__BODY_CAP). */
+void sw__resp_add_body(struct sw__response *r, const char *p, size_t n);
+/* For engines: appends one raw header line as received, CRLF included.
+ * A status line ("HTTP/...") starts the headers over, so only the final
+ * response's lines are kept (after redirects and 1xx). */
+void sw__resp_add_header(struct sw__response *r, const char *p, size_t n);
+
+/* Empties the response for the next request (memory kept up to a cap;
+ * the JSON cache freed). */
+void sw__resp_reset(struct sw__response *r);
+/* Frees the response's memory. */
+void sw__resp_free(struct sw__response *r);
+
+#endif /* SW_RESPONSE_H */
