@@ -206,5 +206,7 @@ const struct sw__engine_ops *sw__engine_ops(enum sw__engine_kind k);
 
 /* engine/curl/: the libcurl engine. */
 extern const struct sw__engine_ops sw__engine_curl;
+/* engine/native/: plain HTTP/1.1 on libuv TCP and libhttp-parser. */
+extern const struct sw__engine_ops sw__engine_native;
 
 #endif /* SW_ENGINE_H */

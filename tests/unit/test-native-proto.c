@@ -194,10 +194,10 @@ TEST(request_bodies)
 
 TEST(request_headers_auth_cookies)
 {
-    /* own Accept and User-Agent replace the defaults; "X;" sends "X:";
-     * a header with only blanks after the colon is a removal */
-    static const char hdr[] = "Accept: text/html\0User-Agent: me\0X-Empty;\0"
-                              "X-Gone:  \0X-Id: 7";
+    /* own Accept and User-Agent replace the defaults; "X: " and "X;"
+     * send "X:"; "X:" alone is a removal */
+    static const char hdr[] = "Accept: text/html\0User-Agent: me\0X-Empty: \0"
+                              "X-Gone:\0X-Id: 7";
     struct sw__nv_request r = req_for(SW_NV_GET, "http://127.0.0.1:9/p");
     r.hdr = hdr;
     r.hdr_len = sizeof hdr;
@@ -233,6 +233,15 @@ TEST(request_coverage)
     r.hdr = crlf;
     r.hdr_len = sizeof crlf;
     ASSERT(!sw__nv_covers(&r));
+    static const char blanks[] = "X:   ";      /* libcurl: a removal */
+    r.hdr = blanks;
+    r.hdr_len = sizeof blanks;
+    ASSERT(!sw__nv_covers(&r));
+    static const char fine[] = "X: \0Y:\0Z;\0W: w";
+    r.hdr = fine;
+    r.hdr_len = sizeof fine;
+    r.nhdr = 4;
+    ASSERT(sw__nv_covers(&r));
     r = req_for(SW_NV_HEAD, "http://127.0.0.1/");
     r.has_body = 1;
     r.body = "x";

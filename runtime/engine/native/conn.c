@@ -18,6 +18,7 @@
  * session from sw__nv_send to sw__nv_release; the pool never shrinks, so a
  * steady run allocates nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <time.h>
@@ -37,7 +38,7 @@ struct sw__nv_engine {
     struct sw__nv_tcache *tcache;   /* owned */
     struct sw__nv_xfer *free_xfers; /* owned: the pool */
     int handles;                /* uv handles open (connections, timers) */
-    int closing;                /* freed when `handles` reaches 0 */
+    int closing;                /* sw__nv_engine_close was called */
 };
 
 struct sw__nv_conn {
@@ -73,6 +74,7 @@ struct sw__nv_xfer {
     int in_send;                /* inside sw__nv_send: defer completion */
     int deferred;               /* completion waits for the timer */
     int retried;
+    int addr_idx;               /* which of dest's addresses is tried */
     /* what is sent now (redirects change it) */
     const struct sw__nv_request *req;   /* borrowed until completion */
     struct sw__nv_buf url;
@@ -129,15 +131,6 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap)
     return e;
 }
 
-static void engine_maybe_free(struct sw__nv_engine *e)
-{
-    if (!e->closing || e->handles > 0)
-        return;
-    free(e->rbuf);
-    sw__nv_tcache_free(e->tcache);
-    free(e);
-}
-
 static void xfer_bufs_free(struct sw__nv_xfer *x)
 {
     sw__nv_buf_free(&x->url);
@@ -154,16 +147,13 @@ static void on_xfer_closed(uv_handle_t *h)
     xfer_bufs_free(x);
     free(x);
     e->handles--;
-    engine_maybe_free(e);
 }
 
-void sw__nv_engine_free(struct sw__nv_engine *e)
+void sw__nv_engine_close(struct sw__nv_engine *e)
 {
-    if (!e)
-        return;
-    e->closing = 1;
     struct sw__nv_xfer *x = e->free_xfers;
     e->free_xfers = NULL;
+    e->closing = 1;
     while (x) {
         struct sw__nv_xfer *next = x->next_free;
         uv_close((uv_handle_t *)&x->timer, on_xfer_closed);
@@ -171,7 +161,18 @@ void sw__nv_engine_free(struct sw__nv_engine *e)
     }
     sw__nv_dns_close(e->dns);
     e->dns = NULL;
-    engine_maybe_free(e);
+}
+
+void sw__nv_engine_free(struct sw__nv_engine *e)
+{
+    if (!e)
+        return;
+    if (e->handles > 0)
+        fprintf(stderr, "swarm: native engine freed with %d handles open\n",
+                e->handles);
+    free(e->rbuf);
+    sw__nv_tcache_free(e->tcache);
+    free(e);
 }
 
 int sw__nv_engine_busy(const struct sw__nv_engine *e)
@@ -229,7 +230,6 @@ static void on_conn_closed(uv_handle_t *h)
     struct sw__nv_engine *e = c->eng;
     free(c);
     e->handles--;
-    engine_maybe_free(e);
 }
 
 static void conn_close(struct sw__nv_conn *c)
@@ -376,6 +376,8 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     }
 }
 
+static void connect_to(struct sw__nv_xfer *x);
+
 static void on_connect(uv_connect_t *req, int status)
 {
     struct sw__nv_conn *c = req->data;
@@ -386,6 +388,14 @@ static void on_connect(uv_connect_t *req, int status)
         return;
     if (status < 0) {
         conn_close(c);
+        x->conn = NULL;
+        if (sw__nv_dns_addr(x->dest, x->addr_idx + 1)) {
+            x->addr_idx++;      /* the name's next address */
+            x->res.opened--;
+            x->s->connects--;
+            connect_to(x);
+            return;
+        }
         finish(x, SW_NV_ERR_CONNECT);
         return;
     }
@@ -420,7 +430,8 @@ static void connect_to(struct sw__nv_xfer *x)
     x->conn = c;
     x->state = X_CONNECTING;
     x->t_dns = uv_hrtime();
-    if (uv_tcp_connect(&c->creq, &c->tcp, sw__nv_dns_addr(x->dest),
+    if (uv_tcp_connect(&c->creq, &c->tcp,
+                       sw__nv_dns_addr(x->dest, x->addr_idx),
                        on_connect) != 0) {
         conn_close(c);
         finish(x, SW_NV_ERR_CONNECT);
@@ -452,7 +463,8 @@ static void start(struct sw__nv_xfer *x)
         return;
     }
     conn_close(c);
-    if (sw__nv_dns_addr(x->dest)) {
+    x->addr_idx = 0;
+    if (sw__nv_dns_addr(x->dest, 0)) {
         connect_to(x);
         return;
     }
@@ -687,6 +699,12 @@ struct sw__nv_result *sw__nv_result(struct sw__nv_session *s)
 int64_t sw__nv_session_connects(const struct sw__nv_session *s)
 {
     return s->connects;
+}
+
+int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
+                          const char **value)
+{
+    return sw__nv_jar_get(&s->jar, name, value);
 }
 
 size_t sw__nv_session_cookies(const struct sw__nv_session *s)

@@ -370,6 +370,18 @@ size_t sw__nv_jar_count(const struct sw__nv_jar *j)
     return n;
 }
 
+int sw__nv_jar_get(const struct sw__nv_jar *j, const char *name,
+                   const char **value)
+{
+    const struct sw__nv_cookie *best = NULL;
+    for (const struct sw__nv_cookie *c = j->head; c; c = c->next)
+        if (!strcmp(c->name, name) && (!best || c->order < best->order))
+            best = c;
+    if (best)
+        *value = best->value;
+    return best != NULL;
+}
+
 void sw__nv_jar_free(struct sw__nv_jar *j)
 {
     struct sw__nv_cookie *c = j->head;

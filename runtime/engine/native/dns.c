@@ -5,6 +5,7 @@
  * same lookup.  A failed lookup is not kept: the next request tries again,
  * as libcurl does.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <arpa/inet.h>
@@ -12,13 +13,19 @@
 
 enum { DNS_NEW, DNS_RESOLVING, DNS_OK };
 
+/* Addresses kept per name, tried in getaddrinfo's order when a connect
+ * fails ("localhost" is often ::1 first, with a server on 127.0.0.1 only;
+ * libcurl falls back the same way). */
+#define MAX_ADDRS 4
+
 struct sw__nv_dns_entry {
     struct sw__nv_dns_entry *next;
     struct sw__nv_dns *dns;
     char *host;                 /* without IPv6 brackets */
     int port;
     int state;
-    struct sockaddr_storage addr;
+    struct sockaddr_storage addr[MAX_ADDRS];
+    int naddr;
     uv_getaddrinfo_t req;       /* while DNS_RESOLVING */
     struct sw__nv_xfer *waiters;
     sw__nv_resolved_fn cb;
@@ -92,19 +99,24 @@ struct sw__nv_dns_entry *sw__nv_dns_entry(struct sw__nv_dns *d,
     e->host[host_len] = 0;
     e->port = port;
     e->dns = d;
-    struct sockaddr_in *a4 = (struct sockaddr_in *)&e->addr;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&e->addr;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&e->addr[0];
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&e->addr[0];
     if (uv_ip4_addr(e->host, port, a4) == 0 ||
-        uv_ip6_addr(e->host, port, a6) == 0)
+        uv_ip6_addr(e->host, port, a6) == 0) {
         e->state = DNS_OK;
+        e->naddr = 1;
+    }
     e->next = d->head;
     d->head = e;
     return e;
 }
 
-const struct sockaddr *sw__nv_dns_addr(const struct sw__nv_dns_entry *e)
+const struct sockaddr *sw__nv_dns_addr(const struct sw__nv_dns_entry *e,
+                                       int i)
 {
-    return e->state == DNS_OK ? (const struct sockaddr *)&e->addr : NULL;
+    return e->state == DNS_OK && i < e->naddr
+               ? (const struct sockaddr *)&e->addr[i]
+               : NULL;
 }
 
 static void on_resolved(uv_getaddrinfo_t *req, int status,
@@ -118,22 +130,22 @@ static void on_resolved(uv_getaddrinfo_t *req, int status,
     }
     e->dns->pending--;
     int err = SW_NV_ERR_RESOLVE;
-    if (status == 0 && res) {
-        /* the first address, IPv4 or IPv6, as getaddrinfo ordered them */
-        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-            if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6) {
-                memcpy(&e->addr, ai->ai_addr, ai->ai_addrlen);
-                if (ai->ai_family == AF_INET)
-                    ((struct sockaddr_in *)&e->addr)->sin_port =
-                        htons((uint16_t)e->port);
-                else
-                    ((struct sockaddr_in6 *)&e->addr)->sin6_port =
-                        htons((uint16_t)e->port);
-                e->state = DNS_OK;
-                err = 0;
-                break;
-            }
-        }
+    e->naddr = 0;
+    for (struct addrinfo *ai = status == 0 ? res : NULL;
+         ai && e->naddr < MAX_ADDRS; ai = ai->ai_next) {
+        if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+            ai->ai_addrlen > sizeof e->addr[0])
+            continue;
+        struct sockaddr_storage *a = &e->addr[e->naddr++];
+        memcpy(a, ai->ai_addr, ai->ai_addrlen);
+        if (ai->ai_family == AF_INET)
+            ((struct sockaddr_in *)a)->sin_port = htons((uint16_t)e->port);
+        else
+            ((struct sockaddr_in6 *)a)->sin6_port = htons((uint16_t)e->port);
+    }
+    if (e->naddr > 0) {
+        e->state = DNS_OK;
+        err = 0;
     }
     uv_freeaddrinfo(res);
     if (err)

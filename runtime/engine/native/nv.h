@@ -150,8 +150,10 @@ typedef void (*sw__nv_done_fn)(struct sw__nv_session *s, void *data);
 /* An engine on uv (borrowed).  body_cap: bytes of a body kept (the rest is
  * counted).  NULL when out of memory. */
 struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap);
-/* Frees the engine once every session is freed and the loop has run their
- * close callbacks (sw__nv_engine_busy says when). */
+/* Every session is freed: closes the engine's handles (the caller then
+ * runs the loop until sw__nv_engine_busy is 0). */
+void sw__nv_engine_close(struct sw__nv_engine *e);
+/* After the loop has closed them: frees the engine. */
 void sw__nv_engine_free(struct sw__nv_engine *e);
 /* Handles of the engine still open (sessions' sockets, timers, lookups). */
 int sw__nv_engine_busy(const struct sw__nv_engine *e);
@@ -177,6 +179,11 @@ int sw__nv_in_flight(const struct sw__nv_session *s);
 struct sw__nv_result *sw__nv_result(struct sw__nv_session *s);
 /* Connections opened by the session so far (tests: keep-alive reuse). */
 int64_t sw__nv_session_connects(const struct sw__nv_session *s);
+/* The value of the first cookie called name (case-sensitive) in the
+ * session's jar, in creation order, as the libcurl engine's cookie list
+ * gives it: 1 and *value (borrowed until the jar changes), or 0. */
+int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
+                          const char **value);
 /* Cookies in the session's jar (tests). */
 size_t sw__nv_session_cookies(const struct sw__nv_session *s);
 

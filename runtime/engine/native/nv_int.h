@@ -58,6 +58,9 @@ void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,
                        size_t host_len, const char *path, size_t path_len,
                        int64_t now_s, struct sw__nv_buf *out);
 size_t sw__nv_jar_count(const struct sw__nv_jar *j);
+/* The oldest cookie called name (exact): 1 and its value, or 0. */
+int sw__nv_jar_get(const struct sw__nv_jar *j, const char *name,
+                   const char **value);
 void sw__nv_jar_free(struct sw__nv_jar *j);
 
 /* ---- request serialization (reqfmt.c) ------------------------------------ */
@@ -155,8 +158,9 @@ int sw__nv_dns_pending(const struct sw__nv_dns *d);
 struct sw__nv_dns_entry *sw__nv_dns_entry(struct sw__nv_dns *d,
                                           const char *host, size_t host_len,
                                           int port);
-/* The address, or NULL while unresolved. */
-const struct sockaddr *sw__nv_dns_addr(const struct sw__nv_dns_entry *e);
+/* The i-th address (0-based), or NULL while unresolved or past the last. */
+const struct sockaddr *sw__nv_dns_addr(const struct sw__nv_dns_entry *e,
+                                       int i);
 /* Starts or joins a lookup; cb(x, 0 | SW_NV_ERR_RESOLVE) runs from the
  * loop.  x is linked through its dns_next field while it waits. */
 void sw__nv_dns_wait(struct sw__nv_dns *d, struct sw__nv_dns_entry *e,

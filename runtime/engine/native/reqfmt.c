@@ -32,19 +32,27 @@ static const char *const method_names[] = {
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
 };
 
-/* The name of a header line ("Name: v", "Name;", "Name:") and its kind. */
-enum { LINE_SEND, LINE_EMPTY, LINE_REMOVE };
+/* A header line, in engine.h's conventions (struct sw__http_req):
+ * "Name: value" is sent as is, "Name: " sends an empty Name ("Name:", as
+ * libcurl writes it), "Name:" removes a header the engine would add.
+ * "Name;" is libcurl's own spelling of an empty header.  A value of blanks
+ * only is left to libcurl (it reads that as a removal). */
+enum { LINE_SEND, LINE_EMPTY, LINE_REMOVE, LINE_BLANK };
 
 static int line_kind(const char *line, size_t *name_len)
 {
     size_t n = strcspn(line, ":;");
     *name_len = n;
-    const char *v = line + n + (line[n] ? 1 : 0);
+    if (line[n] == ';')
+        return line[n + 1] ? LINE_BLANK : LINE_EMPTY;
+    if (!line[n] || !line[n + 1])
+        return LINE_REMOVE;
+    if (line[n + 1] == ' ' && !line[n + 2])
+        return LINE_EMPTY;
+    const char *v = line + n + 1;
     while (*v == ' ' || *v == '\t')
         v++;
-    if (line[n] == ';')
-        return LINE_EMPTY;      /* "Name;" sends "Name:" */
-    return *v ? LINE_SEND : LINE_REMOVE;
+    return *v ? LINE_SEND : LINE_BLANK;
 }
 
 static int name_is(const char *line, size_t n, const char *name)
@@ -76,7 +84,8 @@ int sw__nv_covers(const struct sw__nv_request *req)
     const char *p = req->hdr;
     for (int i = 0; i < req->nhdr; i++) {
         size_t len = strlen(p), n;
-        if (strpbrk(p, "\r\n") || (line_kind(p, &n), n == 0) || n == len)
+        if (strpbrk(p, "\r\n") || line_kind(p, &n) == LINE_BLANK || n == 0 ||
+            n == len)
             return 0;
         for (int k = 0; special_headers[k]; k++)
             if (name_is(p, n, special_headers[k]))
