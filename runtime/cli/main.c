@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <curl/curl.h>
 #include <uv.h>
 #include "arrival.h"
 #include "cli.h"
@@ -26,6 +25,7 @@
 #include "scheduler.h"
 #include "stats.h"
 #include "worker.h"
+#include "engine.h"
 
 struct main_state {
     uv_loop_t *uv;
@@ -281,14 +281,12 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     atomic_init(&run.iter_tickets, 0);
     atomic_init(&m.exhausted, 0);
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "%s: curl_global_init failed\n", opt.prog);
+    if (sw__engines_process_init() != 0)
         goto out_cli;
-    }
     if (sw__data_init(sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt.prog, err);
-        goto out_curl;
+        goto out_engines;
     }
     if (prepare(&run, sc, &opt) != 0)
         goto out_run;
@@ -427,8 +425,8 @@ out_run:
     sw__arrivals_free(&run.arrivals);
     sw__sched_release(&run);
     sw__data_free();
-out_curl:
-    curl_global_cleanup();
+out_engines:
+    sw__engines_process_cleanup();
 out_cli:
     sw__cli_free(&opt, sc);
     return rc;

@@ -41,10 +41,4 @@ const sw_scenario_t *sw__data_scenario(void);
 int sw__data_run_exhausted(void);
 void sw__data_on_exhausted(void (*cb)(void *arg), void *arg);
 
-/*
- * check.c: releases what the checks cached for the current response (the
- * parsed JSON body).  Called by sw__scratch_reset() and sw__values_free().
- */
-void sw__check_release(sw_user_t *u);
-
 #endif /* SW_DATA_H */

@@ -8,7 +8,6 @@
  * user keeps overflowing, the reset grows the block (up to a cap) so the
  * steady state makes no allocation at all.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,9 +62,6 @@ int sw__values_init(sw_user_t *u, int nvars)
             return -1;
     }
     memset(&u->scratch, 0, sizeof(u->scratch));
-    u->json = NULL;
-    u->json_body = NULL;
-    u->json_state = 0;
     return 0;
 }
 
@@ -82,7 +78,6 @@ static void free_chunks(struct sw__scratch *s)
 
 void sw__values_free(sw_user_t *u, int nvars)
 {
-    sw__check_release(u);
     if (u->vars != NULL) {
         for (int i = 0; i < nvars; i++)
             free(u->vars[i].s);
@@ -92,8 +87,6 @@ void sw__values_free(sw_user_t *u, int nvars)
     free_chunks(&u->scratch);
     free(u->scratch.base);
     memset(&u->scratch, 0, sizeof(u->scratch));
-    free(u->fail_msg);
-    u->fail_msg = NULL;
 }
 
 /* ===================================================================== */
@@ -104,7 +97,6 @@ void sw__scratch_reset(sw_user_t *u)
 {
     struct sw__scratch *s = &u->scratch;
 
-    sw__check_release(u);
     if (s->more != NULL) {
         /* This resume needed more than the block: size the block for what
          * it used, so the next resume of this user fits in one block. */
@@ -324,25 +316,4 @@ const char *sw_urlencode(sw_user_t *u, const char *s)
 int sw_streq(const char *a, const char *b)
 {
     return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
-}
-
-int64_t sw_atoi(const char *s)
-{
-    if (s == NULL)
-        return 0;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    /* Only optional sign and decimal digits: "12abc", "0x10", "" and
-     * out-of-range numbers are not numbers, so they give 0. */
-    const char *d = s + (*s == '-' || *s == '+');
-    if (*d < '0' || *d > '9')
-        return 0;
-    errno = 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (errno != 0)
-        return 0;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    return *end == '\0' ? (int64_t)v : 0;
 }

@@ -8,9 +8,12 @@
  * request module owns and lends for the transfer), its timings and a typed
  * error.  Scheduler, checks, captures, statistics and reports see only
  * this; which library moves the bytes is known under runtime/engine/ only.
- * Today's engines: "curl" (runtime/engine/curl/: libcurl's multi_socket on
- * the worker's libuv loop; every protocol libcurl has) and, once it lands,
- * "native" (runtime/engine/native/: plain HTTP/1.1 on libuv TCP).
+ * The engines (engine.c lists them): the general engine, a general-purpose
+ * HTTP client library driven by the worker's libuv loop, which serves
+ * every protocol and feature (it is the reference the others are measured
+ * against), and, once it lands, "native" (runtime/engine/native/: plain
+ * HTTP/1.1 on libuv TCP).  Each lives in its own folder under
+ * runtime/engine/, and no file outside its folder names its library.
  *
  * Three kinds of object, all used on one worker thread only:
  *
@@ -41,11 +44,11 @@
  * ops->cancel(x) abandons x at any point after prepare (in flight or
  * finished): nothing is reported, `done` is not called afterwards.
  *
- * Choosing the engine per request (`--engine auto|native|curl`):
- * ops->covers(&req) says whether an engine serves req exactly as the
- * libcurl engine would (same bytes on the wire, same counting); `auto`
- * asks the native engine first and falls back to libcurl.  The same rules
- * hold for every engine: redirects are followed as libcurl does (at most
+ * Choosing the engine per request (`--engine auto|native|...`, by
+ * ops->name): ops->covers(&req) says whether an engine serves req exactly
+ * as the general engine would (same bytes on the wire, same counting);
+ * `auto` asks the other engines first and falls back to the general one.
+ * The same rules hold for every engine: redirects are followed (at most
  * SW__MAX_REDIRS), the User-Agent is SW__USER_AGENT unless the request has
  * its own, and header lines follow the conventions of struct sw__http_req.
  */
@@ -152,9 +155,14 @@ enum sw__send_outcome {
 };
 
 struct sw__engine_ops {
-    const char *name;           /* "curl", "native": for messages, stats */
+    const char *name;           /* for --engine, messages and stats */
 
-    /* 1 when this engine serves req exactly as the libcurl engine would. */
+    /* Once per process, before any open / after every free; NULL: none.
+     * process_init: 0, or -1 with a message on stderr. */
+    int (*process_init)(void);
+    void (*process_cleanup)(void);
+
+    /* 1 when this engine serves req exactly as the general engine would. */
     int (*covers)(const struct sw__http_req *req);
 
     /* A new engine on the worker's loop; NULL with a message on stderr. */
@@ -194,19 +202,24 @@ struct sw__engine_ops {
     int (*cookie)(sw__session_t *s, const char *name, struct sw__buf *out);
 };
 
-/* The engines compiled in, in the order `auto` tries them. */
+/* The engines compiled in; `auto` tries them from the last to the first
+ * (the general engine, first, serves whatever the others do not). */
 enum sw__engine_kind {
-    SW__ENGINE_CURL = 0,
+    SW__ENGINE_GENERAL = 0,
     SW__ENGINE_NATIVE,
     SW__ENGINE_KINDS
 };
 
 /* The engine of kind k, or NULL when it is not compiled in. */
 const struct sw__engine_ops *sw__engine_ops(enum sw__engine_kind k);
+/* Every compiled-in engine's process_init; 0 or -1 (a message said why;
+ * the ones already initialised are cleaned up). */
+int sw__engines_process_init(void);
+void sw__engines_process_cleanup(void);
 
-/* engine/curl/: the libcurl engine. */
-extern const struct sw__engine_ops sw__engine_curl;
-/* engine/native/: plain HTTP/1.1 on libuv TCP and libhttp-parser. */
+/* The general engine (its own folder under runtime/engine/). */
+extern const struct sw__engine_ops sw__engine_general;
+/* The native HTTP/1.1 engine (runtime/engine/native/). */
 extern const struct sw__engine_ops sw__engine_native;
 
 #endif /* SW_ENGINE_H */

@@ -6,7 +6,7 @@
  * task sets, tasks, load model, thresholds) and compiles every task body to a
  * resumable function; everything that does I/O or keeps time lives in the
  * runtime behind the functions below.  Generated code never calls libuv or
- * libcurl.
+ * an HTTP library.
  *
  * Ownership words used in comments: "borrows" (the callee reads it during the
  * call only, or the pointer stays valid as stated), "copies" (the callee keeps
@@ -246,8 +246,8 @@ void sw_req_redirects(sw_user_t *u, int follow);
 /*
  * Sends the request through the user's own session (cookies, keep-alive
  * connection), sets f->pc = resume_pc and returns SW_YIELD.  When the task is
- * resumed the response is available to the sw_resp_*, sw_expect_* and
- * sw_capture_* functions until sw_req_end().
+ * resumed the response is available to sw_resp_status and the sw_expect_*
+ * and sw_capture_* functions until sw_req_end().
  */
 sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc);
 
@@ -259,10 +259,9 @@ sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc);
  */
 void sw_req_end(sw_user_t *u);
 
-/* Last response: status (0 after a transport error), body, header. */
+/* The last response's status (0 after a transport error); it stays
+ * readable after sw_req_end, until the next request's response. */
 int64_t sw_resp_status(sw_user_t *u);
-const char *sw_resp_body(sw_user_t *u);                 /* scratch */
-const char *sw_resp_header(sw_user_t *u, const char *key); /* or NULL */
 
 /* ===================================================================== */
 /* Checks (expect) and captures                                           */
@@ -310,7 +309,6 @@ const char *sw_cat(sw_user_t *u, int n, ...);              /* n strings */
 const char *sw_json_quote(sw_user_t *u, const char *s);    /* "..." */
 const char *sw_urlencode(sw_user_t *u, const char *s);
 int sw_streq(const char *a, const char *b);
-int64_t sw_atoi(const char *s);             /* 0 when not a number */
 
 /* ===================================================================== */
 /* Built-ins                                                              */

@@ -10,14 +10,14 @@
  *   - after a transport error every check does nothing (the request fails
  *     already) and every capture stores the empty value ("" or 0) without
  *     adding a message;
- *   - an `expect status` check sets u->status_checked, which replaces the
- *     ">= 400 is a failure" rule for this request.
+ *   - an `expect status` check sets the response's status_checked, which
+ *     replaces the ">= 400 is a failure" rule for this request.
  *
- * The body is parsed as JSON at most once per response: the first json
- * check or capture parses it, the others reuse u->json until the next
- * resume (sw__scratch_reset calls sw__check_release).
+ * Everything is read from and decided on the user's current response,
+ * through sw__resp(u) (request.h), which owns it.  The body is parsed as
+ * JSON at most once per response: the first json check or capture parses
+ * it, the others reuse the response's cache, which goes with the response.
  */
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "swarm.h"
+#include "request.h"
 #include "user.h"
 #include "data.h"
 #include "jsonpath.h"
@@ -41,7 +42,8 @@
 
 void sw__fail(sw_user_t *u, const char *fmt, ...)
 {
-    if (u->fail_msg != NULL)
+    struct sw__response *r = sw__resp(u);
+    if (r == NULL || r->fail_msg != NULL)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -57,7 +59,7 @@ void sw__fail(sw_user_t *u, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    u->fail_msg = msg;
+    r->fail_msg = msg;
 }
 
 /* s[0..len) for a message: cut at CLIP bytes, line breaks and tabs as
@@ -118,42 +120,38 @@ static const char *var_name(sw_user_t *u, int var)
     return sw_cat(u, 2, "#", sw_itoa(u, var));
 }
 
-static int transport_failed(const sw_user_t *u)
+/* No response at all (no request) counts as a transport error. */
+static int transport_failed(sw_user_t *u)
 {
-    return u->resp.transport_error != NULL;
+    const struct sw__response *r = sw__resp(u);
+    return r == NULL || r->transport_error != NULL;
 }
 
 /* An expect runs only on a response that has not failed yet. */
-static int expect_skipped(const sw_user_t *u)
+static int expect_skipped(sw_user_t *u)
 {
-    return transport_failed(u) || u->fail_msg != NULL;
+    return transport_failed(u) || sw__resp(u)->fail_msg != NULL;
 }
 
-static const char *body(const sw_user_t *u, size_t *len)
+static const char *body(sw_user_t *u, size_t *len)
 {
-    *len = u->resp.body.ptr != NULL ? u->resp.body.len : 0;
-    return u->resp.body.ptr != NULL ? u->resp.body.ptr : "";
+    const struct sw__response *r = sw__resp(u);
+    *len = r != NULL && r->body.ptr != NULL ? r->body.len : 0;
+    return r != NULL && r->body.ptr != NULL ? r->body.ptr : "";
 }
 
 /* ===================================================================== */
 /* JSON body                                                              */
 /* ===================================================================== */
 
-void sw__check_release(sw_user_t *u)
-{
-    if (u->json != NULL)
-        json_decref((json_t *)u->json);
-    u->json = NULL;
-    u->json_body = NULL;
-    u->json_state = 0;
-}
-
 /* The parsed body, or NULL when it is not JSON.  Parsed once. */
 static json_t *body_json(sw_user_t *u)
 {
-    if (u->json_state != 0 && u->json_body == u->resp.body.ptr)
-        return u->json;
-    sw__check_release(u);
+    struct sw__response *r = sw__resp(u);
+    if (r == NULL)
+        return NULL;
+    if (r->json_state != 0)
+        return r->json;
 
     size_t len;
     const char *b = body(u, &len);
@@ -166,9 +164,8 @@ static json_t *body_json(sw_user_t *u)
          * refusing the whole body. */
         root = json_loadb(b, len, flags | JSON_DECODE_INT_AS_REAL, &e);
     }
-    u->json = root;
-    u->json_body = u->resp.body.ptr;
-    u->json_state = root != NULL ? 1 : -1;
+    r->json = root;
+    r->json_state = root != NULL ? 1 : -1;
     return root;
 }
 
@@ -261,8 +258,9 @@ static json_t *json_lookup(sw_user_t *u, const char *path, const char *what)
  */
 static const char *find_header(sw_user_t *u, const char *key)
 {
-    const char *p = u->resp.headers.ptr;
-    const char *end = p != NULL ? p + u->resp.headers.len : NULL;
+    const struct sw__response *r = sw__resp(u);
+    const char *p = r != NULL ? r->headers.ptr : NULL;
+    const char *end = p != NULL ? p + r->headers.len : NULL;
     size_t klen = strlen(key);
     const char *found = NULL;
     size_t flen = 0;
@@ -305,40 +303,15 @@ static const char *find_header(sw_user_t *u, const char *key)
     return out;
 }
 
-/*
- * The value of cookie `name` in the user's jar (libcurl's cookie engine,
- * shared through the user's CURLSH), or NULL.  (scratch)
- */
+/* The value of cookie `name` in the user's session jar, or NULL.
+ * (scratch) */
 static const char *find_cookie(sw_user_t *u, const char *name)
 {
-    struct curl_slist *list = NULL;
+    struct sw__buf v = { 0 };
     const char *out = NULL;
-
-    if (u->resp.easy == NULL)
-        return NULL;
-    if (curl_easy_getinfo((CURL *)u->resp.easy, CURLINFO_COOKIELIST,
-                          &list) != CURLE_OK)
-        return NULL;
-    /* Netscape format: domain, tailmatch, path, secure, expires, name,
-     * value, separated by tabs. */
-    for (struct curl_slist *l = list; l != NULL && out == NULL;
-         l = l->next) {
-        const char *f = l->data;
-        for (int i = 0; i < 5 && f != NULL; i++) {
-            f = strchr(f, '\t');
-            if (f != NULL)
-                f++;
-        }
-        if (f == NULL)
-            continue;
-        const char *tab = strchr(f, '\t');
-        if (tab == NULL)
-            continue;
-        if ((size_t)(tab - f) == strlen(name) &&
-            memcmp(f, name, (size_t)(tab - f)) == 0)
-            out = sw_cat(u, 1, tab + 1);
-    }
-    curl_slist_free_all(list);
+    if (sw__req_cookie(u, name, &v))
+        out = sw_cat(u, 1, v.ptr != NULL ? v.ptr : "");
+    free(v.ptr);
     return out;
 }
 
@@ -350,40 +323,40 @@ void sw_expect_status(sw_user_t *u, int64_t status)
 {
     if (transport_failed(u))
         return;
-    u->status_checked = 1;
+    sw__resp(u)->status_checked = 1;
     if (expect_skipped(u))
         return;
-    if (u->resp.status != status)
+    if (sw__resp(u)->status != status)
         sw__fail(u, "expected status %" PRId64 ", got %ld", status,
-                 u->resp.status);
+                 sw__resp(u)->status);
 }
 
 void sw_expect_status_in(sw_user_t *u, const int64_t *list, int n)
 {
     if (transport_failed(u))
         return;
-    u->status_checked = 1;
+    sw__resp(u)->status_checked = 1;
     if (expect_skipped(u))
         return;
     for (int i = 0; i < n; i++)
-        if (u->resp.status == list[i])
+        if (sw__resp(u)->status == list[i])
             return;
     const char *set = "";
     for (int i = 0; i < n; i++)
         set = sw_cat(u, 3, set, i ? ", " : "", sw_itoa(u, list[i]));
-    sw__fail(u, "expected status in (%s), got %ld", set, u->resp.status);
+    sw__fail(u, "expected status in (%s), got %ld", set, sw__resp(u)->status);
 }
 
 void sw_expect_status_range(sw_user_t *u, int64_t lo, int64_t hi)
 {
     if (transport_failed(u))
         return;
-    u->status_checked = 1;
+    sw__resp(u)->status_checked = 1;
     if (expect_skipped(u))
         return;
-    if (u->resp.status < lo || u->resp.status > hi)
+    if (sw__resp(u)->status < lo || sw__resp(u)->status > hi)
         sw__fail(u, "expected status in %" PRId64 "..%" PRId64 ", got %ld",
-                 lo, hi, u->resp.status);
+                 lo, hi, sw__resp(u)->status);
 }
 
 void sw_expect_body_contains(sw_user_t *u, const char *needle)
@@ -563,5 +536,5 @@ void sw_capture_cookie(sw_user_t *u, int var, const char *name)
 void sw_capture_status(sw_user_t *u, int var)
 {
     /* 0 after a transport error, as sw_resp_status() reports it. */
-    sw_var_set_int(u, var, transport_failed(u) ? 0 : u->resp.status);
+    sw_var_set_int(u, var, transport_failed(u) ? 0 : sw__resp(u)->status);
 }

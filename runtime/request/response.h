@@ -29,6 +29,10 @@ struct sw__response {
     int64_t body_bytes;         /* body bytes received, also past the cap */
     const char *transport_error;/* the engine's message, or NULL; valid
                                    until sw_req_end */
+    /* What the checks decided (check.c): the first failed check's message
+     * (owned), and whether an `expect status` replaced the >= 400 rule. */
+    char *fail_msg;
+    int status_checked;
     /* The body parsed as JSON (a json_t *), by the first json check or
      * capture of this response; the others reuse it.  json_state: 0 = not
      * parsed yet, 1 = parsed, -1 = the body is not JSON.  Dropped with the
@@ -49,8 +53,8 @@ void sw__resp_add_body(struct sw__response *r, const char *p, size_t n);
  * response's lines are kept (after redirects and 1xx). */
 void sw__resp_add_header(struct sw__response *r, const char *p, size_t n);
 
-/* Empties the response for the next request (memory kept up to a cap;
- * the JSON cache freed). */
+/* Empties the response for the next request: buffers kept up to a cap,
+ * the JSON cache and the failure message freed (the one place they are). */
 void sw__resp_reset(struct sw__response *r);
 /* Frees the response's memory. */
 void sw__resp_free(struct sw__response *r);

@@ -4,15 +4,20 @@
  * (research/locust-semantics.md 1.1-1.11).
  *
  * A user is a small state machine driven by three events: its request
- * finished (sw__sched_resume), its timer fired (waits, sleeps, deferred
- * picks), or its worker stopped it.  Every pick of a next task goes through
- * the user's timer, even after a wait of 0, so a loop of tasks that never
- * do I/O still returns to the event loop between tasks.
+ * finished (sw__sched_complete, called with the request's completion
+ * record), its next step came due (waits, sleeps, picks), or its worker
+ * stopped it.  A step due after a wait goes through the user's timer; a
+ * step due now (a wait of 0, a pick right after a set's on_start, a
+ * request that failed before it left) goes through the worker's per-turn
+ * queue (sw__worker_defer), so a loop of tasks that never do I/O still
+ * returns to the event loop between tasks.  A task body yields only
+ * through sw_req_send and sw_sleep_ms, both here, and each arranges its
+ * own resume.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "http.h"
+#include "request.h"
 #include "plan.h"
 #include "rng.h"
 #include "scheduler.h"
@@ -21,8 +26,11 @@
 /* u->phase = state | kind << 8 | QUEUED (in the worker's 0 ms queue) */
 enum state {
     ST_NEW, ST_BODY, ST_WAIT, ST_PICK, ST_SLEEP, ST_DELAY, ST_DONE,
-    ST_IDLE                     /* open model: in the pool, no iteration */
+    ST_IDLE,                    /* open model: in the pool, no iteration */
+    ST_REQUEST                  /* a body waits for its request's response */
 };
+/* A body is running or suspended in one of its yields. */
+#define IN_BODY(st) ((st) == ST_BODY || (st) == ST_SLEEP || (st) == ST_REQUEST)
 enum kind {
     K_NONE, K_USER_START, K_SET_START, K_TASK, K_SET_STOP_WAIT,
     K_SET_STOP_NOW, K_CHAIN
@@ -87,18 +95,6 @@ void sw__user_arrive(sw_user_t *u, double intended_ms)
     u->intended_ms = intended_ms;
     SET_PHASE(u, ST_PICK, K_NONE);
     pick(u);
-}
-
-int64_t sw__sched_intended_us(sw_user_t *u, int64_t latency_us)
-{
-    if (u->intended_ms < 0 || KIND(u) == K_USER_START ||
-        KIND(u) == K_CHAIN)
-        return latency_us;
-    double late_ms = (double)uv_hrtime() / 1e6 - u->intended_ms;
-    u->intended_ms = -1;
-    int64_t us = (int64_t)(late_ms * 1000.0);
-    /* the transfer itself is a lower bound whatever the clocks say */
-    return us > latency_us ? us : latency_us;
 }
 
 /* ---- tag filtering (Locust filter_tasks_by_tags) ---------------------- */
@@ -278,19 +274,13 @@ static void call_body(sw_user_t *u)
     sw__scratch_reset(u);
     sw_step_t r = u->running(u, &u->frame);
     if (r == SW_YIELD) {
-        if (STATE(u) == ST_SLEEP || sw__http_in_flight(u))
+        /* sw_req_send / sw_sleep_ms left the state their resume needs */
+        if (STATE(u) != ST_BODY)
             return;
-        if (u->req) {
-            /* the request failed before it left (sw_req_send): resume on
-             * the next loop turn rather than recursing */
-            arm(u, ST_SLEEP, kind, 0);
-            return;
-        }
         r = SW_DONE;            /* a yield with nothing pending */
     }
     u->running = NULL;
-    if (u->req)
-        sw_req_end(u);          /* a body that did not end its request */
+    sw_req_end(u);              /* a body that did not end its request */
     after_body(u, kind, r);
 }
 
@@ -305,10 +295,42 @@ static void start_body(sw_user_t *u, sw_task_fn fn, int kind)
     call_body(u);
 }
 
-void sw__sched_resume(sw_user_t *u)
+void sw__sched_complete(sw_user_t *u, const struct sw__http_result *res)
 {
-    if (STATE(u) == ST_BODY && u->running)
+    (void)res;                  /* checks read the response; stats come
+                                   from sw_req_end */
+    if (STATE(u) == ST_REQUEST && u->running) {
+        SET_PHASE(u, ST_BODY, KIND(u));
         call_body(u);
+    }
+}
+
+/* The request's latency is measured from the iteration's intended start
+ * when it is the iteration's first request and the iteration has one (not
+ * in on_start / on_stop); the request takes it, so the next does not. */
+static double take_intended(sw_user_t *u)
+{
+    double t = u->intended_ms;
+    if (t < 0 || KIND(u) == K_USER_START || KIND(u) == K_CHAIN)
+        return -1;
+    u->intended_ms = -1;
+    return t;
+}
+
+sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc)
+{
+    f->pc = resume_pc;
+    switch (sw__req_send(u, take_intended(u))) {
+    case SW__SENT:
+        SET_PHASE(u, ST_REQUEST, KIND(u));
+        break;
+    case SW__SEND_FAILED:
+        /* finished already: resume on the next loop turn rather than
+         * re-entering the body from inside it */
+        arm(u, ST_SLEEP, KIND(u), 0);
+        break;
+    }
+    return SW_YIELD;
 }
 
 /* ---- waits and picks -------------------------------------------------- */
@@ -533,10 +555,9 @@ void sw__user_stop(sw_user_t *u, int graceful)
         finished(u);
         return;
     }
-    if (st == ST_DONE || (kind == K_CHAIN && (st == ST_BODY ||
-                                              st == ST_SLEEP)))
+    if (st == ST_DONE || (kind == K_CHAIN && IN_BODY(st)))
         return;                 /* already ending */
-    if (graceful && (st == ST_BODY || st == ST_SLEEP) &&
+    if (graceful && IN_BODY(st) &&
         (kind == K_TASK || kind == K_USER_START || kind == K_SET_START ||
          kind == K_SET_STOP_WAIT || kind == K_SET_STOP_NOW)) {
         u->stopping = 1;        /* finish the running task first */
@@ -547,9 +568,9 @@ void sw__user_stop(sw_user_t *u, int graceful)
     u->stopping = 1;
     uv_timer_stop(u->timer);
     u->phase &= ~QUEUED;
-    sw__http_cancel(u);
+    sw__req_cancel(u);
     u->running = NULL;
-    if ((st == ST_BODY || st == ST_SLEEP) &&
+    if (IN_BODY(st) &&
         (kind == K_SET_START || kind == K_SET_STOP_WAIT ||
          kind == K_SET_STOP_NOW) && u->depth > 1)
         pop(u);
@@ -662,13 +683,14 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
     }
     if (sw__values_init(u, run->sc->nvars) != 0)
         goto fail;
-    if (sw__http_user_init(u) != 0 || push(u, run->roots[cls]) != 0)
+    sw__req_user_init(u, &w->net);
+    if (push(u, run->roots[cls]) != 0)
         goto fail_values;
     atomic_fetch_add(&w->alive, 1);
     arm(u, ST_DELAY, K_NONE, (double)delay_ms);
     return u;
 fail_values:
-    sw__http_user_free(u);
+    sw__req_user_free(u);
     sw__values_free(u, run->sc->nvars);
 fail:
     free(u->frame.loc);
@@ -680,13 +702,12 @@ fail:
 
 void sw__user_free(sw_user_t *u)
 {
-    sw__http_user_free(u);
+    sw__req_user_free(u);
     sw__values_free(u, u->worker->run->sc->nvars);
     while (u->depth > 0)
         pop(u);
     free(u->stack);
     free(u->frame.loc);
-    free(u->fail_msg);
     uv_timer_stop(u->timer);
     uv_close((uv_handle_t *)u->timer, free_timer);
     free(u);

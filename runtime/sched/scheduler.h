@@ -40,19 +40,14 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
  * once) or not (cancel what runs now, unrecorded); then its on_stop chain
  * runs and it ends. */
 void sw__user_stop(sw_user_t *u, int graceful);
-/* http.c: u's request has finished; resume its body. */
-void sw__sched_resume(sw_user_t *u);
+/* u's request has finished (the request module's completion callback,
+ * installed by the worker): resume its body. */
+void sw__sched_complete(sw_user_t *u, const struct sw__http_result *res);
 /* The worker's turn for a user queued by sw__worker_defer. */
 void sw__sched_deferred(sw_user_t *u);
 /* Open model: idle user u (in its worker's pool) starts an iteration for
  * an arrival due at intended_ms (uv_hrtime ms). */
 void sw__user_arrive(sw_user_t *u, double intended_ms);
-/* http.c: the latency of u's finished request measured from the intended
- * start.  The first request recorded in an iteration that has a schedule
- * (an open-model arrival, a pacing/throughput wait) gets now - that
- * start, and clears it; any other request (and on_start / on_stop ones)
- * gets latency_us, its service time. */
-int64_t sw__sched_intended_us(sw_user_t *u, int64_t latency_us);
 /* Frees a user that has ended (called by the worker's reaper). */
 void sw__user_free(sw_user_t *u);
 

@@ -1,6 +1,7 @@
 /*
- * worker.c - one worker thread: its uv loop, its curl multi handle (via
- * struct sw__loop), its share of the users and its statistics.
+ * worker.c - one worker thread: its uv loop, its HTTP engines (through the
+ * request module's struct sw__net), its share of the users and its
+ * statistics.
  *
  * Every worker computes the same global spawn schedule from the plan and
  * starts only its own users (sw__user_home), so no thread ever waits for
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
-#include "http.h"
+#include "request.h"
 #include "scheduler.h"
 #include "worker.h"
 
@@ -342,7 +343,7 @@ static void close_all(struct sw__worker *w)
     uv_close((uv_handle_t *)&w->arrival_timer, NULL);
     uv_close((uv_handle_t *)&w->reaper, NULL);
     uv_close((uv_handle_t *)&w->wake, NULL);
-    sw__loop_close(&w->net);
+    sw__net_close(&w->net);
 }
 
 /* ---- the thread -------------------------------------------------------- */
@@ -361,8 +362,7 @@ static void *thread_main(void *arg)
     if (rc != 0)
         fprintf(stderr, "swarm: worker %d: loop ended with handles open\n",
                 w->index);
-    sw__http_pool_free(w);
-    sw__loop_free_table(&w->net);
+    sw__net_free(&w->net);
     if (uv_loop_close(&w->uv) != 0)
         fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
     free(w->slots);
@@ -413,7 +413,10 @@ int sw__worker_start(struct sw__worker *w)
     atomic_init(&w->finished, 0);
     if (uv_loop_init(&w->uv) != 0)
         return -1;
-    if (sw__loop_init(&w->net, &w->uv, sw__http_done, w) != 0 ||
+    struct sw__engine_config cfg = { .insecure = run->opt->insecure };
+    if (sw__net_init(&w->net, &w->uv, &cfg, run->opt->host,
+                     run->opt->timeout_ms, w->stats, &w->failures,
+                     sw__sched_complete) != 0 ||
         uv_async_init(&w->uv, &w->wake, on_wake) != 0 ||
         uv_timer_init(&w->uv, &w->spawn_timer) != 0 ||
         uv_timer_init(&w->uv, &w->kill_timer) != 0 ||

@@ -17,11 +17,10 @@
 #include "options.h"
 #include "plan.h"
 #include "arrival.h"
-#include "loop.h"
+#include "request.h"
 #include "stats.h"
 
 struct sw__rset;
-struct sw__request;
 
 struct sw__run {
     const sw_scenario_t *sc;        /* borrowed */
@@ -47,14 +46,12 @@ struct sw__worker {
     struct sw__run *run;            /* borrowed */
     pthread_t thread;
     uv_loop_t uv;
-    struct sw__loop net;
+    struct sw__net net;             /* its engines and request pool */
     uv_async_t wake;                /* main -> worker: look at cmd */
     uv_timer_t spawn_timer;
     uv_timer_t kill_timer;          /* --stop-timeout expiry */
     uv_check_t reaper;              /* frees finished users */
     struct sw__stats *stats;        /* owned; merged by the main thread */
-    struct sw__request *free_reqs;  /* pooled requests + easy handles */
-    int nfree_reqs;
     sw_user_t **slots;              /* this thread's users by slot */
     int64_t nslots;
     sw_user_t **grave;              /* finished users to free; owned */

@@ -15,7 +15,7 @@
 
 struct sw__stats;
 
-/* libcurl's timing breakdown of one request, microseconds (-1: unknown). */
+/* The engine's timing breakdown of one request, microseconds (-1: unknown). */
 struct sw__timing {
     int64_t dns_us;
     int64_t connect_us;

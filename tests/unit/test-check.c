@@ -1,13 +1,13 @@
 /*
  * test-check.c - expect checks and captures on hand-made responses.
  */
-#include <curl/curl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test.h"
 #include "swarm.h"
+#include "request.h"
 #include "user.h"
 #include "data.h"
 
@@ -42,18 +42,20 @@ static void set_buf(struct sw__buf *b, const char *s)
     b->cap = b->len;
 }
 
-/* A new response, as the scheduler would present it after a resume. */
+/* The user's current response (the request module's). */
+#define RESP(u) sw__resp(u)
+
+/* A new response, as the scheduler would present it after a resume: a
+ * request object of the user's own (sw__req_standalone), filled here. */
 static void respond(sw_user_t *u, long status, const char *body,
                     const char *headers)
 {
     sw__scratch_reset(u);
-    free(u->fail_msg);
-    u->fail_msg = NULL;
-    u->status_checked = 0;
-    u->resp.status = status;
-    u->resp.transport_error = NULL;
-    set_buf(&u->resp.body, body);
-    set_buf(&u->resp.headers, headers);
+    struct sw__response *r = sw__req_standalone(u);
+    r->status = status;
+    r->transport_error = NULL;
+    set_buf(&r->body, body);
+    set_buf(&r->headers, headers);
 }
 
 static sw_user_t *fake_user(void)
@@ -67,17 +69,16 @@ static sw_user_t *fake_user(void)
 
 static void free_user(sw_user_t *u)
 {
+    sw__req_user_free(u);
     sw__values_free(u, NVARS);
-    free(u->resp.body.ptr);
-    free(u->resp.headers.ptr);
     free(u);
 }
 
-#define ASSERT_FAIL(u, msg) ASSERT_STR_EQ((u)->fail_msg, msg)
+#define ASSERT_FAIL(u, msg) ASSERT_STR_EQ(RESP(u)->fail_msg, msg)
 #define ASSERT_OK(u)                                                     \
     do {                                                                 \
-        if ((u)->fail_msg != NULL)                                       \
-            FAILF("unexpected failure: %s", (u)->fail_msg);              \
+        if (RESP(u)->fail_msg != NULL)                                   \
+            FAILF("unexpected failure: %s", RESP(u)->fail_msg);          \
     } while (0)
 
 TEST(status)
@@ -86,7 +87,7 @@ TEST(status)
     respond(u, 200, "", NULL);
     sw_expect_status(u, 200);
     ASSERT_OK(u);
-    ASSERT_EQ(u->status_checked, 1);
+    ASSERT_EQ(RESP(u)->status_checked, 1);
 
     respond(u, 302, "", NULL);
     sw_expect_status(u, 200);
@@ -95,12 +96,12 @@ TEST(status)
     respond(u, 404, "", NULL);
     sw_expect_status_range(u, 200, 299);
     ASSERT_FAIL(u, "expected status in 200..299, got 404");
-    ASSERT_EQ(u->status_checked, 1);
+    ASSERT_EQ(RESP(u)->status_checked, 1);
 
     respond(u, 404, "", NULL);
     sw_expect_status(u, 404);       /* an expected 404 is a success */
     ASSERT_OK(u);
-    ASSERT_EQ(u->status_checked, 1);
+    ASSERT_EQ(RESP(u)->status_checked, 1);
 
     static const int64_t list[] = { 200, 201, 204 };
     respond(u, 201, "", NULL);
@@ -121,7 +122,7 @@ TEST(first_failure_wins)
     sw_expect_json_exists(u, "$.x");
     ASSERT_FAIL(u, "body does not contain 'results'");
     /* The status expectation still replaces the >= 400 rule. */
-    ASSERT_EQ(u->status_checked, 1);
+    ASSERT_EQ(RESP(u)->status_checked, 1);
     /* Captures still run and store, without replacing the message. */
     sw_capture_status(u, VAR_code);
     ASSERT_EQ(sw_var_int(u, VAR_code), 500);
@@ -137,7 +138,7 @@ TEST(transport_error)
     sw_var_set_str(u, VAR_token, "old");
     sw_var_set_int(u, VAR_code, 99);
     respond(u, 0, "", NULL);
-    u->resp.transport_error = "Connection refused";
+    RESP(u)->transport_error = "Connection refused";
     sw_expect_status(u, 200);
     sw_expect_body_contains(u, "x");
     sw_expect_json_bool(u, "$.ok", 1);
@@ -146,8 +147,8 @@ TEST(transport_error)
     sw_capture_header(u, VAR_hdr, "X-Id");
     sw_capture_cookie(u, VAR_sid, "sid");
     sw_capture_status(u, VAR_code);
-    ASSERT(u->fail_msg == NULL);
-    ASSERT_EQ(u->status_checked, 0);
+    ASSERT(RESP(u)->fail_msg == NULL);
+    ASSERT_EQ(RESP(u)->status_checked, 0);
     ASSERT_STR_EQ(sw_var_str(u, VAR_token), "");
     ASSERT_STR_EQ(sw_var_str(u, VAR_first), "");
     ASSERT_EQ(sw_var_int(u, VAR_code), 0);
@@ -172,15 +173,16 @@ TEST(body_contains_and_matches)
     needle[sizeof(needle) - 1] = '\0';
     needle[3] = '\n';
     sw_expect_body_contains(u, needle);
-    ASSERT(u->fail_msg != NULL);
-    ASSERT(strchr(u->fail_msg, '\n') == NULL);
-    ASSERT(strstr(u->fail_msg, "...'") != NULL);
+    ASSERT(RESP(u)->fail_msg != NULL);
+    ASSERT(strchr(RESP(u)->fail_msg, '\n') == NULL);
+    ASSERT(strstr(RESP(u)->fail_msg, "...'") != NULL);
 
     /* A body with a NUL byte is searched in full. */
     respond(u, 200, NULL, NULL);
-    u->resp.body.ptr = malloc(8);
-    memcpy(u->resp.body.ptr, "ab\0cdef", 8);
-    u->resp.body.len = 7;
+    RESP(u)->body.ptr = malloc(8);
+    memcpy(RESP(u)->body.ptr, "ab\0cdef", 8);
+    RESP(u)->body.len = 7;
+    RESP(u)->body.cap = 8;
     sw_expect_body_contains(u, "cde");
     ASSERT_OK(u);
     free_user(u);
@@ -206,17 +208,17 @@ TEST(json_expectations)
     ASSERT_OK(u);
 
     /* The body was parsed once and is shared by every check. */
-    void *parsed = u->json;
+    void *parsed = RESP(u)->json;
     ASSERT(parsed != NULL);
     sw_expect_json_exists(u, "$.name");
-    ASSERT(u->json == parsed);
+    ASSERT(RESP(u)->json == parsed);
 
     sw_expect_json_bool(u, "$.ok", 1);
     ASSERT_FAIL(u, "expected $.ok == true, got false");
 
     respond(u, 200, "{\"count\": 1, \"name\": \"al\\\"ice\", \"ok\": \"yes\"}",
             NULL);
-    ASSERT(u->json == NULL);        /* released at the reset */
+    ASSERT(RESP(u)->json == NULL);        /* a new response, no cache */
     sw_expect_json_int(u, "$.count", SW_CMP_GT, 3);
     ASSERT_FAIL(u, "expected $.count > 3, got 1");
 
@@ -351,23 +353,36 @@ TEST(headers)
     free_user(u);
 }
 
+/* A stand-in engine that only has a cookie jar: the capture reads the
+ * jar of the user's session through the engine interface. */
+static int fake_cookie(sw__session_t *s, const char *name,
+                       struct sw__buf *out)
+{
+    (void)s;
+    const char *v = !strcmp(name, "sid") ? "s3cr3t"
+                  : !strcmp(name, "ho") ? "v=1"
+                  : !strcmp(name, "empty") ? "" : NULL;
+    if (v == NULL)
+        return 0;
+    size_t n = strlen(v);
+    out->ptr = realloc(out->ptr, out->len + n + 1);
+    memcpy(out->ptr + out->len, v, n + 1);
+    out->len += n;
+    out->cap = out->len + 1;
+    return 1;
+}
+
 TEST(cookies)
 {
+    static const struct sw__engine_ops fake = { .name = "fake",
+                                                .cookie = fake_cookie };
+    static struct sw__net net;
+    static int session_token;
     sw_user_t *u = fake_user();
-    CURL *easy = curl_easy_init();
-    ASSERT(easy != NULL);
-    /* Fill the jar the way responses would (no network involved). */
-    ASSERT_EQ(curl_easy_setopt(easy, CURLOPT_COOKIELIST,
-                               "Set-Cookie: sid=s3cr3t; Domain=127.0.0.1; "
-                               "Path=/"), CURLE_OK);
-    ASSERT_EQ(curl_easy_setopt(easy, CURLOPT_COOKIELIST,
-                               "127.0.0.1\tFALSE\t/\tFALSE\t0\tempty\t"),
-              CURLE_OK);
-    ASSERT_EQ(curl_easy_setopt(easy, CURLOPT_COOKIELIST,
-                               "#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\t"
-                               "ho\tv=1"), CURLE_OK);
+    net.ops[SW__ENGINE_GENERAL] = &fake;
     respond(u, 200, "", NULL);
-    u->resp.easy = easy;
+    u->net.net = &net;
+    u->net.session[SW__ENGINE_GENERAL] = (sw__session_t *)&session_token;
     sw_capture_cookie(u, VAR_sid, "sid");
     ASSERT_STR_EQ(sw_var_str(u, VAR_sid), "s3cr3t");
     sw_capture_cookie(u, VAR_sid, "ho");
@@ -377,12 +392,12 @@ TEST(cookies)
     ASSERT_OK(u);
     sw_capture_cookie(u, VAR_sid, "si");
     ASSERT_FAIL(u, "capture 'sid': cookie 'si' missing");
-    curl_easy_cleanup(easy);
-    u->resp.easy = NULL;
+    u->net.session[SW__ENGINE_GENERAL] = NULL;
 
     respond(u, 200, "", NULL);
-    sw_capture_cookie(u, VAR_sid, "sid");   /* no handle: not found */
+    sw_capture_cookie(u, VAR_sid, "sid");   /* no session: not found */
     ASSERT_FAIL(u, "capture 'sid': cookie 'sid' missing");
+    u->net.net = NULL;
     free_user(u);
 }
 
@@ -393,13 +408,14 @@ TEST(capture_status)
     sw_capture_status(u, VAR_code);
     ASSERT_EQ(sw_var_int(u, VAR_code), 418);
     ASSERT_OK(u);
-    ASSERT_EQ(u->status_checked, 0);
+    ASSERT_EQ(RESP(u)->status_checked, 0);
     free_user(u);
 }
 
 TEST(fail_message_first_wins)
 {
     sw_user_t *u = fake_user();
+    respond(u, 200, "", NULL);
     sw__fail(u, "one %d", 1);
     sw__fail(u, "two %d", 2);
     ASSERT_FAIL(u, "one 1");
@@ -409,7 +425,6 @@ TEST(fail_message_first_wins)
 int main(void)
 {
     test_suite_ = "check";
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     init_data();
     RUN(status);
     RUN(first_failure_wins);
@@ -424,6 +439,5 @@ int main(void)
     RUN(capture_status);
     RUN(fail_message_first_wins);
     sw__data_free();
-    curl_global_cleanup();
     TEST_EXIT();
 }

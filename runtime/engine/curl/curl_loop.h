@@ -1,6 +1,6 @@
 /*
- * loop.h - libcurl's multi_socket interface driven by a libuv loop
- * (internal).  One struct sw__loop per worker thread.
+ * curl_loop.h - libcurl's multi_socket interface driven by a libuv loop
+ * (internal), for the libcurl engine.  One struct sw__loop per worker.
  *
  * The tuned shape measured in bench/README.md: one uv_poll per socket for
  * the socket's whole life, found through an fd-indexed table; uv_poll_start
@@ -8,8 +8,8 @@
  * socket unwanted; the poll is stopped and closed from
  * CURLOPT_CLOSESOCKETFUNCTION (sw__loop_closesocket) before the fd closes.
  */
-#ifndef SW_LOOP_H
-#define SW_LOOP_H
+#ifndef SW_CURL_LOOP_H
+#define SW_CURL_LOOP_H
 
 #include <curl/curl.h>
 #include <uv.h>
@@ -24,8 +24,6 @@ struct sw__loop {
     long fdtab_len;
     int in_action;              /* inside curl_multi_socket_action */
     int transfers;              /* easy handles in the multi handle now */
-    int handles_freed;          /* http.c: easy handles freed since the
-                                   last malloc_trim (see req_put) */
     /* Called for every finished transfer, after the easy handle has been
      * removed from the multi handle.  May add new transfers. */
     void (*done)(struct sw__loop *l, CURL *easy, CURLcode result);
@@ -49,4 +47,4 @@ void sw__loop_close(struct sw__loop *l);
 /* After the loop has closed every handle: frees the fd table. */
 void sw__loop_free_table(struct sw__loop *l);
 
-#endif /* SW_LOOP_H */
+#endif /* SW_CURL_LOOP_H */

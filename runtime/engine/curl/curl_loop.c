@@ -1,11 +1,11 @@
 /*
- * loop.c - the libuv <-> libcurl glue (see loop.h for the shape and why).
+ * curl_loop.c - the libuv <-> libcurl glue (see curl_loop.h for the shape and why).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include "loop.h"
+#include "curl_loop.h"
 
 struct sw__sock {
     uv_poll_t poll;
@@ -153,7 +153,6 @@ int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
     l->data = data;
     l->in_action = 0;
     l->transfers = 0;
-    l->handles_freed = 0;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY
         || rl.rlim_cur > (1u << 24))
         rl.rlim_cur = 1u << 16;

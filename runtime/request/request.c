@@ -1,0 +1,523 @@
+/*
+ * request.c - sw_req_* and sw_resp_status (swarm.h): a request is built
+ * here, sent through an HTTP engine (engine.h), and recorded here.  See
+ * request.h for who owns what.
+ *
+ * Request objects (the growable URL, name, body and header buffers, and
+ * the response) are pooled per worker and lent to a user from
+ * sw_req_begin to sw_req_end, so an idle user holds none of them and a
+ * steady run reuses the same buffers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "request.h"
+#include "stats.h"
+#include "user.h"
+
+/* Buffers grown past this are freed when the request goes back to the
+ * pool, so one big request does not pin memory for the whole run. */
+#define KEEP_CAP ((size_t)256 << 10)
+
+enum req_state {
+    RQ_BUILDING,                /* begun, not sent */
+    RQ_IN_FLIGHT,               /* sent, the engine has it */
+    RQ_DONE                     /* completed (or failed to send) */
+};
+
+struct sw__req {
+    struct sw__req *next_free;
+    struct sw__net *net;        /* borrowed; NULL: standalone (tests) */
+    sw_user_t *user;            /* borrowed while lent */
+    sw_method_t method;
+    struct sw__buf url;
+    struct sw__buf name;
+    struct sw__buf body;
+    struct sw__buf user_name, password;
+    /* the extra header lines, each NUL-terminated, back to back (see
+     * struct sw__http_req for the conventions) */
+    struct sw__buf hdr;
+    int nhdr;
+    int has_query;
+    int has_body;
+    int has_auth;
+    int follow;
+    int64_t timeout_ms;         /* -1: the run's --timeout */
+    double intended_ms;         /* see sw__req_send; -1: none */
+    enum req_state state;
+    int kind;                   /* the engine that has it */
+    sw__xfer_t *xfer;           /* the engine's, while it has it */
+    struct sw__http_req q;      /* what the engine was given */
+    struct sw__http_result res; /* the completion record */
+    double done_ms;             /* uv_hrtime ms when it completed */
+    struct sw__response resp;   /* owned */
+    char errmsg[48];
+};
+
+static void oom(void)
+{
+    fputs("swarm: out of memory\n", stderr);
+    abort();
+}
+
+static void buf_reserve(struct sw__buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->ptr, cap);
+    if (!p)
+        oom();
+    b->ptr = p;
+    b->cap = cap;
+}
+
+static void buf_add(struct sw__buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->ptr + b->len, s, n);
+    b->len += n;
+    b->ptr[b->len] = 0;
+}
+
+static void buf_set(struct sw__buf *b, const char *s)
+{
+    b->len = 0;
+    buf_add(b, s, strlen(s));
+}
+
+static void buf_trim(struct sw__buf *b)
+{
+    if (b->cap > KEEP_CAP) {
+        free(b->ptr);
+        b->ptr = NULL;
+        b->cap = 0;
+    }
+    b->len = 0;
+    if (b->ptr)
+        b->ptr[0] = 0;
+}
+
+static void buf_free(struct sw__buf *b)
+{
+    free(b->ptr);
+    memset(b, 0, sizeof *b);
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
+static void buf_add_escaped(struct sw__buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (is_unreserved(*p)) {
+            buf_add(b, (const char *)p, 1);
+        } else {
+            char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+            buf_add(b, e, 3);
+        }
+    }
+}
+
+/* ---- the worker's context --------------------------------------------- */
+
+int sw__net_init(struct sw__net *n, uv_loop_t *uv,
+                 const struct sw__engine_config *cfg, const char *host,
+                 int64_t timeout_ms, struct sw__stats *stats,
+                 atomic_int_fast64_t *failures, sw__req_complete_fn complete)
+{
+    memset(n, 0, sizeof *n);
+    n->uv = uv;
+    n->cfg = *cfg;
+    n->host = host;
+    n->timeout_ms = timeout_ms;
+    n->stats = stats;
+    n->failures = failures;
+    n->complete = complete;
+    for (int k = 0; k < SW__ENGINE_KINDS; k++) {
+        n->ops[k] = sw__engine_ops((enum sw__engine_kind)k);
+        if (n->ops[k] && !(n->eng[k] = n->ops[k]->open(uv, &n->cfg)))
+            return -1;
+    }
+    return 0;
+}
+
+static void req_destroy(struct sw__req *r)
+{
+    buf_free(&r->url);
+    buf_free(&r->name);
+    buf_free(&r->body);
+    buf_free(&r->user_name);
+    buf_free(&r->password);
+    buf_free(&r->hdr);
+    sw__resp_free(&r->resp);
+    free(r);
+}
+
+void sw__net_close(struct sw__net *n)
+{
+    while (n->free_reqs) {
+        struct sw__req *r = n->free_reqs;
+        n->free_reqs = r->next_free;
+        req_destroy(r);
+    }
+    n->nfree_reqs = 0;
+    for (int k = 0; k < SW__ENGINE_KINDS; k++)
+        if (n->eng[k])
+            n->ops[k]->close(n->eng[k]);
+}
+
+void sw__net_free(struct sw__net *n)
+{
+    for (int k = 0; k < SW__ENGINE_KINDS; k++)
+        if (n->eng[k]) {
+            n->ops[k]->free(n->eng[k]);
+            n->eng[k] = NULL;
+        }
+}
+
+/* ---- request objects -------------------------------------------------- */
+
+static struct sw__req *req_get(struct sw__net *n)
+{
+    struct sw__req *r = n ? n->free_reqs : NULL;
+    if (r) {
+        n->free_reqs = r->next_free;
+        n->nfree_reqs--;
+    } else {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            oom();
+        r->net = n;
+    }
+    r->next_free = NULL;
+    return r;
+}
+
+static void req_put(struct sw__req *r)
+{
+    struct sw__net *n = r->net;
+    sw__resp_reset(&r->resp);
+    if (!n) {
+        req_destroy(r);
+        return;
+    }
+    buf_trim(&r->url);
+    buf_trim(&r->name);
+    buf_trim(&r->body);
+    r->hdr.len = 0;
+    r->nhdr = 0;
+    r->user = NULL;
+    r->xfer = NULL;
+    r->state = RQ_BUILDING;
+    r->has_query = r->has_body = r->has_auth = 0;
+    r->next_free = n->free_reqs;
+    n->free_reqs = r;
+    n->nfree_reqs++;
+}
+
+/* Gives u's request back, abandoning it in the engine if it is there. */
+static void release(sw_user_t *u)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return;
+    if (r->xfer) {
+        const struct sw__engine_ops *ops = r->net->ops[r->kind];
+        if (r->state == RQ_IN_FLIGHT)
+            ops->cancel(r->xfer);
+        else
+            ops->finish(r->xfer);
+        r->xfer = NULL;
+    }
+    /* The status outlives the request: generated code reads it in an `if`
+     * after the request's statement (sw_resp_status). */
+    u->net.last_status = r->resp.status;
+    u->net.req = NULL;
+    req_put(r);
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+void sw__req_user_init(sw_user_t *u, struct sw__net *n)
+{
+    memset(&u->net, 0, sizeof u->net);
+    u->net.net = n;
+}
+
+void sw__req_user_free(sw_user_t *u)
+{
+    release(u);
+    struct sw__net *n = u->net.net;
+    for (int k = 0; k < SW__ENGINE_KINDS; k++)
+        if (u->net.session[k]) {
+            n->ops[k]->session_close(u->net.session[k]);
+            u->net.session[k] = NULL;
+        }
+}
+
+int sw__req_open(const sw_user_t *u)
+{
+    return u->net.req != NULL;
+}
+
+void sw__req_cancel(sw_user_t *u)
+{
+    release(u);
+}
+
+struct sw__response *sw__resp(sw_user_t *u)
+{
+    return u->net.req ? &u->net.req->resp : NULL;
+}
+
+struct sw__response *sw__req_standalone(sw_user_t *u)
+{
+    release(u);
+    struct sw__req *r = req_get(NULL);
+    r->user = u;
+    r->state = RQ_DONE;
+    u->net.req = r;
+    return &r->resp;
+}
+
+int sw__req_cookie(sw_user_t *u, const char *name, struct sw__buf *out)
+{
+    struct sw__req *r = u->net.req;
+    struct sw__net *n = u->net.net;
+    if (!r || !n || !u->net.session[r->kind])
+        return 0;
+    return n->ops[r->kind]->cookie(u->net.session[r->kind], name, out);
+}
+
+/* ---- building --------------------------------------------------------- */
+
+void sw_req_begin(sw_user_t *u, sw_method_t method, const char *url)
+{
+    release(u);             /* a request begun and never sent */
+    struct sw__req *r = req_get(u->net.net);
+    u->net.req = r;
+    r->user = u;
+    r->method = method;
+    r->follow = 1;
+    r->timeout_ms = -1;
+    r->intended_ms = -1;
+    /* Locust: plain concatenation, absolute http(s) URLs bypass the host */
+    r->url.len = 0;
+    if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+        const char *host = u->net.net->host;
+        buf_add(&r->url, host, strlen(host));
+    }
+    buf_add(&r->url, url, strlen(url));
+    r->has_query = strchr(url, '?') != NULL;
+    buf_set(&r->name, url);
+}
+
+void sw_req_name(sw_user_t *u, const char *name)
+{
+    if (u->net.req)
+        buf_set(&u->net.req->name, name);
+}
+
+/* Appends "key: value" (value NULL: "key:", no such header at all) with
+ * its NUL to r->hdr. */
+static void add_header(struct sw__req *r, const char *key, const char *value)
+{
+    size_t kl = strlen(key), vl = value ? strlen(value) : 0;
+    buf_reserve(&r->hdr, kl + vl + 3);
+    char *line = r->hdr.ptr + r->hdr.len;
+    memcpy(line, key, kl);
+    size_t n = kl;
+    line[n++] = ':';
+    if (value) {
+        line[n++] = ' ';
+        memcpy(line + n, value, vl);
+        n += vl;
+    }
+    line[n++] = 0;
+    r->hdr.len += n;
+    r->nhdr++;
+}
+
+void sw_req_header(sw_user_t *u, const char *key, const char *value)
+{
+    if (u->net.req)
+        add_header(u->net.req, key, value ? value : "");
+}
+
+void sw_req_query(sw_user_t *u, const char *key, const char *value)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return;
+    buf_add(&r->url, r->has_query ? "&" : "?", 1);
+    r->has_query = 1;
+    buf_add_escaped(&r->url, key);
+    buf_add(&r->url, "=", 1);
+    buf_add_escaped(&r->url, value ? value : "");
+}
+
+void sw_req_body(sw_user_t *u, const char *content_type, const char *body)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return;
+    buf_set(&r->body, body ? body : "");
+    r->has_body = 1;
+    /* no type: no Content-Type at all, not an engine's default */
+    add_header(r, "Content-Type", content_type);
+}
+
+void sw_req_timeout_ms(sw_user_t *u, int64_t timeout_ms)
+{
+    if (u->net.req)
+        u->net.req->timeout_ms = timeout_ms;
+}
+
+void sw_req_auth(sw_user_t *u, const char *user, const char *password)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return;
+    buf_set(&r->user_name, user ? user : "");
+    buf_set(&r->password, password ? password : "");
+    r->has_auth = 1;
+}
+
+void sw_req_redirects(sw_user_t *u, int follow)
+{
+    if (u->net.req)
+        u->net.req->follow = follow != 0;
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static double now_ms(void)
+{
+    return (double)uv_hrtime() / 1e6;
+}
+
+/* The engine for q: the first compiled-in engine, from the last, that
+ * covers it (the general engine covers everything). */
+static int pick_engine(const struct sw__net *n, const struct sw__http_req *q)
+{
+    for (int k = SW__ENGINE_KINDS - 1; k > 0; k--)
+        if (n->ops[k] && n->ops[k]->covers(q))
+            return k;
+    return SW__ENGINE_GENERAL;
+}
+
+static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
+{
+    struct sw__req *r = ctx;
+    sw_user_t *u = r->user;
+    (void)x;
+    r->state = RQ_DONE;
+    r->res = *res;
+    r->done_ms = now_ms();
+    r->net->complete(u, &r->res);
+}
+
+enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
+{
+    struct sw__req *r = u->net.req;
+    struct sw__net *n = u->net.net;
+    if (!r) {
+        /* generated code always begins first; be safe anyway */
+        sw_req_begin(u, SW_GET, "/");
+        r = u->net.req;
+    }
+    r->intended_ms = intended_ms;
+    struct sw__http_req *q = &r->q;
+    q->method = r->method;
+    q->url = r->url.ptr;
+    q->url_len = r->url.len;
+    q->headers = r->hdr.ptr;
+    q->headers_len = r->hdr.len;
+    q->nheaders = r->nhdr;
+    q->has_body = r->has_body;
+    q->body = r->body.ptr ? r->body.ptr : "";
+    q->body_len = r->body.len;
+    q->has_auth = r->has_auth;
+    q->user = r->user_name.ptr;
+    q->password = r->password.ptr;
+    q->follow_redirects = r->follow;
+    q->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : n->timeout_ms;
+    int k = pick_engine(n, q);
+    const struct sw__engine_ops *ops = n->ops[k];
+    if (!u->net.session[k] &&
+        !(u->net.session[k] = ops->session_open(n->eng[k])))
+        oom();
+    r->kind = k;
+    r->xfer = ops->prepare(u->net.session[k], q, &r->resp, on_done, r);
+    r->state = RQ_IN_FLIGHT;
+    if (ops->send(r->xfer) == SW__SENT)
+        return SW__SENT;
+    r->state = RQ_DONE;
+    r->res = *ops->result(r->xfer);
+    r->done_ms = now_ms();
+    return SW__SEND_FAILED;
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+void sw_req_end(sw_user_t *u)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return;
+    if (r->state != RQ_DONE || !r->net) {   /* never sent, or in flight */
+        release(u);
+        return;
+    }
+    const struct sw__http_result *res = &r->res;
+    struct sw__response *resp = &r->resp;
+    struct sw__sample s;
+    memset(&s, 0, sizeof s);
+    s.method = r->method;
+    s.name = r->name.ptr ? r->name.ptr : "";
+    s.latency_us = res->timing.total_us;
+    /* from the iteration's intended start when it has one (no coordinated
+     * omission); the transfer itself is a lower bound */
+    s.intended_us = s.latency_us;
+    if (r->intended_ms >= 0) {
+        int64_t late_us = (int64_t)((r->done_ms - r->intended_ms) * 1000.0);
+        if (late_us > s.intended_us)
+            s.intended_us = late_us;
+    }
+    s.bytes = res->body_bytes;
+    s.timing.dns_us = res->timing.dns_us;
+    s.timing.connect_us = res->timing.connect_us;
+    s.timing.tls_us = res->timing.tls_us;
+    s.timing.ttfb_us = res->timing.ttfb_us;
+    s.timing.total_us = s.latency_us;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    s.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (res->error != SW__HTTP_OK) {
+        s.error = res->message;
+    } else if (resp->fail_msg) {
+        s.error = resp->fail_msg;
+    } else if (resp->status >= 400 && !resp->status_checked) {
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP %ld", resp->status);
+        s.error = r->errmsg;
+    }
+    sw__stats_record(r->net->stats, &s);
+    if (s.error)
+        atomic_fetch_add_explicit(r->net->failures, 1, memory_order_relaxed);
+    release(u);
+}
+
+int64_t sw_resp_status(sw_user_t *u)
+{
+    return u->net.req ? u->net.req->resp.status : u->net.last_status;
+}
