@@ -413,7 +413,8 @@ int sw__worker_start(struct sw__worker *w)
     atomic_init(&w->finished, 0);
     if (uv_loop_init(&w->uv) != 0)
         return -1;
-    struct sw__engine_config cfg = { .insecure = run->opt->insecure };
+    struct sw__engine_config cfg = { .insecure = run->opt->insecure,
+                                     .engine = run->opt->engine };
     if (sw__net_init(&w->net, &w->uv, &cfg, run->opt->host,
                      run->opt->timeout_ms, w->stats, &w->failures,
                      sw__sched_complete) != 0 ||

@@ -407,6 +407,17 @@ TEST(redirects)
     ASSERT(strstr(srv_log, "Authorization: Basic dTpw\r\n"));
     ASSERT(strstr(res->body.ptr, "Host: localhost:"));
     ASSERT(!strstr(res->body.ptr, "Authorization"));
+    /* a bearer token given as a header: also to the first host only */
+    static const char bearer[] = "Authorization: Bearer t0k";
+    r.has_auth = 0;
+    r.hdr = bearer;
+    r.hdr_len = sizeof bearer;
+    r.nhdr = 1;
+    log_clear();
+    res = run(s, &r);
+    ASSERT(res->err == 0 && res->status == 200);
+    ASSERT(strstr(srv_log, "Authorization: Bearer t0k\r\n"));
+    ASSERT(!strstr(res->body.ptr, "Authorization"));
     /* the limit, and what the engine cannot follow */
     r = get("/loop");
     res = run(s, &r);

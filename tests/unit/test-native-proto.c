@@ -110,7 +110,7 @@ static const char *format(const struct sw__nv_request *req,
         return "(url)";
     struct sw__nv_wire w = {
         .method = req->method, .method_str = sw__nv_method_str(req->method),
-        .url = &u, .req = req, .send_auth = req->has_auth,
+        .url = &u, .req = req, .send_auth = req->has_auth, .same_host = 1,
         .has_body = req->has_body, .body = req->body,
         .body_len = req->body_len,
     };
@@ -233,6 +233,15 @@ TEST(request_coverage)
     r.hdr = crlf;
     r.hdr_len = sizeof crlf;
     ASSERT(!sw__nv_covers(&r));
+    static const char bearer[] = "Authorization: Bearer t";
+    r.hdr = bearer;
+    r.hdr_len = sizeof bearer;
+    ASSERT(sw__nv_covers(&r));
+    r.has_auth = 1;                             /* which one wins: libcurl's */
+    r.auth_user = "u";
+    r.auth_password = "p";
+    ASSERT(!sw__nv_covers(&r));
+    r.has_auth = 0;
     static const char blanks[] = "X:   ";      /* libcurl: a removal */
     r.hdr = blanks;
     r.hdr_len = sizeof blanks;

@@ -343,9 +343,10 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
         .body_len = x->has_body ? x->req->body_len : 0,
     };
     /* credentials only to the host and port of the first request */
-    w.send_auth = x->req->has_auth && x->u.port == x->first_port &&
+    w.same_host = x->u.port == x->first_port &&
                   x->u.host_len == x->first_host.len &&
                   !strncasecmp(x->u.host, x->first_host.ptr, x->u.host_len);
+    w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
     sw__nv_resp_start(&x->resp, &x->res, x->method == SW_NV_HEAD,
@@ -705,6 +706,18 @@ int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
                           const char **value)
 {
     return sw__nv_jar_get(&s->jar, name, value);
+}
+
+void sw__nv_session_cookies_export(const struct sw__nv_session *s,
+                                   struct sw__nv_buf *out)
+{
+    sw__nv_jar_export(&s->jar, out);
+}
+
+void sw__nv_session_cookies_import(struct sw__nv_session *s,
+                                   const char *lines, size_t len)
+{
+    sw__nv_jar_import(&s->jar, lines, len);
 }
 
 size_t sw__nv_session_cookies(const struct sw__nv_session *s)

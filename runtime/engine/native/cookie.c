@@ -382,6 +382,98 @@ int sw__nv_jar_get(const struct sw__nv_jar *j, const char *name,
     return best != NULL;
 }
 
+void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__nv_buf *out)
+{
+    /* creation order: the jar is newest first */
+    size_t n = sw__nv_jar_count(j), i = n;
+    const struct sw__nv_cookie **v = malloc(sizeof *v * (n ? n : 1));
+    if (!v)
+        sw__nv_oom();
+    for (const struct sw__nv_cookie *c = j->head; c; c = c->next)
+        v[--i] = c;
+    /* replacements keep their place: order by the creation counter */
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && v[b]->order < v[b - 1]->order; b--) {
+            const struct sw__nv_cookie *t = v[b];
+            v[b] = v[b - 1];
+            v[b - 1] = t;
+        }
+    for (i = 0; i < n; i++) {
+        const struct sw__nv_cookie *c = v[i];
+        if (c->tailmatch)
+            sw__nv_buf_add(out, ".", 1);
+        sw__nv_buf_adds(out, c->domain);
+        sw__nv_buf_adds(out, c->tailmatch ? "\tTRUE\t" : "\tFALSE\t");
+        sw__nv_buf_adds(out, c->path);
+        sw__nv_buf_adds(out, c->secure ? "\tTRUE\t" : "\tFALSE\t");
+        sw__nv_buf_add_u64(out, (uint64_t)(c->expires_s > 0 ? c->expires_s
+                                                            : 0));
+        sw__nv_buf_add(out, "\t", 1);
+        sw__nv_buf_adds(out, c->name);
+        sw__nv_buf_add(out, "\t", 1);
+        sw__nv_buf_adds(out, c->value);
+        sw__nv_buf_add(out, "\n", 1);
+    }
+    free(v);
+}
+
+void sw__nv_jar_import(struct sw__nv_jar *j, const char *p, size_t len)
+{
+    sw__nv_jar_free(j);
+    const char *end = p + len;
+    struct sw__nv_cookie *last = NULL;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end;
+        const char *line = p;
+        p = eol ? eol + 1 : end;
+        if (le > line && le[-1] == '\r')
+            le--;
+        if ((size_t)(le - line) > 10 && !memcmp(line, "#HttpOnly_", 10))
+            line += 10;
+        else if (line < le && *line == '#')
+            continue;
+        const char *f[7];
+        size_t fl[7];
+        int nf = 0;
+        const char *q = line;
+        while (nf < 7 && q <= le) {
+            const char *tab = memchr(q, '\t', (size_t)(le - q));
+            const char *fe = nf < 6 && tab ? tab : le;
+            f[nf] = q;
+            fl[nf++] = (size_t)(fe - q);
+            q = fe + 1;
+        }
+        if (nf < 7 || !fl[0] || !fl[5])
+            continue;
+        struct sw__nv_cookie *c = calloc(1, sizeof *c);
+        if (!c)
+            sw__nv_oom();
+        if (f[0][0] == '.') {
+            f[0]++;
+            fl[0]--;
+        }
+        c->domain = dup_n(f[0], fl[0]);
+        c->tailmatch = fl[1] == 4 && !strncasecmp(f[1], "TRUE", 4);
+        c->path = dup_n(f[2], fl[2]);
+        c->spath = sanitize_path(f[2], fl[2]);
+        c->secure = fl[3] == 4 && !strncasecmp(f[3], "TRUE", 4);
+        int64_t exp = 0;
+        for (size_t i = 0; i < fl[4] && f[4][i] >= '0' && f[4][i] <= '9'; i++)
+            exp = exp * 10 + (f[4][i] - '0');
+        c->expires_s = exp;
+        c->name = dup_n(f[5], fl[5]);
+        c->value = dup_n(f[6], fl[6]);
+        c->order = ++j->next_order;
+        /* keep the file's order: append */
+        if (last)
+            last->next = c;
+        else
+            j->head = c;
+        last = c;
+    }
+}
+
 void sw__nv_jar_free(struct sw__nv_jar *j)
 {
     struct sw__nv_cookie *c = j->head;

@@ -230,6 +230,21 @@ static int native_cookie(sw__session_t *s, const char *name,
     return 1;
 }
 
+static void native_cookies_export(sw__session_t *s, struct sw__buf *out)
+{
+    struct sw__nv_buf b = { out->ptr, out->len, out->cap };
+    sw__nv_session_cookies_export(s->nv, &b);
+    out->ptr = b.ptr;
+    out->len = b.len;
+    out->cap = b.cap;
+}
+
+static void native_cookies_import(sw__session_t *s, const char *lines,
+                                  size_t len)
+{
+    sw__nv_session_cookies_import(s->nv, lines, len);
+}
+
 const struct sw__engine_ops sw__engine_native = {
     .name = "native",
     .covers = native_covers,
@@ -244,4 +259,6 @@ const struct sw__engine_ops sw__engine_native = {
     .cancel = native_cancel,
     .finish = native_finish,
     .cookie = native_cookie,
+    .cookies_export = native_cookies_export,
+    .cookies_import = native_cookies_import,
 };

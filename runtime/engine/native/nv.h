@@ -184,6 +184,12 @@ int64_t sw__nv_session_connects(const struct sw__nv_session *s);
  * gives it: 1 and *value (borrowed until the jar changes), or 0. */
 int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
                           const char **value);
+/* The jar as libcurl's cookie list, appended to out; and the jar replaced
+ * by such a list (see cookies_export in engine.h). */
+void sw__nv_session_cookies_export(const struct sw__nv_session *s,
+                                   struct sw__nv_buf *out);
+void sw__nv_session_cookies_import(struct sw__nv_session *s,
+                                   const char *lines, size_t len);
 /* Cookies in the session's jar (tests). */
 size_t sw__nv_session_cookies(const struct sw__nv_session *s);
 

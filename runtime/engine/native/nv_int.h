@@ -58,6 +58,10 @@ void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,
                        size_t host_len, const char *path, size_t path_len,
                        int64_t now_s, struct sw__nv_buf *out);
 size_t sw__nv_jar_count(const struct sw__nv_jar *j);
+/* The jar as libcurl's cookie list (see cookies_export in engine.h). */
+void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__nv_buf *out);
+/* Replaces the jar's cookies with those of such a list. */
+void sw__nv_jar_import(struct sw__nv_jar *j, const char *lines, size_t len);
 /* The oldest cookie called name (exact): 1 and its value, or 0. */
 int sw__nv_jar_get(const struct sw__nv_jar *j, const char *name,
                    const char **value);
@@ -82,7 +86,9 @@ struct sw__nv_wire {
     const char *method_str;     /* what the request line says */
     const struct sw__nv_url *url;
     const struct sw__nv_request *req;   /* headers, auth, user agent */
-    int send_auth;              /* Authorization (dropped on another host) */
+    int same_host;              /* the host and port of the first request
+                                   (credentials go there only) */
+    int send_auth;              /* basic credentials: has_auth && same_host */
     int has_body;
     const char *body;
     size_t body_len;

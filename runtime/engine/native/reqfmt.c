@@ -61,9 +61,11 @@ static int name_is(const char *line, size_t n, const char *name)
 }
 
 /* Headers libcurl writes itself, merges or treats specially: a request
- * that sets one of them goes to the libcurl engine. */
+ * that sets one of them goes to the libcurl engine.  (Authorization is
+ * covered when the request has no credentials of its own: libcurl then
+ * sends it as given, to the first host only.) */
 static const char *const special_headers[] = {
-    "Host", "Cookie", "Authorization", "Content-Length", "Transfer-Encoding",
+    "Host", "Cookie", "Content-Length", "Transfer-Encoding",
     "Connection", "Expect", "Upgrade", "TE", "Proxy-Authorization",
     "Proxy-Connection", NULL
 };
@@ -90,6 +92,8 @@ int sw__nv_covers(const struct sw__nv_request *req)
         for (int k = 0; special_headers[k]; k++)
             if (name_is(p, n, special_headers[k]))
                 return 0;
+        if (req->has_auth && name_is(p, n, "Authorization"))
+            return 0;
         p += len + 1;
     }
     return 1;
@@ -162,7 +166,11 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
     p = req->hdr;
     for (int i = 0; i < req->nhdr; i++, p += strlen(p) + 1) {
         size_t n;
-        switch (line_kind(p, &n)) {
+        int kind = line_kind(p, &n);
+        /* a redirect to another host: credentials stay behind */
+        if (!w->same_host && name_is(p, n, "Authorization"))
+            continue;
+        switch (kind) {
         case LINE_SEND:
             sw__nv_buf_adds(tl, p);
             sw__nv_buf_add(tl, "\r\n", 2);
@@ -218,10 +226,10 @@ static void make_key(struct sw__nv_buf *k, const struct sw__nv_wire *w)
 {
     const struct sw__nv_request *req = w->req;
     const struct sw__nv_url *u = w->url;
-    char flags[3] = { (char)('0' + w->send_auth), (char)('0' + w->has_body),
-                      0 };
+    char flags[4] = { (char)('0' + w->send_auth), (char)('0' + w->has_body),
+                      (char)('0' + w->same_host), 0 };
     k->len = 0;
-    sw__nv_buf_add(k, flags, 3);
+    sw__nv_buf_add(k, flags, 4);
     sw__nv_buf_adds(k, w->method_str);
     sw__nv_buf_add(k, "", 1);
     /* host, port and target: the URL from its host on */
