@@ -293,6 +293,15 @@ TEST(keep_alive_and_reconnect)
     const struct sw__nv_result *res = run(s, &r);
     ASSERT(res->err == 0 && res->status == 200);
     ASSERT_EQ(sw__nv_session_connects(s), 3);
+    /* another host (localhost) now and then: the first connection stays */
+    char other[96];
+    snprintf(other, sizeof other, "http://localhost:%d/ok", srv_port);
+    r.url = other;
+    r.url_len = strlen(other);
+    ASSERT(run(s, &r)->err == 0);
+    r = get("/ok");
+    ASSERT(run(s, &r)->err == 0);
+    ASSERT_EQ(sw__nv_session_connects(s), 4);
     sw__nv_session_free(s);
 }
 

@@ -2,12 +2,15 @@
  * conn.c - the native engine's sessions, connections and transfers on
  * libuv (see nv.h for the objects and their owners).
  *
- * A session has at most one connection, kept alive between requests and
- * opened again when the server closed it, answered "Connection: close",
- * sent more than the response's framing said, or when a request goes to
- * another host.  Like libcurl, a request that finds its reused connection
- * dead before any byte of the response arrives is sent once more on a new
- * connection instead of failing.
+ * A session keeps its connections alive between requests, one per host and
+ * port it talks to (at most SESSION_CONNS, the least recently used closed
+ * first: libcurl's per-user connection cache does the same, so a user that
+ * calls a second host now and then keeps its connection to the first).  A
+ * connection is opened again when the server closed it, answered
+ * "Connection: close" or sent more than the response's framing said.
+ * Like libcurl, a request that finds its reused connection dead before any
+ * byte of the response arrives is sent once more on a new connection
+ * instead of failing.
  *
  * Memory: an idle session is the session and its connection (the libuv
  * handle and its connect and write requests, ~0.6 KB).  Reads land in one
@@ -29,6 +32,7 @@
  * pool (one large response must not pin memory for the run). */
 #define KEEP_CAP ((size_t)64 << 10)
 #define MAX_REDIRS 30
+#define SESSION_CONNS 4
 
 struct sw__nv_engine {
     uv_loop_t *uv;              /* borrowed */
@@ -48,13 +52,15 @@ struct sw__nv_conn {
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* NULL once closing */
     struct sw__nv_dns_entry *dest;
+    uint64_t last_use;          /* the session's use counter (LRU) */
     int connected;
     int reused;                 /* a response was read on it already */
 };
 
 struct sw__nv_session {
     struct sw__nv_engine *eng;
-    struct sw__nv_conn *conn;   /* owned; NULL when not connected */
+    struct sw__nv_conn *conns[SESSION_CONNS];   /* owned; NULL: free */
+    uint64_t use_tick;
     struct sw__nv_xfer *xfer;   /* owned from send to release */
     struct sw__nv_jar jar;
     int64_t connects;
@@ -236,8 +242,9 @@ static void conn_close(struct sw__nv_conn *c)
 {
     if (!c || !c->s)
         return;
-    if (c->s->conn == c)
-        c->s->conn = NULL;
+    for (int i = 0; i < SESSION_CONNS; i++)
+        if (c->s->conns[i] == c)
+            c->s->conns[i] = NULL;
     c->s = NULL;
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
@@ -425,7 +432,19 @@ static void connect_to(struct sw__nv_xfer *x)
     c->tcp.data = c;
     c->creq.data = c;
     e->handles++;
-    s->conn = c;
+    /* a free slot, else the least recently used connection goes */
+    int slot = 0;
+    for (int i = 0; i < SESSION_CONNS; i++) {
+        if (!s->conns[i]) {
+            slot = i;
+            break;
+        }
+        if (s->conns[i]->last_use < s->conns[slot]->last_use)
+            slot = i;
+    }
+    conn_close(s->conns[slot]);
+    s->conns[slot] = c;
+    c->last_use = ++s->use_tick;
     s->connects++;
     x->res.opened++;
     x->conn = c;
@@ -456,14 +475,20 @@ static void start(struct sw__nv_xfer *x)
     struct sw__nv_session *s = x->s;
     x->dest = sw__nv_dns_entry(x->eng->dns, x->u.host, x->u.host_len,
                                x->u.port);
-    struct sw__nv_conn *c = s->conn;
     x->conn = NULL;
     x->t_hop = uv_hrtime();
-    if (c && c->dest == x->dest && c->connected) {
-        write_request(x, c);
-        return;
+    for (int i = 0; i < SESSION_CONNS; i++) {
+        struct sw__nv_conn *c = s->conns[i];
+        if (c && c->dest == x->dest) {
+            if (!c->connected) {
+                conn_close(c);  /* a connect abandoned by a cancel */
+                break;
+            }
+            c->last_use = ++s->use_tick;
+            write_request(x, c);
+            return;
+        }
     }
-    conn_close(c);
     x->addr_idx = 0;
     if (sw__nv_dns_addr(x->dest, 0)) {
         connect_to(x);
@@ -612,7 +637,8 @@ void sw__nv_session_free(struct sw__nv_session *s)
     if (!s)
         return;
     sw__nv_release(s);
-    conn_close(s->conn);
+    for (int i = 0; i < SESSION_CONNS; i++)
+        conn_close(s->conns[i]);
     sw__nv_jar_free(&s->jar);
     free(s);
 }

@@ -1,0 +1,72 @@
+#!/bin/sh
+# The two HTTP engines agree on the wire (tests/engines/compare.py): every
+# end-to-end scenario (tests/e2e/*.swarm and the examples) runs twice with
+# the same seed against a fresh demo target, once with --engine curl and
+# once with --engine auto (the native engine for what it covers); the
+# target's header log and the JSON reports must match apart from timings.
+# Runs are bounded by --iterations (and -t as a safety net), one thread so
+# that each user's requests come in a fixed order.
+#
+# Prints "PASS engines/<name>" or "FAIL engines/<name>: <why>".
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+OUT="$BUILD/tests/engines"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+TARGET="$BUILD/demo-target"
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+SWARMC="$BUILD/swarmc"
+rc=0
+
+. "$ROOT/tests/lib/target.sh"
+
+if [ ! -x "$SWARMC" ] || [ ! -x "$TARGET" ]; then
+    echo "FAIL engines/build: $SWARMC or $TARGET missing"
+    exit 1
+fi
+
+# diff NAME SRC RUNDIR ARGS...: compiles SRC, runs it under both engines
+# from RUNDIR with ARGS, compares.
+diff_engines() {
+    name=$1
+    src=$2
+    rundir=$3
+    shift 3
+    d="$OUT/$name"
+    mkdir -p "$d"
+    if ! "$SWARMC" build "$src" -o "$d/bin" >"$d/compile.log" 2>&1; then
+        echo "FAIL engines/$name-compiles: $(head -c 400 "$d/compile.log")"
+        rc=1
+        return
+    fi
+    for engine in curl auto; do
+        mkdir -p "$d/$engine"
+        start_target "$d/$engine" --header-log "$d/$engine/hlog"
+        (cd "$rundir" && timeout 90 "$d/bin" --host "$URL" -q \
+            --engine "$engine" --seed 7 --threads 1 \
+            --json "$d/$engine/result.json" "$@" \
+            >"$d/$engine/stdout" 2>"$d/$engine/stderr")
+        echo $? >"$d/$engine/rc"
+        stop_target
+    done
+    python3 "$ROOT/tests/engines/compare.py" "$name" "$d/curl" "$d/auto" ||
+        rc=1
+}
+
+diff_engines weights tests/e2e/weights.swarm "$ROOT" -u 3 -r 100 --iterations 8 -t 30s
+diff_engines sequence tests/e2e/sequence.swarm "$ROOT" -u 3 -r 100 --iterations 8 -t 30s
+diff_engines interrupt tests/e2e/interrupt.swarm "$ROOT" -u 4 -r 100 --iterations 4 -t 30s
+diff_engines session tests/e2e/session.swarm "$ROOT" -u 4 -r 100 --iterations 6 -t 30s
+diff_engines failures tests/e2e/failures.swarm "$ROOT" -u 3 -r 100 --iterations 8 -t 30s
+diff_engines shop examples/shop.swarm "$ROOT" -u 1 -r 100 --iterations 3 -t 60s
+diff_engines data examples/data.swarm "$ROOT/examples" -u 1 -r 100 --iterations 3 -t 60s
+diff_engines data-tour examples/data-tour.swarm "$ROOT/examples" -u 3 -r 100 --iterations 4 -t 60s
+# one user: most of its requests carry no X-User to tell users apart
+diff_engines everything examples/everything.swarm "$ROOT/examples" -u 1 -r 100 --iterations 12 -t 60s
+
+exit $rc
