@@ -198,6 +198,8 @@ def display(label):
 
 TITLES = {
     "tput": "Keep-alive GET /hello (6-byte body), 50 users / connections, client on one core",
+    "users": "Users: the one-request scenario with 50, 500 and 5,000 users spawned within "
+             "about a second (keep-alive GET /hello, no wait), client on one core",
     "threads": "Threads: our binary with --threads 1 and 2 (keep-alive GET /hello, 50 users)",
     "body": "Body size: keep-alive GET of a 4 KiB (`-4k`) and a 1 MiB (`-1m`) static file, 50 users",
     "newconn": "A new TCP connection per request (nginx `keepalive_timeout 0`), GET /hello, 50 users",
@@ -657,7 +659,7 @@ if machine:
 s = summary_table()
 if s:
     blocks["summary"] = s
-for sec in ("tput", "threads", "body", "newconn", "tls"):
+for sec in ("tput", "users", "threads", "body", "newconn", "tls"):
     t = load_table(sec)
     if t:
         blocks[sec] = t

@@ -47,7 +47,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir realistic build"}
+SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic build"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -272,6 +272,20 @@ if has tput; then
         run_one tput h2load h2load "$rep" -- h2load --h1 -t1 -c$CONC -n 250000 "$H1/hello"
         locust_run tput locust-HttpUser http "$rep" "$H1" /hello 10
         locust_run tput locust-FastHttpUser fast "$rep" "$H1" /hello 10
+    done
+fi
+
+# ---------------------------------------------------------------- users
+# CPU per request as the number of users grows: the one-request scenario
+# with 50, 500 and 5,000 users, all spawned within about a second, no wait,
+# client on one core.  Flat is the target: a pool of easy handles that
+# shrank as transfers ended and was rebuilt a moment later once cost 2.5-
+# 3.4x per request at 500 users and more.
+if has users && [ -n "$OURS" ]; then
+    for rep in $(seq "$REPS"); do
+        for n in 50 500 5000; do
+            ours users "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s --host "$H1"
+        done
     done
 fi
 

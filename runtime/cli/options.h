@@ -17,7 +17,7 @@ struct sw__options {
     double spawn_rate;          /* -r/--spawn-rate, users per second */
     int64_t run_time_ms;        /* -t/--run-time; -1 = until stopped */
     int threads;                /* --threads; default: online cores */
-    /* load models and run control (issue 4) */
+    /* load models and run control */
     const sw_stage_t *stages;   /* --stages or the scenario's; owned by cli */
     int nstages;
     double rate_per_s;          /* --rate; -1 = closed model */
@@ -34,7 +34,7 @@ struct sw__options {
     int64_t timeout_ms;         /* --timeout: default per-request timeout */
     const char *engine;         /* --engine: "auto" (default), "native" or
                                    "curl" */
-    /* outputs (issue 5) */
+    /* outputs */
     const char *csv_prefix;     /* --csv */
     int csv_full_history;       /* --csv-full-history */
     const char *json_path;      /* --json */
@@ -45,15 +45,14 @@ struct sw__options {
     int only_summary;           /* --only-summary */
     const sw_threshold_t *thresholds; /* scenario's + --threshold; owned */
     int nthresholds;
-    /* distribution (issue 6) */
+    /* distribution */
     int shard_index;            /* --shard i/N: 0-based index */
     int shard_count;            /* 1 = not sharded */
     int64_t start_at_ms;        /* --start-at, Unix ms; -1 = now */
-    /* --- added by the runtime core (cli.c, main.c) --- */
+    /* process */
     int exit_code_on_error;     /* --exit-code-on-error N: exit N when any
                                    request failed; 0 (default) = off */
     const char *prog;           /* program name for messages (argv[0]) */
-    /* --- end of runtime core additions --- */
 };
 
 #endif /* SW_OPTIONS_H */

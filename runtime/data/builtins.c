@@ -99,8 +99,7 @@ const char *sw_uuid(sw_user_t *u)
 
 const char *sw_env(sw_user_t *u, int env_index)
 {
-    (void)u;
-    return sw__env_value(env_index);
+    return sw__env_value(&u->data->env, env_index);
 }
 
 int64_t sw_user_id(sw_user_t *u)

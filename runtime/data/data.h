@@ -13,6 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "swarm.h"
+#include "env.h"
+#include "feed.h"
+#include "regex.h"
+
+/* What sw__data_init built for one run; owned by sw_main (main.c), shared
+ * by every user (u->data). */
+struct sw__data {
+    const sw_scenario_t *sc;    /* borrowed: the static tables */
+    struct sw__env env;
+    struct sw__regexes re;
+    struct sw__feeders feed;
+};
 
 /*
  * Loads every feeder (CSV file or embedded text), compiles every regex
@@ -24,12 +36,9 @@
  * e.g. "accounts.csv: missing column 'password' (header: user,pass)".
  * On failure nothing needs undoing (it frees what it built).
  */
-int sw__data_init(const sw_scenario_t *sc, int shard_index, int shard_count,
-                  char *err, size_t errlen);
-void sw__data_free(void);
-
-/* The scenario given to sw__data_init (NULL before), for messages. */
-const sw_scenario_t *sw__data_scenario(void);
+int sw__data_init(struct sw__data *d, const sw_scenario_t *sc,
+                  int shard_index, int shard_count, char *err, size_t errlen);
+void sw__data_free(struct sw__data *d);
 
 /*
  * A feeder in SW_FEED_UNIQUE_STOP_RUN mode ran out of rows: the run must
@@ -38,7 +47,8 @@ const sw_scenario_t *sw__data_scenario(void);
  * called once, from that worker thread (use uv_async_send to reach
  * another loop).  Every later sw_feed_next() on that feeder returns NULL.
  */
-int sw__data_run_exhausted(void);
-void sw__data_on_exhausted(void (*cb)(void *arg), void *arg);
+int sw__data_run_exhausted(struct sw__data *d);
+void sw__data_on_exhausted(struct sw__data *d, void (*cb)(void *arg),
+                           void *arg);
 
 #endif /* SW_DATA_H */

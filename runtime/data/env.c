@@ -11,22 +11,18 @@
 
 #include "env.h"
 
-/* Written by sw__env_init before any worker thread exists, then read-only. */
-static char **values;
-static int nvalues;
-
-int sw__env_init(const sw_env_def_t *envs, int nenvs, char *err,
-                 size_t errlen)
+int sw__env_init(struct sw__env *e, const sw_env_def_t *envs, int nenvs,
+                 char *err, size_t errlen)
 {
-    sw__env_free();
+    sw__env_free(e);
     if (nenvs <= 0)
         return 0;
-    values = calloc((size_t)nenvs, sizeof(*values));
-    if (values == NULL) {
+    e->values = calloc((size_t)nenvs, sizeof(*e->values));
+    if (e->values == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    nvalues = nenvs;
+    e->n = nenvs;
     for (int i = 0; i < nenvs; i++) {
         /* An empty variable counts as set, as os.environ["X"] would. */
         const char *v = getenv(envs[i].name);
@@ -37,31 +33,31 @@ int sw__env_init(const sw_env_def_t *envs, int nenvs, char *err,
                      "environment variable '%s' is not set and env(\"%s\") "
                      "has no default",
                      envs[i].name, envs[i].name);
-            sw__env_free();
+            sw__env_free(e);
             return -1;
         }
-        values[i] = strdup(v);
-        if (values[i] == NULL) {
+        e->values[i] = strdup(v);
+        if (e->values[i] == NULL) {
             snprintf(err, errlen, "out of memory");
-            sw__env_free();
+            sw__env_free(e);
             return -1;
         }
     }
     return 0;
 }
 
-void sw__env_free(void)
+void sw__env_free(struct sw__env *e)
 {
-    for (int i = 0; i < nvalues; i++)
-        free(values[i]);
-    free(values);
-    values = NULL;
-    nvalues = 0;
+    for (int i = 0; i < e->n; i++)
+        free(e->values[i]);
+    free(e->values);
+    e->values = NULL;
+    e->n = 0;
 }
 
-const char *sw__env_value(int i)
+const char *sw__env_value(const struct sw__env *e, int i)
 {
-    if (i < 0 || i >= nvalues || values[i] == NULL)
+    if (i < 0 || i >= e->n || e->values[i] == NULL)
         return "";
-    return values[i];
+    return e->values[i];
 }

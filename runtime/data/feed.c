@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "feed.h"
+#include "data.h"
 #include "user.h"
 
 struct sw_row {
@@ -25,7 +26,7 @@ struct sw_row {
     int ncols;
 };
 
-struct feeder {
+struct sw__feeder {
     const sw_feeder_def_t *def; /* borrowed: scenario table */
     char **cells;               /* owned: sw__csv_parse's block */
     const char **cols;          /* owned: nrows * ncols, reordered */
@@ -35,13 +36,6 @@ struct feeder {
     atomic_uint_fast64_t next;  /* shared/unique: rows handed out so far */
 };
 
-/* Built by sw__feed_init before any worker thread exists; afterwards only
- * the atomic members change. */
-static struct feeder *feeders;
-static int nfeeders;
-static atomic_int run_exhausted;
-static void (*exhausted_cb)(void *arg);
-static void *exhausted_arg;
 
 /* ===================================================================== */
 /* CSV (RFC 4180)                                                         */
@@ -271,7 +265,7 @@ static int header_is(const char *h, const char *name)
     return *h == '\0';
 }
 
-static int load_one(const sw_scenario_t *sc, struct feeder *f,
+static int load_one(const sw_scenario_t *sc, struct sw__feeder *f,
                     int shard_index, int shard_count, char *err,
                     size_t errlen)
 {
@@ -388,62 +382,63 @@ static int load_one(const sw_scenario_t *sc, struct feeder *f,
     return 0;
 }
 
-int sw__feed_init(const sw_scenario_t *sc, int shard_index, int shard_count,
-                  char *err, size_t errlen)
+int sw__feed_init(struct sw__feeders *fs, const sw_scenario_t *sc,
+                  int shard_index, int shard_count, char *err, size_t errlen)
 {
-    sw__feed_free();
+    sw__feed_free(fs);
     if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) {
         snprintf(err, errlen, "bad shard %d/%d", shard_index, shard_count);
         return -1;
     }
     if (sc->nfeeders <= 0)
         return 0;
-    feeders = calloc((size_t)sc->nfeeders, sizeof(*feeders));
-    if (feeders == NULL) {
+    fs->v = calloc((size_t)sc->nfeeders, sizeof(*fs->v));
+    if (fs->v == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    nfeeders = sc->nfeeders;
-    for (int i = 0; i < nfeeders; i++) {
-        feeders[i].def = &sc->feeders[i];
-        if (load_one(sc, &feeders[i], shard_index, shard_count, err,
+    fs->n = sc->nfeeders;
+    for (int i = 0; i < fs->n; i++) {
+        fs->v[i].def = &sc->feeders[i];
+        if (load_one(sc, &fs->v[i], shard_index, shard_count, err,
                      errlen) != 0) {
-            sw__feed_free();
+            sw__feed_free(fs);
             return -1;
         }
     }
     return 0;
 }
 
-void sw__feed_free(void)
+void sw__feed_free(struct sw__feeders *fs)
 {
-    for (int i = 0; i < nfeeders; i++) {
-        free(feeders[i].cells);
-        free(feeders[i].cols);
-        free(feeders[i].rows);
+    for (int i = 0; i < fs->n; i++) {
+        free(fs->v[i].cells);
+        free(fs->v[i].cols);
+        free(fs->v[i].rows);
     }
-    free(feeders);
-    feeders = NULL;
-    nfeeders = 0;
-    atomic_store(&run_exhausted, 0);
+    free(fs->v);
+    fs->v = NULL;
+    fs->n = 0;
+    atomic_store(&fs->run_exhausted, 0);
 }
 
-long sw__feed_rows(int i)
+long sw__feed_rows(const struct sw__feeders *fs, int i)
 {
-    if (i < 0 || i >= nfeeders)
+    if (i < 0 || i >= fs->n)
         return -1;
-    return (long)feeders[i].nrows;
+    return (long)fs->v[i].nrows;
 }
 
-int sw__feed_run_exhausted(void)
+int sw__feed_run_exhausted(struct sw__feeders *fs)
 {
-    return atomic_load(&run_exhausted);
+    return atomic_load(&fs->run_exhausted);
 }
 
-void sw__feed_on_exhausted(void (*cb)(void *arg), void *arg)
+void sw__feed_on_exhausted(struct sw__feeders *fs, void (*cb)(void *arg),
+                           void *arg)
 {
-    exhausted_cb = cb;
-    exhausted_arg = arg;
+    fs->on_exhausted = cb;
+    fs->arg = arg;
 }
 
 /* ===================================================================== */
@@ -452,12 +447,13 @@ void sw__feed_on_exhausted(void (*cb)(void *arg), void *arg)
 
 const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index)
 {
-    if (feeder_index < 0 || feeder_index >= nfeeders) {
+    struct sw__feeders *fs = &u->data->feed;
+    if (feeder_index < 0 || feeder_index >= fs->n) {
         /* Only a runtime bug gets here (the compiler numbers feeders). */
         fprintf(stderr, "swarm: feeder %d is not loaded\n", feeder_index);
         abort();
     }
-    struct feeder *f = &feeders[feeder_index];
+    struct sw__feeder *f = &fs->v[feeder_index];
     uint64_t k;
 
     switch (f->def->mode) {
@@ -473,9 +469,9 @@ const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index)
         /* Exactly one caller sees k == nrows (or a shard with no rows at
          * all sees 0 first): that one reports the end of the run. */
         if (f->def->mode == SW_FEED_UNIQUE_STOP_RUN && k == f->nrows) {
-            atomic_store(&run_exhausted, 1);
-            if (exhausted_cb != NULL)
-                exhausted_cb(exhausted_arg);
+            atomic_store(&fs->run_exhausted, 1);
+            if (fs->on_exhausted != NULL)
+                fs->on_exhausted(fs->arg);
         }
         return NULL;
     case SW_FEED_SHARED:

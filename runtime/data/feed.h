@@ -10,6 +10,7 @@
 #ifndef SW_FEED_H
 #define SW_FEED_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include "swarm.h"
 
@@ -21,16 +22,29 @@
  * the value of def->columns[j].  Unique feeders keep rows shard_index,
  * shard_index + shard_count, ... only.  Returns 0 or -1 with err set.
  */
-int sw__feed_init(const sw_scenario_t *sc, int shard_index, int shard_count,
-                  char *err, size_t errlen);
-void sw__feed_free(void);
+struct sw__feeder;
+
+/* The feeders, built by sw__feed_init before any worker thread exists;
+ * afterwards only the atomic members change. */
+struct sw__feeders {
+    struct sw__feeder *v;       /* owned: n feeders */
+    int n;
+    atomic_int run_exhausted;   /* a unique-stop-run feeder ran out */
+    void (*on_exhausted)(void *arg);
+    void *arg;
+};
+
+int sw__feed_init(struct sw__feeders *fs, const sw_scenario_t *sc,
+                  int shard_index, int shard_count, char *err, size_t errlen);
+void sw__feed_free(struct sw__feeders *fs);
 
 /* Rows this process holds for feeder i (after the shard split), or -1. */
-long sw__feed_rows(int i);
+long sw__feed_rows(const struct sw__feeders *fs, int i);
 
 /* Set once a unique-stop-run feeder has run out; see data.h. */
-int sw__feed_run_exhausted(void);
-void sw__feed_on_exhausted(void (*cb)(void *arg), void *arg);
+int sw__feed_run_exhausted(struct sw__feeders *fs);
+void sw__feed_on_exhausted(struct sw__feeders *fs, void (*cb)(void *arg),
+                           void *arg);
 
 /*
  * Parses CSV text (RFC 4180: comma separator, CRLF or LF line ends,

@@ -9,25 +9,20 @@
 
 #include "regex.h"
 
-/* Built by sw__regex_init before any worker thread exists, then only read:
- * pcre2_code is safe to share between threads for matching. */
-static pcre2_code **codes;
-static const char *const *texts;
-static int ncodes;
-
-int sw__regex_init(const char *const *patterns, int n, char *err,
-                   size_t errlen)
+int sw__regex_init(struct sw__regexes *r, const char *const *patterns, int n,
+                   char *err, size_t errlen)
 {
-    sw__regex_free();
+    sw__regex_free(r);
     if (n <= 0)
         return 0;
-    codes = calloc((size_t)n, sizeof(*codes));
+    pcre2_code **codes = calloc((size_t)n, sizeof(*codes));
     if (codes == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    ncodes = n;
-    texts = patterns;
+    r->codes = (void **)codes;
+    r->n = n;
+    r->texts = patterns;
     for (int i = 0; i < n; i++) {
         int code;
         PCRE2_SIZE offset;
@@ -42,7 +37,7 @@ int sw__regex_init(const char *const *patterns, int n, char *err,
             pcre2_get_error_message(code, msg, sizeof(msg));
             snprintf(err, errlen, "bad regex /%s/ at offset %zu: %s",
                      patterns[i], (size_t)offset, (const char *)msg);
-            sw__regex_free();
+            sw__regex_free(r);
             return -1;
         }
         /* JIT is an optimisation only: where it is missing (or the
@@ -52,27 +47,29 @@ int sw__regex_init(const char *const *patterns, int n, char *err,
     return 0;
 }
 
-void sw__regex_free(void)
+void sw__regex_free(struct sw__regexes *r)
 {
-    for (int i = 0; i < ncodes; i++)
-        pcre2_code_free(codes[i]);
-    free(codes);
-    codes = NULL;
-    texts = NULL;
-    ncodes = 0;
+    for (int i = 0; i < r->n; i++)
+        pcre2_code_free(r->codes[i]);
+    free(r->codes);
+    r->codes = NULL;
+    r->texts = NULL;
+    r->n = 0;
 }
 
-const char *sw__regex_pattern(int i)
+const char *sw__regex_pattern(const struct sw__regexes *r, int i)
 {
-    if (i < 0 || i >= ncodes || texts == NULL || texts[i] == NULL)
+    if (i < 0 || i >= r->n || r->texts == NULL || r->texts[i] == NULL)
         return "";
-    return texts[i];
+    return r->texts[i];
 }
 
-int sw__regex_search(int i, const char *subject, size_t len,
-                     size_t *start, size_t *glen, char *err, size_t errlen)
+int sw__regex_search(const struct sw__regexes *r, int i, const char *subject,
+                     size_t len, size_t *start, size_t *glen, char *err,
+                     size_t errlen)
 {
-    if (i < 0 || i >= ncodes) {
+    pcre2_code *const *codes = (pcre2_code *const *)r->codes;
+    if (i < 0 || i >= r->n) {
         snprintf(err, errlen, "no such regex");
         return -1;
     }

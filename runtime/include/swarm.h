@@ -207,7 +207,6 @@ typedef struct sw_scenario {
  */
 int sw_main(int argc, char **argv, const sw_scenario_t *scenario);
 
-/* --- added for distributed runs (issue 6, runtime/merge.c) --- */
 /*
  * `merge RESULT.json... [--csv P] [--json F] [--html F] [--junit F]
  * [--hlog F] [--threshold T]...`: merges the --json results of the shards
@@ -218,7 +217,6 @@ int sw_main(int argc, char **argv, const sw_scenario_t *scenario);
  * Used by the compiled binary (`./shop merge ...`) and `swarmc merge`.
  */
 int sw_merge_main(int argc, char **argv);
-/* --- end of distributed-run additions --- */
 
 /* ===================================================================== */
 /* Requests                                                               */

@@ -68,7 +68,7 @@ void sw__reporter_free(struct sw__reporter *r)
         sw__hdr_free(r->tracks[i].prev);
     }
     free(r->tracks);
-    for (int i = 0; i < r->nrows; i++)     /* merge addition (issue 6) */
+    for (int i = 0; i < r->nrows; i++)
         free(r->rows[i].hist_b64);
     free(r->rows);
     sw__hdr_free(r->interval);
@@ -190,15 +190,14 @@ static void advance(struct sw__reporter *r, const struct sw__stats *snap,
         row->p50_ms = interval_pct_ms(r->interval, 50);
         row->p95_ms = interval_pct_ms(r->interval, 95);
         row->p99_ms = interval_pct_ms(r->interval, 99);
-        /* --- added for `merge` (issue 6): exact cumulative totals and the
-         * interval histogram, so runs can be merged second by second --- */
+        /* exact cumulative totals and the interval histogram, so runs
+         * can be merged second by second */
         row->total_us = snap->total.total_us;
         row->min_us = snap->total.min_us;
         row->max_us = snap->total.max_us;
         row->bytes = snap->total.bytes;
         row->hist_b64 = r->interval->total_count
                             ? sw__hdr_encode_base64(r->interval) : NULL;
-        /* --- end of merge addition --- */
         r->nrows++;
     }
     if (r->csv_hist_f)
@@ -307,8 +306,8 @@ int sw__reporter_finish(struct sw__reporter *r, const struct sw__stats *total,
     const struct sw__options *opt = ri->opt;
     if (r->live)
         fputs("\r\033[K", stderr);
-    /* merge addition (issue 6): also when requests finished since the
-     * last tick, so the history always adds up to the totals. */
+    /* also when requests finished since the last tick, so the history
+     * always adds up to the totals (merge relies on it) */
     if (ri->now_unix_ms - r->last_tick_ms >= MIN_INTERVAL_MS ||
         r->nrows == 0 || r->rows[r->nrows - 1].reqs != total->total.requests)
         advance(r, total, ri);

@@ -24,11 +24,9 @@ struct sw__run_info {
      * threads at the end; -1: not known (a merge of older reports) */
     int64_t engine_native;
     int64_t engine_curl;
-    /* --- added for `merge` (issue 6) --- */
     const char *scenario_id;         /* borrowed; written to the JSON as
                                         is; NULL: the scenario's own
                                         fingerprint (sw__scenario_fingerprint) */
-    /* --- end of merge addition --- */
 };
 
 struct sw__reporter;

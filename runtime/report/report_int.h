@@ -30,15 +30,14 @@ struct sw__hist_row {
     double p50_ms;              /* of this interval; -1: no request */
     double p95_ms;
     double p99_ms;
-    /* --- added for `merge` (issue 6, runtime/merge.c): what a merge needs
-     * to rebuild this row exactly from several runs --- */
+    /* what a merge (merge.c) needs to rebuild this row exactly from
+     * several runs */
     int64_t total_us;           /* cumulative service time, us */
     int64_t min_us;             /* cumulative exact min (INT64_MAX: none) */
     int64_t max_us;             /* cumulative exact max */
     int64_t bytes;              /* cumulative response bytes */
     char *hist_b64;             /* owned: this interval's Aggregated
                                    histogram (V2 base64), NULL: empty */
-    /* --- end of merge additions --- */
 };
 
 /* The previous tick's cumulative histogram of one (method, name). */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "atomicfile.h"
-#include "merge.h"      /* merge addition (issue 6): scenario fingerprint */
+#include "merge.h"      /* the scenario fingerprint */
 
 /* Sets key to v, taking v; a NULL v (no memory) leaves the key out. */
 static void put(json_t *o, const char *key, json_t *v)
@@ -115,8 +115,8 @@ static json_t *entry_json(const struct sw__stats_entry *e, const char *method,
         free(itd);
     }
     put(o, "histogram", h);
-    /* --- added for `merge` (issue 6): exact sums, so that averages of
-     * merged runs are exact too (the ms fields above are rounded) --- */
+    /* exact sums, so that averages of merged runs are exact too (the ms
+     * fields above are rounded) */
     json_t *sum = json_object();
     if (sum) {
         put(sum, "latency", json_integer(e->total_us));
@@ -126,7 +126,6 @@ static json_t *entry_json(const struct sw__stats_entry *e, const char *method,
         put(sum, "ttfb", json_integer(e->ttfb.sum_us));
     }
     put(o, "sum_us", sum);
-    /* --- end of merge addition --- */
     return o;
 }
 
@@ -138,7 +137,7 @@ static json_t *run_json(struct sw__reporter *r, const struct sw__run_info *ri)
         return NULL;
     const char *src = ri->scenario ? ri->scenario->source : NULL;
     put(o, "scenario", src ? json_string(src) : json_null());
-    /* --- merge addition (issue 6): which compiled scenario this is --- */
+    /* which compiled scenario this is (merge checks it) */
     if (ri->scenario_id) {
         put(o, "scenario_id", json_string(ri->scenario_id));
     } else if (ri->scenario) {
@@ -147,7 +146,6 @@ static json_t *run_json(struct sw__reporter *r, const struct sw__run_info *ri)
                  sw__scenario_fingerprint(ri->scenario));
         put(o, "scenario_id", json_string(fp));
     }
-    /* --- end of merge addition --- */
     put(o, "host", opt && opt->host ? json_string(opt->host) : json_null());
     put(o, "start_unix_ms", json_integer(ri->start_unix_ms));
     put(o, "end_unix_ms", json_integer(ri->now_unix_ms));
@@ -260,8 +258,8 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
                                           : json_null());
         put(e, "p99_ms", row->p99_ms >= 0 ? json_real(row->p99_ms)
                                           : json_null());
-        /* --- merge addition (issue 6): exact cumulative totals and the
-         * interval's histogram (see report_int.h) --- */
+        /* exact cumulative totals and the interval's histogram (see
+         * report_int.h) */
         put(e, "total_us", json_integer(row->total_us));
         put(e, "min_us", row->min_us == INT64_MAX ? json_null()
                                                   : json_integer(row->min_us));
@@ -269,8 +267,7 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
         put(e, "bytes", json_integer(row->bytes));
         put(e, "histogram", row->hist_b64 ? json_string(row->hist_b64)
                                           : json_null());
-        /* --- end of merge addition --- */
-        json_array_append_new(hist, e);
+            json_array_append_new(hist, e);
     }
     put(root, "history", hist);
 
@@ -287,14 +284,13 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
         put(e, "ok", json_boolean(tres[i].passed));
         put(e, "actual", json_real(tres[i].actual));
         put(e, "abort", json_boolean(t->abort_on_fail));
-        /* --- merge addition (issue 6): the parsed form, so that `merge`
-         * re-evaluates exactly this threshold --- */
+        /* the parsed form, so that `merge` re-evaluates exactly this
+         * threshold */
         put(e, "metric", json_integer(t->metric));
         put(e, "pct", json_real(t->pct));
         put(e, "cmp", json_integer(t->cmp));
         put(e, "value", json_real(t->value));
-        /* --- end of merge addition --- */
-        all_ok &= tres[i].passed;
+            all_ok &= tres[i].passed;
         json_array_append_new(th, e);
     }
     put(root, "thresholds", th);

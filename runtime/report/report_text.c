@@ -130,7 +130,7 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
     pct_row(out, &s->total, "", nw);
     free(v);
 
-    /* --- BEGIN load-models helper addition: open model, intended start --- */
+    /* latency from the intended start, and the open model's drops */
     if (s->total.intended && s->total.requests > 0) {
         char b[4][16];
         const double p[3] = { 50, 95, 99 };
@@ -150,7 +150,6 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
                       ri->opt->stages[0].rate_per_s >= 0))))
         fprintf(out, "\nDropped iterations: %lld (arrivals with no user "
                      "free in the pool)\n", (long long)ri->dropped);
-    /* --- END load-models helper addition --- */
     if (ri->engine_native > 0 || ri->engine_curl > 0)
         fprintf(out, "\nHTTP engines: native %lld, curl %lld requests\n",
                 (long long)ri->engine_native, (long long)ri->engine_curl);

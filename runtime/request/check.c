@@ -114,7 +114,7 @@ static int cmp_holds(sw_cmp_t cmp, int c)
 /* The variable's name as written in the scenario, for messages. */
 static const char *var_name(sw_user_t *u, int var)
 {
-    const sw_scenario_t *sc = sw__data_scenario();
+    const sw_scenario_t *sc = u->data != NULL ? u->data->sc : NULL;
     if (sc != NULL && sc->var_names != NULL && var >= 0 && var < sc->nvars)
         return sc->var_names[var];
     return sw_cat(u, 2, "#", sw_itoa(u, var));
@@ -378,9 +378,9 @@ void sw_expect_body_matches(sw_user_t *u, int regex_index)
     size_t len;
     const char *b = body(u, &len);
     char why[128];
-    int rc = sw__regex_search(regex_index, b, len, NULL, NULL, why,
+    int rc = sw__regex_search(&u->data->re, regex_index, b, len, NULL, NULL, why,
                               sizeof(why));
-    const char *re = clip(u, sw__regex_pattern(regex_index));
+    const char *re = clip(u, sw__regex_pattern(&u->data->re, regex_index));
     if (rc == 0)
         sw__fail(u, "body does not match /%s/", re);
     else if (rc < 0)
@@ -488,7 +488,7 @@ void sw_capture_regex(sw_user_t *u, int var, int regex_index)
     size_t len, start = 0, glen = 0;
     const char *b = body(u, &len);
     char why[128];
-    int rc = sw__regex_search(regex_index, b, len, &start, &glen, why,
+    int rc = sw__regex_search(&u->data->re, regex_index, b, len, &start, &glen, why,
                               sizeof(why));
     if (rc == 1) {
         char *s = sw__scratch_alloc(u, glen + 1);
@@ -498,7 +498,7 @@ void sw_capture_regex(sw_user_t *u, int var, int regex_index)
         return;
     }
     sw_var_set_str(u, var, "");
-    const char *re = clip(u, sw__regex_pattern(regex_index));
+    const char *re = clip(u, sw__regex_pattern(&u->data->re, regex_index));
     if (rc == 0)
         sw__fail(u, "%s: body does not match /%s/", capture_what(u, var),
                  re);

@@ -85,12 +85,12 @@ int sw__pick_weighted(const int *weights, int n, int64_t total,
 
 /* ---- class spreading (Locust dispatch.py _user_gen) ------------------ */
 
-static const sw_user_class_t *sort_base;
-
-static int by_name(const void *a, const void *b)
+/* qsort_r's comparator: class indexes by the classes' names (arg). */
+static int by_name(const void *a, const void *b, void *arg)
 {
+    const sw_user_class_t *classes = arg;
     int ia = *(const int *)a, ib = *(const int *)b;
-    int c = strcmp(sort_base[ia].name, sort_base[ib].name);
+    int c = strcmp(classes[ia].name, classes[ib].name);
     return c ? c : ia - ib;
 }
 
@@ -113,9 +113,8 @@ int sw__spread_init(struct sw__spread *sp, const sw_user_class_t *classes,
      * called here, at start-up, on the main thread. */
     for (int i = 0; i < n; i++)
         sp->order[i] = i;
-    sort_base = classes;
-    qsort(sp->order, (size_t)n, sizeof *sp->order, by_name);
-    sort_base = NULL;
+    qsort_r(sp->order, (size_t)n, sizeof *sp->order, by_name,
+            (void *)classes);
 
     int64_t min_w = 0;
     for (int i = 0; i < n; i++) {

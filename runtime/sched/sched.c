@@ -9,7 +9,7 @@
  * stopped it.  A step due after a wait goes through the user's timer; a
  * step due now (a wait of 0, a pick right after a set's on_start, a
  * request that failed before it left) goes through the worker's per-turn
- * queue (sw__worker_defer), so a loop of tasks that never do I/O still
+ * queue (the clock's defer), so a loop of tasks that never do I/O still
  * returns to the event loop between tasks.  A task body yields only
  * through sw_req_send and sw_sleep_ms, both here, and each arranges its
  * own resume.
@@ -54,6 +54,7 @@ struct sw__set_frame {
 };
 
 static void pick(sw_user_t *u);
+static void timer_stop(sw_user_t *u);
 static void chain_next(sw_user_t *u);
 static void stop_now(sw_user_t *u);
 
@@ -75,7 +76,7 @@ static void go_idle(sw_user_t *u)
         stop_now(u);
         return;
     }
-    uv_timer_stop(u->timer);
+    timer_stop(u);
     u->phase &= ~QUEUED;
     SET_PHASE(u, ST_IDLE, K_NONE);
     sw__worker_user_idle(u->worker, u);
@@ -237,30 +238,43 @@ static void pop(sw_user_t *u)
     }
 }
 
-/* ---- timer ------------------------------------------------------------ */
+/* ---- time: everything through the worker's clock ---------------------- */
 
-static void on_timer(uv_timer_t *t);
+static const struct sw__clock *clock_of(const sw_user_t *u)
+{
+    return &u->worker->clock;
+}
+
+static double now_ms(const sw_user_t *u)
+{
+    const struct sw__clock *c = clock_of(u);
+    return c->now_ms(c->ctx);
+}
+
+static void timer_stop(sw_user_t *u)
+{
+    const struct sw__clock *c = clock_of(u);
+    c->timer_stop(c->ctx, u);
+}
 
 /* The user's next step after ms milliseconds: a 0 ms step goes through
- * the worker's per-turn queue (see sw__worker_defer), longer ones through
- * the user's timer. */
+ * the worker's per-turn queue (the clock's defer; see sw__worker_defer),
+ * longer ones through the user's timer. */
 static void arm(sw_user_t *u, int state, int kind, double ms)
 {
     SET_PHASE(u, state, kind);
     uint64_t d = ms > 0 ? (uint64_t)(ms + 0.5) : 0;
+    const struct sw__clock *c = clock_of(u);
     if (d == 0) {
-        uv_timer_stop(u->timer);
+        c->timer_stop(c->ctx, u);
         if (!(u->phase & QUEUED)) {
             u->phase |= QUEUED;
-            sw__worker_defer(u->worker, u);
+            c->defer(c->ctx, u);
         }
         return;
     }
     u->phase &= ~QUEUED;
-    if (uv_timer_start(u->timer, on_timer, d, 0) != 0) {
-        fprintf(stderr, "swarm: uv_timer_start failed\n");
-        abort();
-    }
+    c->timer_start(c->ctx, u, d);
 }
 
 /* ---- bodies ----------------------------------------------------------- */
@@ -346,7 +360,7 @@ static void wait_then_pick(sw_user_t *u)
     struct sw__set_frame *f = top(u);
     if (f->rs->def->wait.kind == SW_WAIT_INHERIT)
         f = &u->stack[0];
-    double now = (double)uv_hrtime() / 1e6;
+    double now = now_ms(u);
     /* a paced user's next task has a schedule: its first request's
      * latency is also measured from it */
     u->intended_ms = sw__wait_intended_ms(&f->rs->def->wait, &f->pacing,
@@ -447,7 +461,7 @@ static void pick(sw_user_t *u)
 static void finished(sw_user_t *u)
 {
     SET_PHASE(u, ST_DONE, K_NONE);
-    uv_timer_stop(u->timer);
+    timer_stop(u);
     sw__worker_user_gone(u->worker, u);
 }
 
@@ -456,7 +470,7 @@ static void finished(sw_user_t *u)
  * on_start.  A set whose on_start did not finish gets no on_stop. */
 static void chain_next(sw_user_t *u)
 {
-    uv_timer_stop(u->timer);
+    timer_stop(u);
     u->phase &= ~QUEUED;
     while (u->depth > 0) {
         struct sw__set_frame *f = top(u);
@@ -548,7 +562,7 @@ void sw__user_stop(sw_user_t *u, int graceful)
     if (st == ST_DELAY) {
         /* not started yet (--jitter-start): nothing to stop */
         u->stopping = 1;
-        uv_timer_stop(u->timer);
+        timer_stop(u);
         u->phase &= ~QUEUED;
         while (u->depth > 0)
             pop(u);
@@ -566,7 +580,7 @@ void sw__user_stop(sw_user_t *u, int graceful)
     /* Kill: what runs now is abandoned; a request in flight is not
      * recorded (Locust's GreenletExit). */
     u->stopping = 1;
-    uv_timer_stop(u->timer);
+    timer_stop(u);
     u->phase &= ~QUEUED;
     sw__req_cancel(u);
     u->running = NULL;
@@ -581,9 +595,9 @@ void sw__user_stop(sw_user_t *u, int graceful)
 
 static void step(sw_user_t *u);
 
-static void on_timer(uv_timer_t *t)
+void sw__sched_timer(sw_user_t *u)
 {
-    step(t->data);
+    step(u);
 }
 
 void sw__sched_deferred(sw_user_t *u)
@@ -649,11 +663,6 @@ void sw_schedule(sw_user_t *u, int task_index, int first)
     f->qlen++;
 }
 
-static void free_timer(uv_handle_t *h)
-{
-    free(h);
-}
-
 sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
                           uint64_t delay_ms)
 {
@@ -663,19 +672,16 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
         return NULL;
     u->worker = w;
     u->cls = &run->sc->users[cls];
+    u->data = run->data;
     u->id = id;
     u->intended_ms = -1;
     u->arrival_ms = -1;
     u->pool_pos = -1;
     sw__rng_seed(u->rng, run->seed, id);
-    uv_timer_t *t = malloc(sizeof *t);
-    if (!t || uv_timer_init(&w->uv, t) != 0) {
-        free(t);
+    if (w->clock.timer_open(w->clock.ctx, u) != 0) {
         free(u);
         return NULL;
     }
-    t->data = u;
-    u->timer = t;
     if (run->sc->nlocals > 0) {
         u->frame.loc = calloc((size_t)run->sc->nlocals, sizeof *u->frame.loc);
         if (!u->frame.loc)
@@ -695,7 +701,7 @@ fail_values:
 fail:
     free(u->frame.loc);
     free(u->stack);
-    uv_close((uv_handle_t *)t, free_timer);
+    w->clock.timer_close(w->clock.ctx, u);
     free(u);
     return NULL;
 }
@@ -708,7 +714,6 @@ void sw__user_free(sw_user_t *u)
         pop(u);
     free(u->stack);
     free(u->frame.loc);
-    uv_timer_stop(u->timer);
-    uv_close((uv_handle_t *)u->timer, free_timer);
+    clock_of(u)->timer_close(clock_of(u)->ctx, u);
     free(u);
 }

@@ -43,7 +43,9 @@ void sw__user_stop(sw_user_t *u, int graceful);
 /* u's request has finished (the request module's completion callback,
  * installed by the worker): resume its body. */
 void sw__sched_complete(sw_user_t *u, const struct sw__http_result *res);
-/* The worker's turn for a user queued by sw__worker_defer. */
+/* The user's turn, asked for through its worker's clock (clock.h):
+ * its timer fired / the 0 ms queue reached it. */
+void sw__sched_timer(sw_user_t *u);
 void sw__sched_deferred(sw_user_t *u);
 /* Open model: idle user u (in its worker's pool) starts an iteration for
  * an arrival due at intended_ms (uv_hrtime ms). */

@@ -15,6 +15,7 @@
 #include "request.h"
 
 struct sw__worker;
+struct sw__data;
 struct sw__set_frame;
 
 /* One user variable: which member is used is known at compile time. */
@@ -35,6 +36,8 @@ struct sw__scratch {
 struct sw_user {
     struct sw__worker *worker;  /* borrowed: the thread that runs this user */
     const sw_user_class_t *cls; /* borrowed: scenario table */
+    struct sw__data *data;      /* borrowed: the run's env values, regexes,
+                                   feeders (data.h) */
     int64_t id;                 /* 1-based, unique across threads */
     uint64_t rng[4];            /* xoshiro256** state, seeded per user */
 
@@ -46,7 +49,7 @@ struct sw_user {
     sw_task_fn running;         /* the running body, or NULL */
     int phase;                  /* sched.c's state machine */
     int stopping;               /* a stop was asked for */
-    void *timer;                /* uv_timer_t, owned, freed on close */
+    void *timer;                /* the clock's timer (clock.h); owned */
 
     /* --- its requests and HTTP sessions (request.c) --- */
     struct sw__user_net net;

@@ -359,12 +359,16 @@ static void *thread_main(void *arg)
         uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0,
                        0);
     int rc = uv_run(&w->uv, UV_RUN_DEFAULT);
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "swarm: worker %d: loop ended with handles open\n",
                 w->index);
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    }
     sw__net_free(&w->net);
-    if (uv_loop_close(&w->uv) != 0)
+    if (uv_loop_close(&w->uv) != 0) {
         fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    }
     free(w->slots);
     free(w->grave);
     free(w->ready);
@@ -379,6 +383,65 @@ static void *thread_main(void *arg)
     atomic_store(&w->finished, 1);
     notify_main(w);
     return NULL;
+}
+
+/* ---- the scheduler's clock (clock.h) on this loop ---------------------- */
+
+static double clock_now_ms(void *ctx)
+{
+    (void)ctx;
+    return now_ms();
+}
+
+static void free_timer(uv_handle_t *h)
+{
+    free(h);
+}
+
+static int clock_timer_open(void *ctx, sw_user_t *u)
+{
+    struct sw__worker *w = ctx;
+    uv_timer_t *t = malloc(sizeof *t);
+    if (!t || uv_timer_init(&w->uv, t) != 0) {
+        free(t);
+        return -1;
+    }
+    t->data = u;
+    u->timer = t;
+    return 0;
+}
+
+static void clock_timer_close(void *ctx, sw_user_t *u)
+{
+    (void)ctx;
+    uv_timer_stop(u->timer);
+    uv_close((uv_handle_t *)u->timer, free_timer);
+    u->timer = NULL;
+}
+
+static void on_user_timer(uv_timer_t *t)
+{
+    sw__sched_timer(t->data);
+}
+
+static void clock_timer_start(void *ctx, sw_user_t *u, uint64_t ms)
+{
+    (void)ctx;
+    if (uv_timer_start(u->timer, on_user_timer, ms, 0) != 0) {
+        fprintf(stderr, "swarm: uv_timer_start failed\n");
+        abort();
+    }
+}
+
+static void clock_timer_stop(void *ctx, sw_user_t *u)
+{
+    (void)ctx;
+    uv_timer_stop(u->timer);
+}
+
+static void clock_defer(void *ctx, sw_user_t *u)
+{
+    sw__worker_defer(ctx, u);
 }
 
 int sw__worker_start(struct sw__worker *w)
@@ -413,6 +476,11 @@ int sw__worker_start(struct sw__worker *w)
     atomic_init(&w->finished, 0);
     if (uv_loop_init(&w->uv) != 0)
         return -1;
+    w->clock = (struct sw__clock){
+        .now_ms = clock_now_ms, .timer_open = clock_timer_open,
+        .timer_close = clock_timer_close, .timer_start = clock_timer_start,
+        .timer_stop = clock_timer_stop, .defer = clock_defer, .ctx = w,
+    };
     struct sw__engine_config cfg = { .insecure = run->opt->insecure,
                                      .engine = run->opt->engine };
     if (sw__net_init(&w->net, &w->uv, &cfg, run->opt->host,

@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "arrival.h"
 #include "request.h"
+#include "clock.h"
 #include "stats.h"
 
 struct sw__rset;
@@ -25,6 +26,7 @@ struct sw__rset;
 struct sw__run {
     const sw_scenario_t *sc;        /* borrowed */
     const struct sw__options *opt;  /* borrowed */
+    struct sw__data *data;          /* borrowed: env, regexes, feeders */
     struct sw__plan plan;           /* owned; open model: max_users = the
                                        pool, end_ms = the run's end */
     int open;                       /* open model (arrival rate) */
@@ -37,6 +39,8 @@ struct sw__run {
     atomic_int_fast64_t iter_tickets;   /* --iterations-shared: this
                                            process's tickets 0, 1, ... */
     uv_async_t *main_wake;          /* borrowed: main loop's async */
+    atomic_int loops_left_open;     /* worker loops that did not close
+                                       cleanly (an internal error) */
 };
 
 enum { SW_CMD_NONE = 0, SW_CMD_STOP = 1 };
@@ -47,6 +51,7 @@ struct sw__worker {
     pthread_t thread;
     uv_loop_t uv;
     struct sw__net net;             /* its engines and request pool */
+    struct sw__clock clock;         /* the scheduler's time (worker.c) */
     uv_async_t wake;                /* main -> worker: look at cmd */
     uv_timer_t spawn_timer;
     uv_timer_t kill_timer;          /* --stop-timeout expiry */

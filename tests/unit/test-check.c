@@ -11,6 +11,9 @@
 #include "user.h"
 #include "data.h"
 
+/* The run's data (env values, regexes, feeders) every fake user reads. */
+static struct sw__data D;
+
 enum { VAR_token, VAR_first, VAR_code, VAR_hdr, VAR_sid, NVARS };
 static const char *const var_names[] = {
     "token", "first", "code", "hdr", "sid"
@@ -28,7 +31,7 @@ static void init_data(void)
     sc.var_names = var_names;
     sc.regexes = regexes;
     sc.nregexes = NREGEX;
-    if (sw__data_init(&sc, 0, 1, err, sizeof(err)) != 0) {
+    if (sw__data_init(&D, &sc, 0, 1, err, sizeof(err)) != 0) {
         printf("data init: %s\n", err);
         exit(1);
     }
@@ -64,6 +67,7 @@ static sw_user_t *fake_user(void)
     if (u == NULL || sw__values_init(u, NVARS) != 0)
         abort();
     u->id = 1;
+    u->data = &D;
     return u;
 }
 
@@ -422,8 +426,9 @@ TEST(fail_message_first_wins)
     free_user(u);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "check";
     init_data();
     RUN(status);
@@ -438,6 +443,6 @@ int main(void)
     RUN(cookies);
     RUN(capture_status);
     RUN(fail_message_first_wins);
-    sw__data_free();
+    sw__data_free(&D);
     TEST_EXIT();
 }

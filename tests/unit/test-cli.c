@@ -337,8 +337,9 @@ TEST(help_and_version_exit_0)
     ASSERT_STR_EQ(err, "");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "unit/cli";
     RUN(durations);
     RUN(stages_parse);

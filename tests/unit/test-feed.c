@@ -17,6 +17,9 @@
 
 static char err[512];
 
+/* The run's data (feeders) every fake user reads. */
+static struct sw__data D;
+
 /* ===================================================================== */
 /* CSV                                                                    */
 /* ===================================================================== */
@@ -99,6 +102,7 @@ static sw_user_t *fake_user(int64_t id)
     if (u == NULL || sw__values_init(u, 0) != 0)
         abort();
     u->id = id;
+    u->data = &D;
     sw__rng_seed(u->rng, 1, id);
     return u;
 }
@@ -118,7 +122,7 @@ static int load(sw_feeder_def_t *def, int shard, int nshards)
     sc.feeders = def;
     sc.nfeeders = 1;
     err[0] = '\0';
-    return sw__data_init(&sc, shard, nshards, err, sizeof(err));
+    return sw__data_init(&D, &sc, shard, nshards, err, sizeof(err));
 }
 
 static char tmpdir[64];
@@ -144,7 +148,7 @@ TEST(load_file_and_reorder_columns)
                             SW_FEED_SHARED };
     if (load(&def, 0, 1) != 0)
         FAILF("load: %s", err);
-    ASSERT_EQ(sw__feed_rows(0), 2);
+    ASSERT_EQ(sw__feed_rows(&D.feed, 0), 2);
     sw_user_t *u = fake_user(1);
     const sw_row_t *r = sw_feed_next(u, 0);
     ASSERT_STR_EQ(sw_row_col(r, 0), "alice");
@@ -157,7 +161,7 @@ TEST(load_file_and_reorder_columns)
     r = sw_feed_next(u, 0);
     ASSERT_STR_EQ(sw_row_col(r, 0), "alice");   /* round-robin wraps */
     free_user(u);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(load_errors)
@@ -192,7 +196,7 @@ TEST(load_errors)
              "feeder 'accounts': %s: line 2: unterminated quoted field",
              path);
     ASSERT_STR_EQ(err, want);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(path_next_to_scenario)
@@ -209,13 +213,13 @@ TEST(path_next_to_scenario)
     sc.source = source;
     sc.feeders = &def;
     sc.nfeeders = 1;
-    int rc = sw__data_init(&sc, 0, 1, err, sizeof(err));
+    int rc = sw__data_init(&D, &sc, 0, 1, err, sizeof(err));
     if (rc != 0)
         FAILF("load: %s", err);
     sw_user_t *u = fake_user(1);
     ASSERT_STR_EQ(sw_row_col(sw_feed_next(u, 0), 0), "1");
     free_user(u);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(all_columns_without_declaration)
@@ -229,7 +233,7 @@ TEST(all_columns_without_declaration)
     ASSERT_STR_EQ(sw_row_col(r, 0), "1");
     ASSERT_STR_EQ(sw_row_col(r, 1), "2");
     free_user(u);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 /* ===================================================================== */
@@ -303,7 +307,7 @@ TEST(shared_even_across_threads)
     }
     if (hi - lo > 1)
         FAILF("uneven: min %d, max %d", lo, hi);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(random_mode)
@@ -318,7 +322,7 @@ TEST(random_mode)
     for (int k = 0; k < NROWS; k++)
         if (totals[k] < 3600 || totals[k] > 4400)
             FAILF("row %d drawn %d times of 28000", k, totals[k]);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(unique_stop_user)
@@ -332,8 +336,8 @@ TEST(unique_stop_user)
     for (int k = 0; k < NROWS; k++)
         ASSERT_EQ(totals[k], 1);
     ASSERT_EQ(nulls, 20 - NROWS);
-    ASSERT_EQ(sw__data_run_exhausted(), 0);  /* only the users stop */
-    sw__data_free();
+    ASSERT_EQ(sw__data_run_exhausted(&D), 0);  /* only the users stop */
+    sw__data_free(&D);
 }
 
 static int exhausted_calls;
@@ -348,20 +352,20 @@ TEST(unique_stop_run)
     sw_feeder_def_t def = { "n", NULL, embedded7, cols_n, 1,
                             SW_FEED_UNIQUE_STOP_RUN };
     exhausted_calls = 0;
-    sw__data_on_exhausted(on_exhausted, (void *)(intptr_t)99);
+    sw__data_on_exhausted(&D, on_exhausted, (void *)(intptr_t)99);
     if (load(&def, 0, 1) != 0)
         FAILF("load: %s", err);
-    ASSERT_EQ(sw__data_run_exhausted(), 0);
+    ASSERT_EQ(sw__data_run_exhausted(&D), 0);
     int totals[NROWS], nulls;
     run_threads(5, totals, &nulls);
     for (int k = 0; k < NROWS; k++)
         ASSERT_EQ(totals[k], 1);
     ASSERT_EQ(nulls, 20 - NROWS);
-    ASSERT_EQ(sw__data_run_exhausted(), 1);
+    ASSERT_EQ(sw__data_run_exhausted(&D), 1);
     ASSERT_EQ(exhausted_calls, 1);
-    sw__data_free();
-    ASSERT_EQ(sw__data_run_exhausted(), 0);
-    sw__data_on_exhausted(NULL, NULL);
+    sw__data_free(&D);
+    ASSERT_EQ(sw__data_run_exhausted(&D), 0);
+    sw__data_on_exhausted(&D, NULL, NULL);
 }
 
 TEST(sharding)
@@ -374,7 +378,7 @@ TEST(sharding)
                                 SW_FEED_UNIQUE_STOP_USER };
         if (load(&def, shard, 3) != 0)
             FAILF("load: %s", err);
-        ASSERT_EQ(sw__feed_rows(0), shard == 0 ? 3 : 2);
+        ASSERT_EQ(sw__feed_rows(&D.feed, 0), shard == 0 ? 3 : 2);
         sw_user_t *u = fake_user(1);
         const sw_row_t *r;
         int first = 1;
@@ -387,7 +391,7 @@ TEST(sharding)
             seen[n]++;
         }
         free_user(u);
-        sw__data_free();
+        sw__data_free(&D);
     }
     for (int k = 0; k < NROWS; k++)
         ASSERT_EQ(seen[k], 1);
@@ -397,25 +401,26 @@ TEST(sharding)
     sw_feeder_def_t def = { "n", NULL, "n\n0\n", cols_n, 1,
                             SW_FEED_UNIQUE_STOP_USER };
     ASSERT_EQ(load(&def, 1, 2), 0);
-    ASSERT_EQ(sw__feed_rows(0), 0);
+    ASSERT_EQ(sw__feed_rows(&D.feed, 0), 0);
     sw_user_t *u = fake_user(1);
     ASSERT(sw_feed_next(u, 0) == NULL);
     free_user(u);
-    sw__data_free();
+    sw__data_free(&D);
 
     /* Shared feeders keep every row on every shard. */
     def.mode = SW_FEED_SHARED;
     def.embedded = embedded7;
     ASSERT_EQ(load(&def, 2, 3), 0);
-    ASSERT_EQ(sw__feed_rows(0), NROWS);
-    sw__data_free();
+    ASSERT_EQ(sw__feed_rows(&D.feed, 0), NROWS);
+    sw__data_free(&D);
 
     ASSERT_EQ(load(&def, 3, 3), -1);
     ASSERT_STR_EQ(err, "bad shard 3/3");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "feed";
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/sw-test-feed-XXXXXX");
     if (mkdtemp(tmpdir) == NULL)

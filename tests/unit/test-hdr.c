@@ -312,8 +312,9 @@ TEST(hlog_lines)
     sw__hdr_free(h);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "hdr";
     RUN(layout);
     RUN(fixed_data);

@@ -123,8 +123,9 @@ TEST(scalar_root)
     json_decref(doc);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "jsonpath";
     RUN(members_and_elements);
     RUN(missing);

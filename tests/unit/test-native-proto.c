@@ -536,9 +536,10 @@ TEST(cookie_secure_and_order)
     sw__nv_jar_free(&j);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     test_suite_ = "native-proto";
+    test_only_ = argc > 1 ? argv[1] : NULL;
     RUN(url_parts);
     RUN(url_coverage);
     RUN(url_redirects);

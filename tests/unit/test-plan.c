@@ -391,8 +391,9 @@ TEST(arrivals_striped_over_threads_and_shards)
     ASSERT(!sw__open_model(&q));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "unit/plan";
     RUN(wait_intended_start);
     RUN(arrivals_constant_rate);

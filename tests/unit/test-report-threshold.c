@@ -133,8 +133,9 @@ TEST(evaluate)
     sw__stats_free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "report-threshold";
     RUN(parse_ok);
     RUN(parse_errors);

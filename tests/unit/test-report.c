@@ -351,8 +351,9 @@ TEST(atomic_file)
     ASSERT_EQ(sw__afile_open(&af, "/nonexistent-dir/x/y.csv"), -1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "report";
     if (!mkdtemp(dir)) {
         printf("FAIL report/setup: mkdtemp\n");

@@ -674,8 +674,9 @@ TEST(open_model_iterations_cap)
     ASSERT((double)uv_hrtime() / 1e6 - t0 < 2000);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "unit/sched";
     RUN(open_model_fixed_rate_one_user);
     RUN(open_model_pool_limit_drops);

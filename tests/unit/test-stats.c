@@ -272,8 +272,9 @@ TEST(current_rps)
     sw__stats_free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "stats";
     RUN(record);
     RUN(intended);

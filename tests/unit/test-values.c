@@ -13,12 +13,16 @@
 #include "data.h"
 #include "rng.h"
 
+/* The run's data (env values, regexes, feeders) every fake user reads. */
+static struct sw__data D;
+
 static sw_user_t *fake_user(int nvars)
 {
     sw_user_t *u = calloc(1, sizeof(*u));
     if (u == NULL || sw__values_init(u, nvars) != 0)
         abort();
     u->id = 7;
+    u->data = &D;
     sw__rng_seed(u->rng, 42, u->id);
     return u;
 }
@@ -270,7 +274,7 @@ TEST(env_values)
     setenv("SW_TEST_SET", "value-1", 1);
     setenv("SW_TEST_EMPTY", "", 1);
     unsetenv("SW_TEST_UNSET_WITH_DEFAULT");
-    ASSERT_EQ(sw__data_init(&sc, 0, 1, err, sizeof(err)), 0);
+    ASSERT_EQ(sw__data_init(&D, &sc, 0, 1, err, sizeof(err)), 0);
     setenv("SW_TEST_SET", "changed later", 1);   /* read once only */
     sw_user_t *u = fake_user(0);
     ASSERT_STR_EQ(sw_env(u, 0), "value-1");
@@ -278,7 +282,7 @@ TEST(env_values)
     ASSERT_STR_EQ(sw_env(u, 2), "");
     ASSERT_STR_EQ(sw_env(u, 3), "");
     free_user(u, 0);
-    sw__data_free();
+    sw__data_free(&D);
 }
 
 TEST(env_unset_is_an_error)
@@ -293,14 +297,15 @@ TEST(env_unset_is_an_error)
     sc.nenvs = 2;
     setenv("SW_TEST_SET2", "x", 1);
     unsetenv("SW_TEST_MISSING");
-    ASSERT_EQ(sw__data_init(&sc, 0, 1, err, sizeof(err)), -1);
+    ASSERT_EQ(sw__data_init(&D, &sc, 0, 1, err, sizeof(err)), -1);
     ASSERT_STR_EQ(err, "environment variable 'SW_TEST_MISSING' is not set "
                        "and env(\"SW_TEST_MISSING\") has no default");
-    sw__data_free();
+    sw__data_free(&D);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    test_only_ = argc > 1 ? argv[1] : NULL;
     test_suite_ = "values";
     RUN(scratch_small_and_aligned);
     RUN(scratch_overflow_and_growth);

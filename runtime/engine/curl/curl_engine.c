@@ -283,7 +283,7 @@ static sw__engine_t *eng_open(uv_loop_t *uv, const struct sw__engine_config *c)
         return NULL;
     }
     g->cfg = *c;
-    if (sw__loop_init(&g->loop, uv, loop_done, g) != 0) {
+    if (sw__loop_init(&g->loop, uv, loop_done) != 0) {
         free(g);
         return NULL;
     }

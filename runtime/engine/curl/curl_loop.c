@@ -144,13 +144,11 @@ int sw__loop_closesocket(void *clientp, curl_socket_t s)
 }
 
 int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
-                  void (*done)(struct sw__loop *, CURL *, CURLcode),
-                  void *data)
+                  void (*done)(struct sw__loop *, CURL *, CURLcode))
 {
     struct rlimit rl;
     l->uv = uv;
     l->done = done;
-    l->data = data;
     l->in_action = 0;
     l->transfers = 0;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY

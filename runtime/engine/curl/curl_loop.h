@@ -27,13 +27,11 @@ struct sw__loop {
     /* Called for every finished transfer, after the easy handle has been
      * removed from the multi handle.  May add new transfers. */
     void (*done)(struct sw__loop *l, CURL *easy, CURLcode result);
-    void *data;                 /* for `done` */
 };
 
 /* 0, or -1 (message on stderr). */
 int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
-                  void (*done)(struct sw__loop *, CURL *, CURLcode),
-                  void *data);
+                  void (*done)(struct sw__loop *, CURL *, CURLcode));
 /* Starts a transfer on a configured easy handle (the easy must have
  * CURLOPT_CLOSESOCKETFUNCTION = sw__loop_closesocket, DATA = l).  0 or -1. */
 int sw__loop_add(struct sw__loop *l, CURL *easy);
