@@ -547,6 +547,28 @@ TEST(bad_servers)
     ASSERT(bad_case("/cut", SW_NV_ERR_PARTIAL, 5000));
     ASSERT(bad_case("/empty", SW_NV_ERR_EMPTY, 5000));
     ASSERT(bad_case("/never", SW_NV_ERR_TIMEOUT, 200));
+    /* a transfer's timer is lazy: a request after one with a shorter
+     * timeout still gets its own, and one after a longer timeout too */
+    struct sw__nv_session *t = sw__nv_session_new(eng);
+    struct sw__nv_request q = get("/ok");
+    q.timeout_ms = 100;
+    ASSERT(run(t, &q)->err == 0);
+    q = get("/never");
+    q.timeout_ms = 400;
+    uint64_t t0 = uv_hrtime();
+    ASSERT_EQ(run(t, &q)->err, SW_NV_ERR_TIMEOUT);
+    uint64_t ms = (uv_hrtime() - t0) / 1000000;
+    ASSERT(ms >= 380 && ms < 3000);
+    q = get("/ok");
+    q.timeout_ms = 10000;
+    ASSERT(run(t, &q)->err == 0);
+    q = get("/never");
+    q.timeout_ms = 150;
+    t0 = uv_hrtime();
+    ASSERT_EQ(run(t, &q)->err, SW_NV_ERR_TIMEOUT);
+    ms = (uv_hrtime() - t0) / 1000000;
+    ASSERT(ms >= 130 && ms < 2000);
+    sw__nv_session_free(t);
     /* a body longer than Content-Length: the response as framed (as
      * libcurl does), and the connection is not reused */
     struct sw__nv_session *s = sw__nv_session_new(eng);

@@ -357,6 +357,20 @@ TEST(response_framing)
               "chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 0, 0, 0);
     ASSERT_EQ(p.err, 0);
     ASSERT_STR_EQ(p.res.body.ptr, "ok");
+    /* empty values, also the last one, also with the reads split
+     * anywhere */
+    for (size_t step = 0; step < 5; step++) {
+        p = parse("HTTP/1.1 200 OK\r\nX-E:\r\nSet-Cookie: a=1\r\nX-F:\r\n"
+                  "Content-Length: 0\r\nX-G:\r\n\r\n", step, 0, 0);
+        ASSERT_EQ(p.err, 0);
+        ASSERT_STR_EQ(p.res.headers.ptr,
+                      "HTTP/1.1 200 OK\r\nX-E:\r\nSet-Cookie: a=1\r\nX-F:\r\n"
+                      "Content-Length: 0\r\nX-G:\r\n\r\n");
+        ASSERT(p.res.has_special);
+    }
+    p = parse("HTTP/1.1 200 OK\r\nServer: x\r\nLocat: y\r\n"
+              "Content-Length: 0\r\n\r\n", 0, 0, 0);
+    ASSERT(!p.res.has_special);
     /* no reason phrase */
     p = parse("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 0, 0, 0);
     ASSERT_STR_EQ(p.res.headers.ptr, "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");

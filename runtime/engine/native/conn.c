@@ -74,7 +74,13 @@ struct sw__nv_xfer {
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* while lent */
     struct sw__nv_conn *conn;   /* the connection it is sent on */
-    uv_timer_t timer;           /* timeout, or a completion deferred */
+    /* The timeout, or a completion deferred.  Lazy: a finished request
+     * leaves it running (unreferenced) and the next one only moves the
+     * deadline, so a request does not pay a timer start and stop; when it
+     * fires before the deadline it is started again for the rest. */
+    uv_timer_t timer;
+    uint64_t deadline_ms;       /* uv_now() time; 0: no timeout */
+    uint64_t timer_due_ms;      /* when the running timer fires */
     int state;
     int in_flight;
     int in_send;                /* inside sw__nv_send: defer completion */
@@ -201,6 +207,7 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
         sw__nv_oom();
     x->eng = e;
     uv_timer_init(e->uv, &x->timer);
+    uv_unref((uv_handle_t *)&x->timer);  /* the connection keeps the loop */
     x->timer.data = x;
     e->handles++;
     return x;
@@ -476,7 +483,6 @@ static void start(struct sw__nv_xfer *x)
     x->dest = sw__nv_dns_entry(x->eng->dns, x->u.host, x->u.host_len,
                                x->u.port);
     x->conn = NULL;
-    x->t_hop = uv_hrtime();
     for (int i = 0; i < SESSION_CONNS; i++) {
         struct sw__nv_conn *c = s->conns[i];
         if (c && c->dest == x->dest) {
@@ -489,6 +495,8 @@ static void start(struct sw__nv_xfer *x)
             return;
         }
     }
+    /* a new connection: its DNS and connect phases count from here */
+    x->t_hop = uv_hrtime();
     x->addr_idx = 0;
     if (sw__nv_dns_addr(x->dest, 0)) {
         connect_to(x);
@@ -508,6 +516,8 @@ static int is_redirect(long status)
 
 static void take_cookies(struct sw__nv_xfer *x)
 {
+    if (!x->res.has_special)
+        return;
     const struct sw__nv_buf *h = &x->res.headers;
     const char *v = NULL;
     size_t vlen = 0;
@@ -526,7 +536,7 @@ static void response_done(struct sw__nv_xfer *x)
     long status = x->res.status;
     size_t llen;
     const char *loc;
-    if (!x->req->follow || !is_redirect(status) ||
+    if (!x->req->follow || !is_redirect(status) || !x->res.has_special ||
         !(loc = sw__nv_header_find(&x->res.headers, "Location", NULL, &llen))) {
         finish(x, SW_NV_OK);
         return;
@@ -571,11 +581,18 @@ static void on_timer(uv_timer_t *t)
 {
     struct sw__nv_xfer *x = t->data;
     if (x->deferred) {
+        uv_unref((uv_handle_t *)&x->timer);
         deliver(x);
         return;
     }
-    if (!x->in_flight)
+    if (!x->in_flight || !x->deadline_ms)
+        return;                 /* a finished request's timer: let it go */
+    uint64_t now = uv_now(x->eng->uv);
+    if (now < x->deadline_ms) { /* a later request moved the deadline */
+        x->timer_due_ms = x->deadline_ms;
+        uv_timer_start(&x->timer, on_timer, x->deadline_ms - now, 0);
         return;
+    }
     if (x->state == X_CONNECTING || x->state == X_SENDING)
         conn_close(x->conn);
     finish(x, SW_NV_ERR_TIMEOUT);
@@ -591,7 +608,7 @@ static void finish(struct sw__nv_xfer *x, int err)
     if (!x->in_flight)
         return;
     x->in_flight = 0;
-    uv_timer_stop(&x->timer);
+    x->deadline_ms = 0;         /* the timer itself stays (see timer) */
     if (x->state == X_RESOLVING)
         sw__nv_dns_unwait(x->dest, x);
     x->state = X_IDLE;
@@ -607,7 +624,9 @@ static void finish(struct sw__nv_xfer *x, int err)
     if (x->in_send) {
         /* sw__nv_send's contract: the callback runs from the loop */
         x->deferred = 1;
+        x->timer_due_ms = uv_now(x->eng->uv);
         uv_timer_start(&x->timer, on_timer, 0, 0);
+        uv_ref((uv_handle_t *)&x->timer);
         return;
     }
     deliver(x);
@@ -685,8 +704,15 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->first_host.len = 0;
     sw__nv_buf_add(&x->first_host, x->u.host, x->u.host_len);
     x->first_port = x->u.port;
-    if (req->timeout_ms > 0)
-        uv_timer_start(&x->timer, on_timer, (uint64_t)req->timeout_ms, 0);
+    x->deadline_ms = 0;
+    if (req->timeout_ms > 0) {
+        x->deadline_ms = uv_now(x->eng->uv) + (uint64_t)req->timeout_ms;
+        if (!uv_is_active((uv_handle_t *)&x->timer) ||
+            x->timer_due_ms > x->deadline_ms) {
+            x->timer_due_ms = x->deadline_ms;
+            uv_timer_start(&x->timer, on_timer, (uint64_t)req->timeout_ms, 0);
+        }
+    }
     start(x);
     x->in_send = 0;
     return 0;
@@ -699,12 +725,13 @@ void sw__nv_cancel(struct sw__nv_session *s)
         return;
     if (x->deferred) {
         uv_timer_stop(&x->timer);
+        uv_unref((uv_handle_t *)&x->timer);
         x->deferred = 0;
     }
     if (!x->in_flight)
         return;
     x->in_flight = 0;
-    uv_timer_stop(&x->timer);
+    x->deadline_ms = 0;
     if (x->state == X_RESOLVING)
         sw__nv_dns_unwait(x->dest, x);
     /* a response may still come on the connection: it cannot be reused */

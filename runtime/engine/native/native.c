@@ -142,9 +142,14 @@ static enum sw__http_error map_error(int err)
     }
 }
 
-/* The header block, one line at a time (the interface's unit). */
+/* The header block, one line at a time (the interface's unit); a block
+ * that fits under the response's cap in one call, which is the same. */
 static void add_headers(struct sw__response *resp, const char *p, size_t n)
 {
+    if (n < SW__HEADERS_CAP) {
+        sw__resp_add_header(resp, p, n);
+        return;
+    }
     const char *end = p + n;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

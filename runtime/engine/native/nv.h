@@ -136,6 +136,8 @@ struct sw__nv_result {
     struct sw__nv_buf body;     /* capped at body_cap; NUL-terminated */
     int64_t bytes;              /* body bytes received, also past the cap */
     int opened;                 /* connections this request opened */
+    int has_special;            /* a header name starting with S or L was
+                                   seen (Set-Cookie, Location) */
     int redirects;
     struct sw__nv_timing timing;
 };

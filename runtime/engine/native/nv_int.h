@@ -119,6 +119,9 @@ struct sw__nv_resp {
     size_t body_cap;
     int head;                   /* HEAD request: no body */
     int in_value;               /* header state: last callback was a value */
+    long name_start;            /* offset of the header name being read in
+                                   res->headers, or -1 */
+    const char *feed_start;     /* the bytes of the current feed call */
     int status_written;
     int headers_done;           /* the current response's headers ended */
     int complete;               /* the final response is complete */

@@ -247,19 +247,26 @@ static void make_key(struct sw__nv_buf *k, const struct sw__nv_wire *w)
     }
 }
 
-static uint64_t fnv1a(const char *p, size_t n)
+/* FNV-1a over 8-byte words (the key is compared in full on a hit: the
+ * hash only picks the slot) */
+static uint64_t key_hash(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
+    uint64_t h = 1469598103934665603ULL, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 1099511628211ULL;
+    }
+    for (; i < n; i++)
         h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
+    return h ^ (h >> 29);
 }
 
 const struct sw__nv_template *sw__nv_template_get(struct sw__nv_tcache *c,
                                                   const struct sw__nv_wire *w)
 {
     make_key(&c->key, w);
-    uint64_t h = fnv1a(c->key.ptr, c->key.len);
+    uint64_t h = key_hash(c->key.ptr, c->key.len);
     struct tslot *s = &c->slots[h % TCACHE_SLOTS];
     if (s->key.len == c->key.len && s->hash == h &&
         !memcmp(s->key.ptr, c->key.ptr, c->key.len))

@@ -65,15 +65,23 @@ const char *sw__nv_errdetail(int err)
 
 /* ---- parser callbacks ---------------------------------------------------- */
 
+/* "HTTP/1.1 200 " (snprintf would cost more than the rest of the line) */
 static void status_line(struct sw__nv_resp *r)
 {
     if (r->status_written)
         return;
-    char line[32];
-    int n = snprintf(line, sizeof line, "HTTP/%u.%u %u ",
-                     r->parser.http_major, r->parser.http_minor,
-                     r->parser.status_code);
-    sw__nv_buf_add(&r->res->headers, line, (size_t)n);
+    char line[24] = "HTTP/x.x ";
+    line[5] = (char)('0' + r->parser.http_major % 10);
+    line[7] = (char)('0' + r->parser.http_minor % 10);
+    unsigned code = r->parser.status_code;
+    size_t n = 9;
+    if (code >= 100)
+        line[n++] = (char)('0' + code / 100 % 10);
+    if (code >= 10)
+        line[n++] = (char)('0' + code / 10 % 10);
+    line[n++] = (char)('0' + code % 10);
+    line[n++] = ' ';
+    sw__nv_buf_add(&r->res->headers, line, n);
     r->status_written = 1;
 }
 
@@ -98,14 +106,47 @@ static int on_status(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* After a header's name: Set-Cookie and Location are looked for after the
+ * headers only when a response has them. */
+static void name_done(struct sw__nv_resp *r)
+{
+    const struct sw__nv_buf *h = &r->res->headers;
+    size_t n = h->len - (size_t)r->name_start;
+    const char *name = h->ptr + r->name_start;
+    if ((n == 10 && (name[0] | 0x20) == 's' &&
+         !strncasecmp(name, "set-cookie", 10)) ||
+        (n == 8 && (name[0] | 0x20) == 'l' &&
+         !strncasecmp(name, "location", 8)))
+        r->res->has_special = 1;
+    r->name_start = -1;
+}
+
+/* Ends the header line in progress: a value ends with CRLF; a name whose
+ * value never came (libhttp-parser does not call back for an empty value)
+ * ends as "Name:" CRLF, as it was received. */
+static void end_line(struct sw__nv_resp *r)
+{
+    if (r->name_start >= 0) {
+        name_done(r);
+        sw__nv_buf_add(&r->res->headers, ":\r\n", 3);
+    } else if (r->in_value) {
+        sw__nv_buf_add(&r->res->headers, "\r\n", 2);
+    }
+    r->in_value = 0;
+}
+
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     struct sw__nv_resp *r = p->data;
     end_status_line(r);
-    if (r->in_value) {
-        sw__nv_buf_add(&r->res->headers, "\r\n", 2);
-        r->in_value = 0;
-    }
+    /* the parser calls back twice for one name only when it is split
+     * between two reads: the second piece then starts the read */
+    if (r->name_start >= 0 && at != r->feed_start)
+        end_line(r);            /* the previous header had no value */
+    else if (r->in_value)
+        end_line(r);
+    if (r->name_start < 0)      /* a new line: the name starts here */
+        r->name_start = (long)r->res->headers.len;
     sw__nv_buf_add(&r->res->headers, at, len);
     return 0;
 }
@@ -114,7 +155,10 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 {
     struct sw__nv_resp *r = p->data;
     if (!r->in_value) {
-        sw__nv_buf_add(&r->res->headers, ": ", 2);
+        if (r->name_start >= 0)
+            name_done(r);
+        /* an empty value comes as one empty call: "Name:" as received */
+        sw__nv_buf_add(&r->res->headers, ": ", len ? 2 : 1);
         r->in_value = 1;
     }
     sw__nv_buf_add(&r->res->headers, at, len);
@@ -125,10 +169,7 @@ static int on_headers_complete(http_parser *p)
 {
     struct sw__nv_resp *r = p->data;
     end_status_line(r);
-    if (r->in_value) {
-        sw__nv_buf_add(&r->res->headers, "\r\n", 2);
-        r->in_value = 0;
-    }
+    end_line(r);
     sw__nv_buf_add(&r->res->headers, "\r\n", 2);
     r->headers_done = 1;
     unsigned code = p->status_code;
@@ -163,6 +204,7 @@ static int on_message_complete(http_parser *p)
         if (r->res->headers.ptr)
             r->res->headers.ptr[0] = 0;
         r->status_written = 0;
+        r->name_start = -1;
         r->headers_done = 0;
         return 0;
     }
@@ -187,6 +229,8 @@ void sw__nv_resp_start(struct sw__nv_resp *r, struct sw__nv_result *res,
                        int head, size_t body_cap)
 {
     memset(r, 0, sizeof *r);
+    res->has_special = 0;
+    r->name_start = -1;
     http_parser_init(&r->parser, HTTP_RESPONSE);
     /* libcurl takes chunked framing and ignores the Content-Length */
     r->parser.allow_chunked_length = 1;
@@ -229,6 +273,7 @@ int sw__nv_resp_feed(struct sw__nv_resp *r, const char *data, size_t len,
     if (!len)
         return 0;
     r->got_bytes = 1;
+    r->feed_start = data;
     size_t n = http_parser_execute(&r->parser, &settings, data, len);
     enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
     if (e == HPE_PAUSED)

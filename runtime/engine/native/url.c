@@ -7,41 +7,47 @@
  * them, and rather than copy each rule, a URL that would need one goes to
  * the libcurl engine.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include "nv_int.h"
 
+/* Character classes, one table lookup a character (the URL is parsed for
+ * every request): HOST for a host name, TARGET for a path or query
+ * (printable ASCII but space, '#' and '\\': a fragment, and characters
+ * libcurl would encode, reject or turn into '/'), DOTQ for the two a path
+ * needs a second look at. */
+enum { HOST = 1, TARGET = 2, DOTQ = 4 };
+
+static unsigned char char_class(unsigned char c)
+{
+    unsigned char k = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+        c == '-')
+        k |= HOST;
+    if (c > 0x20 && c < 0x7f && c != '#' && c != '\\')
+        k |= TARGET;
+    if (c == '.' || c == '?')
+        k |= DOTQ;
+    return k;
+}
+
+static unsigned char classes[256];
+
+static void classes_init(void)
+{
+    for (int c = 0; c < 256; c++)
+        classes[c] = char_class((unsigned char)c);
+}
+
 static int is_host_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '-';
-}
-
-/* Printable ASCII but space, '#' and '\' (a fragment, and characters
- * libcurl would encode, reject or turn into '/'). */
-static int is_target_char(unsigned char c)
-{
-    return c > 0x20 && c < 0x7f && c != '#' && c != '\\';
-}
-
-/* 1 when path (no query) has a "." or ".." segment. */
-static int has_dot_segment(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '/')
-            continue;
-        size_t j = i + 1;
-        if (j < n && p[j] == '.') {
-            if (j + 1 == n || p[j + 1] == '/')
-                return 1;
-            if (p[j + 1] == '.' && (j + 2 == n || p[j + 2] == '/'))
-                return 1;
-        }
-    }
-    return 0;
+    return classes[c] & HOST;
 }
 
 int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, classes_init);
     if (len < 8 || memcmp(url, "http://", 7))
         return -1;
     const char *p = url + 7, *end = url + len;
@@ -78,13 +84,23 @@ int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out)
         return -1;              /* user info, or a character out of place */
     out->target = p;
     out->target_len = (size_t)(end - p);
-    for (const char *q = p; q < end; q++)
-        if (!is_target_char((unsigned char)*q))
+    /* one pass: the characters, the end of the path, dot segments */
+    const char *qm = NULL;
+    for (const char *q = p; q < end; q++) {
+        unsigned char c = (unsigned char)*q, k = classes[c];
+        if (!(k & TARGET))
             return -1;
-    const char *qm = memchr(p, '?', (size_t)(end - p));
+        if (!(k & DOTQ))
+            continue;
+        if (c == '?' && !qm)
+            qm = q;
+        else if (c == '.' && !qm && q[-1] == '/' &&
+                 (q + 1 == end || q[1] == '/' || q[1] == '?' ||
+                  (q[1] == '.' &&
+                   (q + 2 == end || q[2] == '/' || q[2] == '?'))))
+            return -1;          /* "." or ".." segment: libcurl removes it */
+    }
     out->path_len = (size_t)((qm ? qm : end) - p);
-    if (has_dot_segment(p, out->path_len))
-        return -1;
     return 0;
 }
 
