@@ -70,9 +70,11 @@ $(GEN)/parser.o: $(GEN)/parser.c $(GEN)/lexer.h
 	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Icompiler -I$(GEN) -c $< -o $@
 
 # ---- compiler --------------------------------------------------------------
+# The code the compiler shares with the runtime (runtime/util, linked from
+# libswarm.a) is included as "util/NAME.h", as in the runtime.
 $(BUILD)/compiler/%.o: compiler/%.c $(GEN)/parser.h $(GEN)/lexer.h
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -Iruntime/include -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -DSWARMC_VERSION='"$(VERSION)"' -Icompiler -I$(GEN) -Iruntime/include -iquote runtime -c $< -o $@
 # PCRE2 lets the checker reject a bad regex at compile time; the runtime
 # library brings `swarmc merge` (the same code as a binary's own merge mode).
 $(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a

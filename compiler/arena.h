@@ -20,7 +20,6 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n); s may contain NUL bytes. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
-char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

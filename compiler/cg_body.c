@@ -31,15 +31,15 @@ void cg_flush_pre(struct cg *g)
 {
     if (g->pre.len == 0)
         return;
-    const char *p = g->pre.p;
+    const char *p = g->pre.ptr;
     while (*p != '\0') {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        buf_printf(g->out, "%*s%.*s\n", g->indent, "", (int)n, p);
+        sw__buf_printf(g->out, "%*s%.*s\n", g->indent, "", (int)n, p);
         p += n + (nl != NULL);
     }
     g->pre.len = 0;
-    g->pre.p[0] = '\0';
+    g->pre.ptr[0] = '\0';
     g->label_pending = 0;
 }
 
@@ -52,7 +52,7 @@ void cg_label(struct cg *g, int pc)
 {
     /* Labels sit at the switch's indentation wherever the code is, so
      * the resume points stand out. */
-    buf_printf(g->out, "    case %d:\n", pc);
+    sw__buf_printf(g->out, "    case %d:\n", pc);
     g->label_pending = 1;
 }
 
@@ -140,7 +140,7 @@ static void if_stmt(struct cg *g, const struct stmt *s)
                 continue;
             }
             g->pre.len = mark;
-            g->pre.p[mark] = '\0';
+            g->pre.ptr[mark] = '\0';
             g->nrows = rows;
         }
         close_block(g, "} else {");
@@ -202,7 +202,9 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_SCHEDULE:
         g->uses_u = 1;
-        cg_stmt(g, "sw_schedule(u, %d, %d);", s->index, s->flag);
+        cg_stmt(g, "sw_schedule(u, %s, %s);",
+                cg_task_name(g, g->set, s->index),
+                s->flag ? "SW_SCHEDULE_FIRST" : "SW_SCHEDULE_LAST");
         break;
     case ST_TAG:
         break;
@@ -215,10 +217,10 @@ static void stmts(struct cg *g, const struct stmt *s)
         stmt(g, s);
 }
 
-void cg_function(struct cg *g, struct buf *out, const char *name,
+void cg_function(struct cg *g, struct sw__buf *out, const char *name,
                  const char *what, int line, const struct stmt *body)
 {
-    struct buf code = { 0 };
+    struct sw__buf code = { 0 };
     g->out = &code;
     g->indent = 8;
     g->pc = 0;
@@ -227,24 +229,25 @@ void cg_function(struct cg *g, struct buf *out, const char *name,
     g->repeat_depth = 0;
     g->in_response = 0;
     g->label_pending = 0;
-    buf_puts(&code, "    switch (f->pc) {\n");
+    sw__buf_adds(&code, "    switch (f->pc) {\n");
     cg_label(g, 0);
     stmts(g, body);
     if (g->label_pending)
         cg_stmt(g, ";");
     cg_line_back(g, &code);
-    buf_puts(&code, "    }\n    return SW_DONE;\n}\n");
+    sw__buf_adds(&code, "    }\n    return SW_DONE;\n}\n");
 
     /* The header is written last: only now is it known which row
      * temporaries the body needs and whether it uses u. */
-    buf_printf(out, "\n/* %s, line %d */\n", what, line);
-    buf_printf(out, "static sw_step_t %s(sw_user_t *u, sw_frame_t *f)\n{\n",
-               name);
+    sw__buf_printf(out, "\n/* %s, line %d */\n", what, line);
+    sw__buf_printf(out,
+                   "static sw_step_t %s(sw_user_t *u, sw_frame_t *f)\n{\n",
+                   name);
     for (int i = 1; i <= g->nrows; i++)
-        buf_printf(out, "    const sw_row_t *row%d = NULL;\n", i);
+        sw__buf_printf(out, "    const sw_row_t *row%d = NULL;\n", i);
     if (!g->uses_u)
-        buf_puts(out, "    (void)u;\n");
-    buf_put(out, code.p, code.len);
-    buf_free(&code);
+        sw__buf_adds(out, "    (void)u;\n");
+    sw__buf_add(out, code.ptr, code.len);
+    sw__buf_free(&code);
     g->out = NULL;
 }

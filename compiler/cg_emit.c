@@ -21,17 +21,17 @@
  *                    three-digit octal escape, which can never absorb a
  *                    following digit the way \x or a short octal would.
  */
-static void escape_bytes(struct buf *b, const char *s, size_t len)
+static void escape_bytes(struct sw__buf *b, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\' || c == '?') {
             char e[2] = { '\\', (char)c };
-            buf_put(b, e, 2);
+            sw__buf_add(b, e, 2);
         } else if (c >= 0x20 && c < 0x7f) {
-            buf_putc(b, (char)c);
+            sw__buf_addc(b, (char)c);
         } else {
-            buf_printf(b, "\\%03o", c);
+            sw__buf_printf(b, "\\%03o", c);
         }
     }
 }
@@ -41,22 +41,23 @@ const char *const cg_cmp_c[] = {
     [OP_LE] = "SW_CMP_LE", [OP_GT] = "SW_CMP_GT", [OP_GE] = "SW_CMP_GE"
 };
 
-void cg_cstring(struct buf *b, const char *s, size_t len)
+void cg_cstring(struct sw__buf *b, const char *s, size_t len)
 {
-    buf_putc(b, '"');
+    sw__buf_addc(b, '"');
     escape_bytes(b, s, len);
-    buf_putc(b, '"');
+    sw__buf_addc(b, '"');
 }
 
-void cg_cstr(struct buf *b, const char *s)
+void cg_cstr(struct sw__buf *b, const char *s)
 {
     cg_cstring(b, s, strlen(s));
 }
 
-void cg_cstring_lines(struct buf *b, const char *s, size_t len, int indent)
+void cg_cstring_lines(struct sw__buf *b, const char *s, size_t len,
+                      int indent)
 {
     if (len == 0) {
-        buf_puts(b, "\"\"");
+        sw__buf_adds(b, "\"\"");
         return;
     }
     size_t start = 0;
@@ -67,52 +68,53 @@ void cg_cstring_lines(struct buf *b, const char *s, size_t len, int indent)
         if (end < len)
             end++;
         if (start > 0)
-            buf_printf(b, "\n%*s", indent, "");
+            sw__buf_printf(b, "\n%*s", indent, "");
         cg_cstring(b, s + start, end - start);
         start = end;
     }
 }
 
-void cg_line_swarm(struct cg *g, struct buf *b, int line)
+void cg_line_swarm(struct cg *g, struct sw__buf *b, int line)
 {
     if (!g->opt->line_directives)
         return;
-    buf_printf(b, "#line %d ", line);
+    sw__buf_printf(b, "#line %d ", line);
     cg_cstr(b, g->opt->swarm_path);
-    buf_putc(b, '\n');
+    sw__buf_addc(b, '\n');
     g->mapped = 1;
 }
 
-void cg_line_back(struct cg *g, struct buf *b)
+void cg_line_back(struct cg *g, struct sw__buf *b)
 {
     if (!g->mapped)
         return;
-    buf_puts(b, CG_LINE_BACK);
+    sw__buf_adds(b, CG_LINE_BACK);
     g->mapped = 0;
 }
 
-void cg_resolve_lines(const struct cg_options *opt, struct buf *b)
+void cg_resolve_lines(const struct cg_options *opt, struct sw__buf *b)
 {
-    struct buf out = { 0 };
+    struct sw__buf out = { 0 };
     int line = 1;
     size_t i = 0;
     size_t mlen = strlen(CG_LINE_BACK);
     while (i < b->len) {
-        if (b->len - i >= mlen && memcmp(b->p + i, CG_LINE_BACK, mlen) == 0) {
+        if (b->len - i >= mlen &&
+            memcmp(b->ptr + i, CG_LINE_BACK, mlen) == 0) {
             /* #line names the number of the line after the directive. */
-            buf_printf(&out, "#line %d ", line + 1);
+            sw__buf_printf(&out, "#line %d ", line + 1);
             cg_cstr(&out, opt->c_name);
-            buf_putc(&out, '\n');
+            sw__buf_addc(&out, '\n');
             i += mlen;
             line++;
             continue;
         }
-        if (b->p[i] == '\n')
+        if (b->ptr[i] == '\n')
             line++;
-        buf_putc(&out, b->p[i]);
+        sw__buf_addc(&out, b->ptr[i]);
         i++;
     }
-    buf_free(b);
+    sw__buf_free(b);
     *b = out;
 }
 
@@ -123,25 +125,25 @@ void cg_stmt(struct cg *g, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    buf_printf(g->out, "%*s", g->indent, "");
+    sw__buf_printf(g->out, "%*s", g->indent, "");
     if (n >= 0 && (size_t)n < sizeof(small)) {
-        buf_puts(g->out, small);
+        sw__buf_adds(g->out, small);
     } else if (n >= 0) {
         char *big = xmalloc((size_t)n + 1);
         va_start(ap, fmt);
         vsnprintf(big, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        buf_puts(g->out, big);
+        sw__buf_adds(g->out, big);
         free(big);
     }
-    buf_putc(g->out, '\n');
+    sw__buf_addc(g->out, '\n');
     g->label_pending = 0;
 }
 
-void cg_double(struct buf *b, double v)
+void cg_double(struct sw__buf *b, double v)
 {
     if (v == floor(v) && fabs(v) < 1e15) {
-        buf_printf(b, "%lld", (long long)v);
+        sw__buf_printf(b, "%lld", (long long)v);
         return;
     }
     char s[64];
@@ -150,50 +152,50 @@ void cg_double(struct buf *b, double v)
         if (strtod(s, NULL) == v)
             break;
     }
-    buf_puts(b, s);
+    sw__buf_adds(b, s);
 }
 
 void cg_parts_text(struct cg_parts *p, const char *s, size_t len)
 {
-    buf_put(&p->text, s, len);
-    if (p->text.p == NULL)
-        buf_put(&p->text, "", 0);
+    sw__buf_add(&p->text, s, len);
+    if (p->text.ptr == NULL)
+        sw__buf_add(&p->text, "", 0);
 }
 
 static void flush_text(struct cg_parts *p)
 {
-    if (p->text.p == NULL)
+    if (p->text.ptr == NULL)
         return;
-    buf_puts(&p->args, ", ");
-    cg_cstring(&p->args, p->text.p, p->text.len);
+    sw__buf_adds(&p->args, ", ");
+    cg_cstring(&p->args, p->text.ptr, p->text.len);
     p->n++;
-    buf_free(&p->text);
+    sw__buf_free(&p->text);
 }
 
 void cg_parts_expr(struct cg_parts *p, const char *c_expr)
 {
-    if (p->text.p != NULL && p->text.len == 0)
-        buf_free(&p->text);
+    if (p->text.ptr != NULL && p->text.len == 0)
+        sw__buf_free(&p->text);
     flush_text(p);
-    buf_printf(&p->args, ", %s", c_expr);
+    sw__buf_printf(&p->args, ", %s", c_expr);
     p->n++;
 }
 
-void cg_parts_end(struct cg *g, struct cg_parts *p, struct buf *b)
+void cg_parts_end(struct cg *g, struct cg_parts *p, struct sw__buf *b)
 {
     if (p->n == 0) {
         /* All constant: a plain literal. */
-        cg_cstring(b, p->text.p ? p->text.p : "", p->text.len);
+        cg_cstring(b, p->text.ptr ? p->text.ptr : "", p->text.len);
     } else {
-        if (p->text.p != NULL && p->text.len > 0)
+        if (p->text.ptr != NULL && p->text.len > 0)
             flush_text(p);
         if (p->n == 1) {
-            buf_puts(b, p->args.p + 2);     /* one piece: no sw_cat */
+            sw__buf_adds(b, p->args.ptr + 2);     /* one piece: no sw_cat */
         } else {
-            buf_printf(b, "sw_cat(u, %d%s)", p->n, p->args.p);
+            sw__buf_printf(b, "sw_cat(u, %d%s)", p->n, p->args.ptr);
             g->uses_u = 1;
         }
     }
-    buf_free(&p->text);
-    buf_free(&p->args);
+    sw__buf_free(&p->text);
+    sw__buf_free(&p->args);
 }

@@ -29,70 +29,71 @@ static const char *arith_c(enum binop op)
     }
 }
 
-static void var(struct cg *g, struct buf *b, const struct expr *e)
+static void var(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     const char *name = g->prog->vars[e->index].name;
     g->uses_u = 1;
     switch (e->type) {
     case TY_STR:
-        buf_printf(b, "sw_var_str(u, VAR_%s)", name);
+        sw__buf_printf(b, "sw_var_str(u, VAR_%s)", name);
         break;
     case TY_ROW:
-        buf_printf(b, "sw_var_row(u, VAR_%s)", name);
+        sw__buf_printf(b, "sw_var_row(u, VAR_%s)", name);
         break;
     default:
-        buf_printf(b, "sw_var_int(u, VAR_%s)", name);
+        sw__buf_printf(b, "sw_var_int(u, VAR_%s)", name);
         break;
     }
 }
 
-static void next_row(struct cg *g, struct buf *b, const struct expr *e)
+static void next_row(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     int k = ++g->nrows;
     g->uses_u = 1;
-    buf_printf(&g->pre, "row%d = sw_feed_next(u, FEED_%s);\n", k,
-               g->prog->feeders[e->index].name);
+    sw__buf_printf(&g->pre, "row%d = sw_feed_next(u, FEED_%s);\n", k,
+                   g->prog->feeders[e->index].name);
     if (g->in_response)
-        buf_printf(&g->pre, "if (row%d == NULL) {\n    sw_req_end(u);\n"
-                   "    return SW_STOP;\n}\n", k);
+        sw__buf_printf(&g->pre, "if (row%d == NULL) {\n    sw_req_end(u);\n"
+                       "    return SW_STOP;\n}\n", k);
     else
-        buf_printf(&g->pre, "if (row%d == NULL)\n    return SW_STOP;\n", k);
-    buf_printf(b, "row%d", k);
+        sw__buf_printf(&g->pre,
+                       "if (row%d == NULL)\n    return SW_STOP;\n", k);
+    sw__buf_printf(b, "row%d", k);
 }
 
-static void call(struct cg *g, struct buf *b, const struct expr *e)
+static void call(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     g->uses_u = 1;
     switch (e->builtin) {
     case BI_RANDOM:
-        buf_puts(b, "sw_random(u, ");
+        sw__buf_adds(b, "sw_random(u, ");
         cg_expr(g, b, e->args);
-        buf_puts(b, ", ");
+        sw__buf_adds(b, ", ");
         cg_expr(g, b, e->args->next);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
         break;
     case BI_CHOICE: {
         int n = 0;
         for (const struct expr *a = e->args; a != NULL; a = a->next)
             n++;
         int is_int = e->type == TY_INT;
-        buf_printf(b, "sw_choice_%s(u, %d", is_int ? "int" : "str", n);
+        sw__buf_printf(b, "sw_choice_%s(u, %d", is_int ? "int" : "str", n);
         for (const struct expr *a = e->args; a != NULL; a = a->next) {
             /* Variadic: every int must really be an int64_t. */
-            buf_puts(b, is_int ? ", (int64_t)" : ", ");
+            sw__buf_adds(b, is_int ? ", (int64_t)" : ", ");
             cg_expr(g, b, a);
         }
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
         break;
     }
     case BI_UUID:
-        buf_puts(b, "sw_uuid(u)");
+        sw__buf_adds(b, "sw_uuid(u)");
         break;
     case BI_NOW:
-        buf_puts(b, "sw_now_ms(u)");
+        sw__buf_adds(b, "sw_now_ms(u)");
         break;
     case BI_ENV:
-        buf_printf(b, "sw_env(u, %d)", e->index);
+        sw__buf_printf(b, "sw_env(u, %s)", g->env_names[e->index]);
         break;
     case BI_NEXT:
         next_row(g, b, e);
@@ -129,13 +130,13 @@ void cg_expr_parts(struct cg *g, struct cg_parts *p, const struct expr *e)
         cg_parts_text(p, e->i ? "true" : "false", e->i ? 4 : 5);
         return;
     }
-    struct buf c = { 0 };
+    struct sw__buf c = { 0 };
     cg_expr_str(g, &c, e);
-    cg_parts_expr(p, c.p);
-    buf_free(&c);
+    cg_parts_expr(p, c.ptr);
+    sw__buf_free(&c);
 }
 
-static void binary(struct cg *g, struct buf *b, const struct expr *e)
+static void binary(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     if (e->op == OP_ADD && e->type == TY_STR) {
         struct cg_parts p = { 0 };
@@ -144,11 +145,11 @@ static void binary(struct cg *g, struct buf *b, const struct expr *e)
         return;
     }
     if ((e->op == OP_EQ || e->op == OP_NE) && e->lhs->type == TY_STR) {
-        buf_puts(b, e->op == OP_EQ ? "sw_streq(" : "!sw_streq(");
+        sw__buf_adds(b, e->op == OP_EQ ? "sw_streq(" : "!sw_streq(");
         cg_expr(g, b, e->lhs);
-        buf_puts(b, ", ");
+        sw__buf_adds(b, ", ");
         cg_expr(g, b, e->rhs);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
         return;
     }
     if (e->op == OP_DIV || e->op == OP_MOD) {
@@ -157,29 +158,29 @@ static void binary(struct cg *g, struct buf *b, const struct expr *e)
             g->need_div = 1;
         else
             g->need_mod = 1;
-        buf_puts(b, e->op == OP_DIV ? "div_i64(" : "mod_i64(");
+        sw__buf_adds(b, e->op == OP_DIV ? "div_i64(" : "mod_i64(");
         cg_expr(g, b, e->lhs);
-        buf_puts(b, ", ");
+        sw__buf_adds(b, ", ");
         cg_expr(g, b, e->rhs);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
         return;
     }
-    buf_putc(b, '(');
+    sw__buf_addc(b, '(');
     cg_expr(g, b, e->lhs);
-    buf_printf(b, " %s ", arith_c(e->op));
+    sw__buf_printf(b, " %s ", arith_c(e->op));
     cg_expr(g, b, e->rhs);
-    buf_putc(b, ')');
+    sw__buf_addc(b, ')');
 }
 
-void cg_expr(struct cg *g, struct buf *b, const struct expr *e)
+void cg_expr(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     switch (e->kind) {
     case EX_INT:
     case EX_DURATION:
-        buf_printf(b, "%lld", (long long)e->i);
+        sw__buf_printf(b, "%lld", (long long)e->i);
         break;
     case EX_BOOL:
-        buf_puts(b, e->i ? "1" : "0");
+        sw__buf_adds(b, e->i ? "1" : "0");
         break;
     case EX_STR: {
         struct cg_parts p = { 0 };
@@ -191,9 +192,9 @@ void cg_expr(struct cg *g, struct buf *b, const struct expr *e)
         var(g, b, e);
         break;
     case EX_FIELD:
-        buf_puts(b, "sw_row_col(");
+        sw__buf_adds(b, "sw_row_col(");
         cg_expr(g, b, e->lhs);
-        buf_printf(b, ", %d)", e->index);
+        sw__buf_printf(b, ", %d)", e->index);
         break;
     case EX_CALL:
         call(g, b, e);
@@ -202,37 +203,37 @@ void cg_expr(struct cg *g, struct buf *b, const struct expr *e)
         binary(g, b, e);
         break;
     case EX_NOT:
-        buf_puts(b, "!");
+        sw__buf_adds(b, "!");
         cg_expr(g, b, e->lhs);
         break;
     case EX_NEG:
-        buf_puts(b, "(-");
+        sw__buf_adds(b, "(-");
         cg_expr(g, b, e->lhs);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
         break;
     case EX_STATUS:
         g->uses_u = 1;
-        buf_puts(b, "sw_resp_status(u)");
+        sw__buf_adds(b, "sw_resp_status(u)");
         break;
     case EX_USER_ID:
         g->uses_u = 1;
-        buf_puts(b, "sw_user_id(u)");
+        sw__buf_adds(b, "sw_user_id(u)");
         break;
     }
 }
 
-void cg_expr_str(struct cg *g, struct buf *b, const struct expr *e)
+void cg_expr_str(struct cg *g, struct sw__buf *b, const struct expr *e)
 {
     if (e->type == TY_INT) {
         g->uses_u = 1;
-        buf_puts(b, "sw_itoa(u, ");
+        sw__buf_adds(b, "sw_itoa(u, ");
         cg_expr(g, b, e);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
     } else if (e->type == TY_BOOL) {
         g->uses_u = 1;
-        buf_puts(b, "sw_btoa(u, ");
+        sw__buf_adds(b, "sw_btoa(u, ");
         cg_expr(g, b, e);
-        buf_putc(b, ')');
+        sw__buf_addc(b, ')');
     } else {
         cg_expr(g, b, e);
     }
@@ -240,12 +241,12 @@ void cg_expr_str(struct cg *g, struct buf *b, const struct expr *e)
 
 const char *cg_expr_text(struct cg *g, const struct expr *e, int as_str)
 {
-    struct buf b = { 0 };
+    struct sw__buf b = { 0 };
     if (as_str)
         cg_expr_str(g, &b, e);
     else
         cg_expr(g, &b, e);
-    const char *s = arena_strndup(g->arena, b.p ? b.p : "", b.len);
-    buf_free(&b);
+    const char *s = arena_strndup(g->arena, b.ptr ? b.ptr : "", b.len);
+    sw__buf_free(&b);
     return s;
 }

@@ -6,6 +6,8 @@
  * cg_expr.c:   expressions.
  * cg_body.c:   statements: one resumable function per body.
  * cg_request.c: a request: options, body building, expect, capture.
+ * cg_names.c:  the enum constants for regexes, env variables and
+ *              schedule targets.
  * cg_tables.c: the static const tables, main(), and the file's assembly.
  */
 #ifndef SWC_CG_INT_H
@@ -18,13 +20,20 @@
  * every user string goes through cg_cstring(). */
 #define CG_LINE_BACK "\001LINE\n"
 
+/* A task that `schedule` names, and its enum constant. */
+struct cg_target {
+    const struct set *set;
+    int index;                  /* in set->tasks */
+    const char *name;
+};
+
 struct cg {
     const struct program *prog;
     const struct cg_options *opt;
     struct arena *arena;
     /* the function being generated */
-    struct buf *out;            /* its body text */
-    struct buf pre;             /* statements an expression needs first */
+    struct sw__buf *out;        /* its body text */
+    struct sw__buf pre;         /* statements an expression needs first */
     int indent;                 /* spaces */
     int pc;                     /* last resume point used */
     int uses_u;                 /* the body passes `u` somewhere */
@@ -34,46 +43,55 @@ struct cg {
     int in_response;            /* between sw_req_send and sw_req_end */
     int label_pending;          /* a case label has no statement yet */
     int need_div, need_mod;     /* helper functions used */
+    /* named constants (cg_names.c) */
+    const struct set *set;      /* the set whose body is being generated */
+    const char **re_names;      /* per prog->regexes entry */
+    const char **env_names;     /* per prog->envs entry */
+    struct cg_target *targets;  /* schedule targets, in order of first use */
+    int ntargets, targets_cap;
+    const char **names;         /* every name made, to keep them unique */
+    int nnames, names_cap;
 };
 
 /* ---- cg_emit.c ---- */
 /* sw_cmp_t names indexed by enum binop (comparisons only). */
 extern const char *const cg_cmp_c[];
 /* Writes s[0..len) as one C string literal (see the rules there). */
-void cg_cstring(struct buf *b, const char *s, size_t len);
-void cg_cstr(struct buf *b, const char *s);
+void cg_cstring(struct sw__buf *b, const char *s, size_t len);
+void cg_cstr(struct sw__buf *b, const char *s);
 /* The same, but split after each newline into adjacent literals, each on
  * its own line indented by indent spaces (embedded CSV files). */
-void cg_cstring_lines(struct buf *b, const char *s, size_t len, int indent);
+void cg_cstring_lines(struct sw__buf *b, const char *s, size_t len,
+                      int indent);
 /* `#line N "file.swarm"` (unless --no-line). */
-void cg_line_swarm(struct cg *g, struct buf *b, int line);
+void cg_line_swarm(struct cg *g, struct sw__buf *b, int line);
 /* A marker for `#line N "file.c"` if the last directive named the .swarm. */
-void cg_line_back(struct cg *g, struct buf *b);
+void cg_line_back(struct cg *g, struct sw__buf *b);
 /* Replaces the markers with their directives. */
-void cg_resolve_lines(const struct cg_options *opt, struct buf *b);
+void cg_resolve_lines(const struct cg_options *opt, struct sw__buf *b);
 /* An indented line of the current function: printf-style. */
 void cg_stmt(struct cg *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A double as a C literal, shortest round-trip-safe form. */
-void cg_double(struct buf *b, double v);
+void cg_double(struct sw__buf *b, double v);
 
 /* Builds a string value from constant text and run-time pieces:
  * a C literal when it is all constant, else sw_cat(u, n, ...). */
 struct cg_parts {
-    struct buf text;            /* pending constant text */
-    struct buf args;            /* ", piece, piece" */
+    struct sw__buf text;        /* pending constant text */
+    struct sw__buf args;        /* ", piece, piece" */
     int n;
 };
 void cg_parts_text(struct cg_parts *p, const char *s, size_t len);
 void cg_parts_expr(struct cg_parts *p, const char *c_expr);
 /* Appends the C expression to b and frees p's buffers. */
-void cg_parts_end(struct cg *g, struct cg_parts *p, struct buf *b);
+void cg_parts_end(struct cg *g, struct cg_parts *p, struct sw__buf *b);
 
 /* ---- cg_expr.c ---- */
 /* C for e in its own type (int64_t, const char *, int, const sw_row_t *). */
-void cg_expr(struct cg *g, struct buf *b, const struct expr *e);
+void cg_expr(struct cg *g, struct sw__buf *b, const struct expr *e);
 /* C for e as a string (ints and bools formatted). */
-void cg_expr_str(struct cg *g, struct buf *b, const struct expr *e);
+void cg_expr_str(struct cg *g, struct sw__buf *b, const struct expr *e);
 /* Returns an arena copy of cg_expr / cg_expr_str's text. */
 const char *cg_expr_text(struct cg *g, const struct expr *e, int as_str);
 /* Adds e's pieces to p as a string. */
@@ -87,11 +105,20 @@ void cg_flush_pre(struct cg *g);
 int cg_next_pc(struct cg *g);
 void cg_label(struct cg *g, int pc);
 
+/* ---- cg_names.c ---- */
+/* Names every regex and env variable (call before any body). */
+void cg_names_init(struct cg *g);
+/* The enum constant for task `index` of set s, made on first use. */
+const char *cg_task_name(struct cg *g, const struct set *s, int index);
+/* Writes the enums of the regexes, env variables and schedule targets
+ * (after every body: the targets are known then). */
+void cg_names_enums(const struct cg *g, struct sw__buf *b);
+
 /* ---- cg_request.c ---- */
 void cg_request(struct cg *g, const struct stmt *s);
 
 /* Writes `static sw_step_t NAME(sw_user_t *u, sw_frame_t *f) { ... }`. */
-void cg_function(struct cg *g, struct buf *out, const char *name,
+void cg_function(struct cg *g, struct sw__buf *out, const char *name,
                  const char *what, int line, const struct stmt *body);
 
 #endif

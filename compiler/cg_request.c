@@ -8,6 +8,7 @@
  */
 #include "cg_int.h"
 #include "arena.h"
+#include "util/pct.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,24 +41,14 @@ static void json_quote(struct cg_parts *p, const char *s, size_t len)
     cg_parts_text(p, "\"", 1);
 }
 
-/* application/x-www-form-urlencoded: unreserved bytes as they are, space
- * as '+', everything else %XX. */
-static void url_encode(struct cg_parts *p, const char *s, size_t len)
+/* application/x-www-form-urlencoded, as sw_urlencode() writes it at run
+ * time (the same encoder): unreserved bytes as they are, space as '+',
+ * everything else %XX. */
+static void url_encode(struct cg *g, struct cg_parts *p, const char *s,
+                       size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[4];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-            || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-            || c == '~') {
-            cg_parts_text(p, (const char *)&s[i], 1);
-        } else if (c == ' ') {
-            cg_parts_text(p, "+", 1);
-        } else {
-            snprintf(esc, sizeof(esc), "%%%02X", c);
-            cg_parts_text(p, esc, 3);
-        }
-    }
+    char *out = arena_alloc(g->arena, SW__PCT_MAX(len) + 1);
+    cg_parts_text(p, out, sw__pct_encode(out, s, len, SW__PCT_SPACE_PLUS));
 }
 
 /* An int or bool literal's text (also -N), or NULL. */
@@ -113,11 +104,11 @@ static void form_body(struct cg *g, struct cg_parts *p, const struct json *j)
             cg_parts_text(p, "&", 1);
         struct str key, lit;
         ast_str_literal(m->key, &key);
-        url_encode(p, key.s, key.len);
+        url_encode(g, p, key.s, key.len);
         cg_parts_text(p, "=", 1);
         const char *scalar = const_scalar(g, m->value);
         if (ast_str_literal(m->value, &lit)) {
-            url_encode(p, lit.s, lit.len);
+            url_encode(g, p, lit.s, lit.len);
         } else if (scalar != NULL) {
             cg_parts_text(p, scalar, strlen(scalar));
         } else {
@@ -134,10 +125,10 @@ static const char *body_text(struct cg *g, const struct opt *o)
         form_body(g, &p, o->json);
     else
         json_value(g, &p, o->json);
-    struct buf b = { 0 };
+    struct sw__buf b = { 0 };
     cg_parts_end(g, &p, &b);
-    const char *s = arena_strndup(g->arena, b.p, b.len);
-    buf_free(&b);
+    const char *s = arena_strndup(g->arena, b.ptr, b.len);
+    sw__buf_free(&b);
     return s;
 }
 
@@ -223,17 +214,17 @@ static void expect(struct cg *g, struct lines *l, const struct opt *o)
                                cg_expr_text(g, o->a, 0)));
         break;
     case EXP_STATUS_IN: {
-        struct buf b = { 0 };
+        struct sw__buf b = { 0 };
         int n = 0;
         for (const struct expr *e = o->list; e != NULL; e = e->next, n++)
-            buf_printf(&b, "%s%lld", n ? ", " : "", (long long)e->i);
+            sw__buf_printf(&b, "%s%lld", n ? ", " : "", (long long)e->i);
         add(g, l, "{");
         add(g, l, arena_printf(a, "    static const int64_t list[] = "
-                               "{ %s };", b.p));
+                               "{ %s };", b.ptr));
         add(g, l, arena_printf(a, "    sw_expect_status_in(u, list, %d);",
                                n));
         add(g, l, "}");
-        buf_free(&b);
+        sw__buf_free(&b);
         break;
     }
     case EXP_STATUS_RANGE: {
@@ -247,8 +238,8 @@ static void expect(struct cg *g, struct lines *l, const struct opt *o)
                                cg_expr_text(g, o->a, 0)));
         break;
     case EXP_BODY_MATCHES:
-        add(g, l, arena_printf(a, "sw_expect_body_matches(u, %d);",
-                               o->regex_index));
+        add(g, l, arena_printf(a, "sw_expect_body_matches(u, %s);",
+                               g->re_names[o->regex_index]));
         break;
     case EXP_JSON_CMP: {
         const char *path = cg_expr_text(g, o->a, 0);
@@ -285,8 +276,8 @@ static void capture(struct cg *g, struct lines *l, const struct opt *o)
                                cg_expr_text(g, o->a, 0)));
         break;
     case CAP_REGEX:
-        add(g, l, arena_printf(a, "sw_capture_regex(u, VAR_%s, %d);", var,
-                               o->regex_index));
+        add(g, l, arena_printf(a, "sw_capture_regex(u, VAR_%s, %s);", var,
+                               g->re_names[o->regex_index]));
         break;
     case CAP_HEADER:
         add(g, l, arena_printf(a, "sw_capture_header(u, VAR_%s, %s);", var,
@@ -324,7 +315,8 @@ void cg_request(struct cg *g, const struct stmt *s)
     cg_label(g, pc);
 
     /* In source order, each with what it needs first: a next() row here
-     * must end the request before the user stops. */
+     * must end the request before the user stops.  Each has its own
+     * #line: a request with its checks spans several .swarm lines. */
     g->in_response = 1;
     for (const struct opt *o = s->opts; o != NULL; o = o->next) {
         if (o->kind == OPT_EXPECT)
@@ -333,6 +325,8 @@ void cg_request(struct cg *g, const struct stmt *s)
             capture(g, &l, o);
         else
             continue;
+        cg_line_swarm(g, g->out,
+                      source_line(g->prog->src, o->span.beg));
         emit(g, &l);
     }
     g->in_response = 0;

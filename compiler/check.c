@@ -373,6 +373,10 @@ static void data(struct checker *ck, struct decl *d)
             static const char *const modes[] = {
                 "shared", "random", "unique", "unique_stop_run", NULL
             };
+            static const sw_feed_mode_t mode_c[] = {
+                SW_FEED_SHARED, SW_FEED_RANDOM, SW_FEED_UNIQUE_STOP_USER,
+                SW_FEED_UNIQUE_STOP_RUN
+            };
             struct expr *m = w->next;
             if (m == NULL) {
                 ck_error(ck, w->span, "mode needs a value: shared, random, "
@@ -386,7 +390,7 @@ static void data(struct checker *ck, struct decl *d)
             if (modes[k] == NULL)
                 ck_unknown(ck, m->span, "feeder mode", m->name, modes);
             else
-                f->mode = (enum feed_mode)k;
+                f->mode = mode_c[k];
         } else {
             static const char *const words[] = { "embed", "mode", NULL };
             ck_unknown(ck, w->span, "feeder option", w->name, words);
@@ -403,7 +407,7 @@ static void load_item(struct checker *ck, struct load_item *it,
         "users", "spawn_rate", "run_time", "stage", "rate", "max_users",
         "iterations", NULL
     };
-    struct load *ld = &ck->prog->load;
+    sw_load_t *ld = &ck->prog->load;
     int k = 0;
     while (words[k] != NULL && strcmp(words[k], it->word) != 0)
         k++;
@@ -447,7 +451,7 @@ static void load_item(struct checker *ck, struct load_item *it,
         ck_lit_duration(ck, it->a, 0, "run_time", &ld->run_time_ms);
         break;
     case 3: {
-        struct stage *st = &ld->stages[ld->nstages];
+        sw_stage_t *st = &ck->stages[ld->nstages];
         st->users = -1;
         st->rate_per_s = -1;
         if (ck_lit_duration(ck, it->a, 0, "a stage", &st->duration_ms) != 0)
@@ -500,11 +504,12 @@ static void load(struct checker *ck, struct decl *d, struct decl **seen)
         return;
     }
     *seen = d;
-    struct load *ld = &ck->prog->load;
+    sw_load_t *ld = &ck->prog->load;
     int n = 0;
     for (struct load_item *it = d->items; it != NULL; it = it->next)
         n++;
-    ld->stages = arena_alloc(ck->arena, sizeof(struct stage) * (size_t)n);
+    ck->stages = arena_alloc(ck->arena, sizeof(sw_stage_t) * (size_t)n);
+    ld->stages = ck->stages;
     struct load_item *items[7] = { 0 };
     for (struct load_item *it = d->items; it != NULL; it = it->next)
         load_item(ck, it, items);
@@ -519,33 +524,46 @@ static void load(struct checker *ck, struct decl *d, struct decl **seen)
                  "model: 'rate N/s' or rate stages");
 }
 
-static void threshold(struct checker *ck, struct decl *d,
-                      struct threshold *t)
+/* A threshold's comparison as the runtime names it. */
+static sw_cmp_t cmp_of(enum binop op)
+{
+    switch (op) {
+    case OP_LT: return SW_CMP_LT;
+    case OP_LE: return SW_CMP_LE;
+    case OP_GT: return SW_CMP_GT;
+    case OP_GE: return SW_CMP_GE;
+    case OP_NE: return SW_CMP_NE;
+    default:    return SW_CMP_EQ;  /* the parser allows comparisons only */
+    }
+}
+
+static void threshold(struct checker *ck, struct decl *d, sw_threshold_t *t)
 {
     const struct source *src = ck->prog->src;
     t->line = source_line(src, d->span.beg);
-    t->text.s = arena_strndup(ck->arena, src->text + d->text_span.beg,
-                              d->text_span.end - d->text_span.beg);
-    t->text.len = d->text_span.end - d->text_span.beg;
-    t->cmp = d->cmp;
+    t->text = arena_strndup(ck->arena, src->text + d->text_span.beg,
+                            d->text_span.end - d->text_span.beg);
+    t->cmp = cmp_of(d->cmp);
     if (d->str != NULL) {
-        if (!ast_str_literal(d->str, &t->name)) {
+        struct str name;
+        if (!ast_str_literal(d->str, &name)) {
             ck_error(ck, d->str->span, "a request name in a threshold is a "
                      "plain string");
         } else {
+            t->name = name.s;
             int found = 0;
             for (int i = 0; i < ck->nreq_names; i++)
-                found |= strcmp(ck->req_names[i], t->name.s) == 0;
+                found |= strcmp(ck->req_names[i], t->name) == 0;
             if (!found) {
                 const char *s = ck->req_names != NULL
-                    ? diag_suggest(t->name.s, ck->req_names) : NULL;
+                    ? diag_suggest(t->name, ck->req_names) : NULL;
                 if (s != NULL)
                     diag_warning(ck->diag, d->str->span, "no request is "
                                  "named '%s'; did you mean '%s'?",
-                                 t->name.s, s);
+                                 t->name, s);
                 else
                     diag_warning(ck->diag, d->str->span, "no request is "
-                                 "named '%s'", t->name.s);
+                                 "named '%s'", t->name);
             }
         }
     }
@@ -559,7 +577,7 @@ static void threshold(struct checker *ck, struct decl *d,
     int latency = 1;
     if (m[0] == 'p' && m[1] >= '0' && m[1] <= '9') {
         char *end;
-        t->metric = MET_PERCENTILE;
+        t->metric = SW_METRIC_PERCENTILE;
         t->pct = strtod(m + 1, &end);
         if (*end != '\0' || t->pct <= 0 || t->pct > 100) {
             ck_error(ck, d->metric_span, "a percentile is p1 to p100, such "
@@ -567,9 +585,9 @@ static void threshold(struct checker *ck, struct decl *d,
             return;
         }
     } else if (strcmp(m, "avg") == 0) {
-        t->metric = MET_AVG;
+        t->metric = SW_METRIC_AVG;
     } else if (strcmp(m, "max") == 0) {
-        t->metric = MET_MAX;
+        t->metric = SW_METRIC_MAX;
     } else {
         latency = 0;
         static const char *const metrics[] = {
@@ -578,26 +596,26 @@ static void threshold(struct checker *ck, struct decl *d,
         };
         if (strcmp(m, "failures") == 0) {
             if (v->kind == LIT_PERCENT) {
-                t->metric = MET_FAILURE_RATIO;
+                t->metric = SW_METRIC_FAILURE_RATIO;
                 t->value = strtod(v->text, NULL) / 100.0;
             } else if (v->kind == LIT_FLOAT) {
-                t->metric = MET_FAILURE_RATIO;
+                t->metric = SW_METRIC_FAILURE_RATIO;
                 t->value = strtod(v->text, NULL);
             } else if (v->kind == LIT_INT) {
-                t->metric = MET_FAILURES;
+                t->metric = SW_METRIC_FAILURES;
                 t->value = (double)v->i;
             } else {
                 ck_error(ck, v->span, "failures are compared with a "
                          "percentage (1%%), a ratio (0.01) or a count (5)");
                 return;
             }
-            if (t->metric == MET_FAILURE_RATIO && t->value > 1)
+            if (t->metric == SW_METRIC_FAILURE_RATIO && t->value > 1)
                 ck_error(ck, v->span, "a failure ratio is at most 1 (100%%)");
         } else if (strcmp(m, "rps") == 0) {
-            t->metric = MET_RPS;
+            t->metric = SW_METRIC_RPS;
             ck_lit_number(ck, v, "rps", &t->value);
         } else if (strcmp(m, "requests") == 0) {
-            t->metric = MET_REQUESTS;
+            t->metric = SW_METRIC_REQUESTS;
             int64_t n;
             if (ck_lit_count(ck, v, "a request count", 0, &n) == 0)
                 t->value = (double)n;
@@ -652,7 +670,7 @@ int check_program(struct ast_file *file, const struct source *src,
 {
     memset(prog, 0, sizeof(*prog));
     prog->src = src;
-    struct load *ld = &prog->load;
+    sw_load_t *ld = &prog->load;
     ld->users = ld->run_time_ms = ld->max_users = ld->iterations = -1;
     ld->rate_duration_ms = -1;
     ld->spawn_rate = ld->rate_per_s = -1;
@@ -672,7 +690,7 @@ int check_program(struct ast_file *file, const struct source *src,
     prog->sets = arena_alloc(a, sizeof(struct set *) * (size_t)(nsets + 1));
     prog->feeders = arena_alloc(a, sizeof(struct feeder)
                                 * (size_t)(nfeeders + 1));
-    prog->thresholds = arena_alloc(a, sizeof(struct threshold)
+    prog->thresholds = arena_alloc(a, sizeof(sw_threshold_t)
                                    * (size_t)(nthresholds + 1));
 
     /* Declarations first: bodies may use any feeder or set by name. */

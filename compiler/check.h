@@ -11,6 +11,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "swarm.h"      /* sw_load_t, sw_stage_t, sw_threshold_t, modes */
 
 struct arena;
 
@@ -21,13 +22,11 @@ struct var {
     struct span first;          /* first let/capture */
 };
 
-enum feed_mode { FEED_SHARED, FEED_RANDOM, FEED_UNIQUE, FEED_UNIQUE_STOP_RUN };
-
 struct feeder {
     const char *name;
     struct span span;           /* the data declaration */
     struct str path;            /* as written */
-    enum feed_mode mode;
+    sw_feed_mode_t mode;
     int embed;
     struct str content;         /* embed: the whole file */
     const char **columns;       /* the header */
@@ -38,40 +37,6 @@ struct env_def {
     struct str name;
     struct str fallback;
     int has_fallback;
-};
-
-struct stage {
-    int64_t duration_ms;
-    int64_t users;              /* -1 when a rate stage */
-    double rate_per_s;          /* -1 when a users stage */
-};
-
-struct load {
-    int64_t users;              /* -1: not declared (as sw_load_t) */
-    double spawn_rate;
-    int64_t run_time_ms;
-    struct stage *stages;
-    int nstages;
-    double rate_per_s;
-    int64_t rate_duration_ms;
-    int64_t max_users;
-    int64_t iterations;
-};
-
-enum metric {
-    MET_PERCENTILE, MET_AVG, MET_MAX, MET_FAILURE_RATIO, MET_RPS,
-    MET_REQUESTS, MET_FAILURES
-};
-
-struct threshold {
-    struct str text;            /* as written: "p95 < 300ms" */
-    struct str name;            /* request name; s == NULL for all */
-    enum metric metric;
-    double pct;
-    enum binop cmp;
-    double value;
-    int abort_on_fail;
-    int line;
 };
 
 struct program {
@@ -87,8 +52,8 @@ struct program {
     int nenvs;
     struct str *regexes;
     int nregexes;
-    struct load load;
-    struct threshold *thresholds;
+    sw_load_t load;             /* the load model, as the runtime takes it */
+    sw_threshold_t *thresholds; /* text and name arena-allocated */
     int nthresholds;
     int nlocals;                /* deepest repeat nesting */
     int ntask_fns;              /* task bodies, numbered 1.. */

@@ -31,6 +31,7 @@ struct checker {
     struct task *task;
     int repeat_depth;
     int seen_stmt;              /* a non-tag statement came first */
+    sw_stage_t *stages;         /* prog->load.stages, being filled */
     /* request names, for thresholds */
     const char **req_names;
     int nreq_names, req_names_cap;

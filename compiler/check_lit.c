@@ -4,6 +4,8 @@
  */
 #include "check_int.h"
 #include "arena.h"
+#include "util/buf.h"
+#include "util/csv.h"
 
 #include <errno.h>
 #include <math.h>
@@ -134,46 +136,35 @@ static char *resolve(struct checker *ck, struct str path)
                         path.s);
 }
 
-/* Splits the header line: commas, "quoted ""fields""", spaces trimmed. */
-static void split_header(struct checker *ck, struct feeder *f,
-                         const char *line, size_t len)
+/* The feeder's columns: the names in the header record, parsed as the
+ * runtime parses it (util/csv.h) and trimmed as the runtime matches them,
+ * so a column the checker accepts is one the runtime finds.  0 or -1. */
+static int read_header(struct checker *ck, struct feeder *f, struct span sp,
+                       const char *full, struct str text)
 {
-    int cap = 0;
-    size_t i = 0;
-    for (;;) {
-        char *col = arena_alloc(ck->arena, len + 1);
-        size_t n = 0;
-        while (i < len && line[i] == ' ')
-            i++;
-        if (i < len && line[i] == '"') {
-            i++;
-            while (i < len) {
-                if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
-                    col[n++] = '"';
-                    i += 2;
-                } else if (line[i] == '"') {
-                    i++;
-                    break;
-                } else {
-                    col[n++] = line[i++];
-                }
-            }
-            while (i < len && line[i] != ',')
-                i++;
-        } else {
-            while (i < len && line[i] != ',')
-                col[n++] = line[i++];
-            while (n > 0 && col[n - 1] == ' ')
-                n--;
-        }
-        col[n] = '\0';
-        f->columns = arena_grow(ck->arena, f->columns, f->ncolumns, &cap,
-                                sizeof(char *));
-        f->columns[f->ncolumns++] = col;
-        if (i >= len)
-            break;
-        i++;                    /* the comma */
+    struct sw__csv c;
+    size_t *offs = NULL;
+    size_t noffs = 0, cap = 0, o = 0, nfields = 0;
+    char *out = xmalloc(text.len + 1);
+    char why[160];
+    sw__csv_init(&c, text.s, text.len);
+    int rc = sw__csv_record(&c, out, &o, &offs, &noffs, &cap, &nfields, why,
+                            sizeof(why));
+    if (rc < 0)
+        ck_error(ck, sp, "'%s': %s", full, why);
+    else if (rc == 0)
+        ck_error(ck, sp, "'%s' has no header line naming its columns", full);
+    f->columns = rc > 0 ? arena_alloc(ck->arena, nfields * sizeof(char *))
+                        : NULL;
+    f->ncolumns = rc > 0 ? (int)nfields : 0;
+    for (int k = 0; k < f->ncolumns; k++) {
+        size_t n;
+        const char *name = sw__csv_trim(out + offs[k], &n);
+        f->columns[k] = arena_strndup(ck->arena, name, n);
     }
+    free(out);
+    free(offs);
+    return rc > 0 ? 0 : -1;
 }
 
 int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp)
@@ -184,43 +175,25 @@ int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp)
         ck_error(ck, sp, "cannot open '%s': %s", full, strerror(errno));
         return -1;
     }
-    struct str text = { NULL, 0 };
-    size_t cap = 0;
+    struct sw__buf data = { 0 };
     char chunk[8192];
-    char *data = NULL;
     size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (text.len + got + 1 > cap) {
-            cap = (text.len + got + 1) * 2;
-            data = xrealloc(data, cap);
-        }
-        memcpy(data + text.len, chunk, got);
-        text.len += got;
-    }
+    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        sw__buf_add(&data, chunk, got);
     int failed = ferror(fp);
     fclose(fp);
     if (failed) {
-        free(data);
+        sw__buf_free(&data);
         ck_error(ck, sp, "cannot read '%s'", full);
         return -1;
     }
-    text.s = arena_strndup(ck->arena, data ? data : "", text.len);
-    free(data);
+    struct str text;
+    text.s = arena_strndup(ck->arena, data.ptr ? data.ptr : "", data.len);
+    text.len = data.len;
+    sw__buf_free(&data);
 
-    const char *line = text.s;
-    size_t len = 0;
-    if (text.len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-        line += 3;              /* a UTF-8 byte order mark */
-    while (line + len < text.s + text.len && line[len] != '\n')
-        len++;
-    if (len > 0 && line[len - 1] == '\r')
-        len--;
-    if (len == 0) {
-        ck_error(ck, sp, "'%s' has no header line naming its columns",
-                 full);
+    if (read_header(ck, f, sp, full, text) != 0)
         return -1;
-    }
-    split_header(ck, f, line, len);
     if (f->embed)
         f->content = text;
     return 0;

@@ -8,7 +8,7 @@
 #ifndef SWC_CODEGEN_H
 #define SWC_CODEGEN_H
 
-#include "buf.h"
+#include "util/buf.h"
 #include "check.h"
 
 struct cg_options {
@@ -19,6 +19,6 @@ struct cg_options {
 
 /* Appends the whole C file to out. */
 void cg_generate(const struct program *prog, const struct cg_options *opt,
-                 struct arena *a, struct buf *out);
+                 struct arena *a, struct sw__buf *out);
 
 #endif

@@ -19,7 +19,7 @@
 #include <swarm.h>   /* sw_merge_main: `swarmc merge` is the runtime's */
 
 #include "arena.h"
-#include "buf.h"
+#include "util/buf.h"
 #include "check.h"
 #include "codegen.h"
 #include "diag.h"
@@ -136,7 +136,7 @@ static char *default_output(struct arena *a, const char *input)
     return arena_strndup(a, b, n);
 }
 
-static int write_file(const char *path, const struct buf *b)
+static int write_file(const char *path, const struct sw__buf *b)
 {
     FILE *fp = fopen(path, "wb");
     if (fp == NULL) {
@@ -144,7 +144,7 @@ static int write_file(const char *path, const struct buf *b)
                 strerror(errno));
         return EX_IOERR_;
     }
-    size_t n = b->len ? fwrite(b->p, 1, b->len, fp) : 0;
+    size_t n = b->len ? fwrite(b->ptr, 1, b->len, fp) : 0;
     int bad = n != b->len;
     if (fclose(fp) != 0)
         bad = 1;
@@ -228,7 +228,7 @@ static void push_words(struct argv_list *l, struct arena *a, const char *s)
 
 /* Runs argv with stdout+stderr captured into out.  Returns the exit
  * status, or -1 when it could not be run. */
-static int run(char **argv, struct buf *out)
+static int run(char **argv, struct sw__buf *out)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -257,7 +257,7 @@ static int run(char **argv, struct buf *out)
                 continue;
             break;
         }
-        buf_put(out, chunk, (size_t)got);
+        sw__buf_add(out, chunk, (size_t)got);
     }
     close(fds[0]);
     int status;
@@ -286,25 +286,25 @@ static int compile(struct arena *a, const char *c_file, const char *output)
     push_words(&l, a, SWARMC_RUNTIME_LIBS);
     push(&l, "-o");
     push(&l, (char *)output);
-    struct buf out = { 0 };
+    struct sw__buf out = { 0 };
     int status = run(l.v, &out);
     free(l.v);
     if (status != 0) {
         fprintf(stderr, "swarmc: internal error: the C compiler failed "
                 "(status %d) on the generated code:\n%s", status,
-                out.p ? out.p : "");
-        buf_free(&out);
+                out.ptr ? out.ptr : "");
+        sw__buf_free(&out);
         return EX_SOFTWARE_;
     }
     if (out.len > 0)
-        fputs(out.p, stderr);
-    buf_free(&out);
+        fputs(out.ptr, stderr);
+    sw__buf_free(&out);
     return EX_OK;
 }
 
 /* Builds from a temporary copy of the C in a private directory. */
 static int build_temp(struct arena *a, const struct options *o,
-                      const struct buf *c, const char *output)
+                      const struct sw__buf *c, const char *output)
 {
     const char *tmp = getenv("TMPDIR");
     char *dir = arena_printf(a, "%s/swarmc-XXXXXX", tmp && *tmp ? tmp
@@ -356,7 +356,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     cgo.line_directives = !o->no_line;
     cgo.c_name = base_name(o->emit_c ? o->emit_c
                                      : arena_printf(a, "%s.c", output));
-    struct buf c = { 0 };
+    struct sw__buf c = { 0 };
     cg_generate(&prog, &cgo, a, &c);
     int rc = EX_OK;
     if (o->emit_c != NULL) {
@@ -366,7 +366,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     } else {
         rc = build_temp(a, o, &c, output);
     }
-    buf_free(&c);
+    sw__buf_free(&c);
     return rc;
 }
 

@@ -28,7 +28,7 @@ struct sw_row {
 
 struct sw__feeder {
     const sw_feeder_def_t *def; /* borrowed: scenario table */
-    char **cells;               /* owned: sw__csv_parse's block */
+    char **cells;               /* owned: sw__csv_parse's block (util/csv.h) */
     const char **cols;          /* owned: nrows * ncols, reordered */
     struct sw_row *rows;        /* owned: the rows this shard serves */
     size_t nrows;
@@ -36,153 +36,6 @@ struct sw__feeder {
     atomic_uint_fast64_t next;  /* shared/unique: rows handed out so far */
 };
 
-
-/* ===================================================================== */
-/* CSV (RFC 4180)                                                         */
-/* ===================================================================== */
-
-struct offsets {
-    size_t *v;
-    size_t n;
-    size_t cap;
-};
-
-static int push(struct offsets *o, size_t x)
-{
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 64;
-        size_t *v = realloc(o->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -1;
-        o->v = v;
-        o->cap = cap;
-    }
-    o->v[o->n++] = x;
-    return 0;
-}
-
-int sw__csv_parse(const char *text, size_t len, char ***cells,
-                  size_t *nrecords, size_t *nfields, char *err,
-                  size_t errlen)
-{
-    /* Unquoting only shrinks a field and each field's NUL takes the place
-     * of its separator, so len + 1 bytes always hold the text. */
-    char *out = malloc(len + 1);
-    struct offsets fields = { 0 };
-    size_t o = 0;
-    size_t i = 0;
-    size_t line = 1;
-    size_t width = 0;           /* fields per record, from the header */
-    size_t records = 0;
-
-    if (out == NULL)
-        goto oom;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len) {
-        /* A blank line is no record (as Python's csv.DictReader). */
-        if (text[i] == '\n' || text[i] == '\r') {
-            i += (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
-                     ? 2 : 1;
-            line++;
-            continue;
-        }
-        size_t record_line = line;
-        size_t count = 0;
-        for (;;) {
-            if (push(&fields, o) != 0)
-                goto oom;
-            count++;
-            if (i < len && text[i] == '"') {
-                size_t quote_line = line;
-                i++;
-                for (;;) {
-                    if (i >= len) {
-                        snprintf(err, errlen,
-                                 "line %zu: unterminated quoted field",
-                                 quote_line);
-                        goto fail;
-                    }
-                    if (text[i] == '"') {
-                        if (i + 1 < len && text[i + 1] == '"') {
-                            out[o++] = '"';
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    if (text[i] == '\n')
-                        line++;
-                    out[o++] = text[i++];
-                }
-                if (i < len && text[i] != ',' && text[i] != '\n' &&
-                    text[i] != '\r') {
-                    snprintf(err, errlen,
-                             "line %zu: unexpected '%c' after a closing "
-                             "quote (a quote inside a quoted field is "
-                             "written \"\")",
-                             line, text[i]);
-                    goto fail;
-                }
-            } else {
-                /* An unquoted field takes a stray quote literally, as
-                 * Python's csv module does. */
-                while (i < len && text[i] != ',' && text[i] != '\n' &&
-                       text[i] != '\r')
-                    out[o++] = text[i++];
-            }
-            out[o++] = '\0';
-            if (i < len && text[i] == ',') {
-                i++;
-                continue;
-            }
-            /* End of the record: a line end or the end of the text. */
-            if (i < len) {
-                i += (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
-                         ? 2 : 1;
-                line++;
-            }
-            break;
-        }
-        if (records == 0) {
-            width = count;
-        } else if (count != width) {
-            snprintf(err, errlen,
-                     "line %zu: %zu field%s, but the header has %zu",
-                     record_line, count, count == 1 ? "" : "s", width);
-            goto fail;
-        }
-        records++;
-    }
-    if (records == 0) {
-        snprintf(err, errlen, "line 1: no header (the file is empty)");
-        goto fail;
-    }
-
-    /* One block: the pointer array, then the text it points into. */
-    size_t ptrs = fields.n * sizeof(char *);
-    char **block = malloc(ptrs + o);
-    if (block == NULL)
-        goto oom;
-    char *base = (char *)block + ptrs;
-    memcpy(base, out, o);
-    for (size_t k = 0; k < fields.n; k++)
-        block[k] = base + fields.v[k];
-    free(out);
-    free(fields.v);
-    *cells = block;
-    *nrecords = records;
-    *nfields = width;
-    return 0;
-
-oom:
-    snprintf(err, errlen, "out of memory");
-fail:
-    free(out);
-    free(fields.v);
-    return -1;
-}
 
 /* ===================================================================== */
 /* Loading                                                                */
@@ -255,14 +108,9 @@ static char *read_feeder_file(const sw_scenario_t *sc, const char *path,
 /* Matches a header name, ignoring spaces around it ("user, pass"). */
 static int header_is(const char *h, const char *name)
 {
-    while (*h == ' ' || *h == '\t')
-        h++;
-    size_t n = strlen(name);
-    if (strncmp(h, name, n) != 0)
-        return 0;
-    for (h += n; *h == ' ' || *h == '\t'; h++)
-        ;
-    return *h == '\0';
+    size_t n;
+    h = sw__csv_trim(h, &n);
+    return n == strlen(name) && memcmp(h, name, n) == 0;
 }
 
 static int load_one(const sw_scenario_t *sc, struct sw__feeder *f,

@@ -3,9 +3,9 @@
  *
  * sw__feed_init loads every feeder once, before the worker threads start:
  * a CSV file (read at start-up) or the text embedded at compile time,
- * parsed as RFC 4180.  The rows are then read-only; only each feeder's
- * atomic row counter changes, so users on every thread share it without a
- * lock.  sw_feed_next() and sw_row_col() (swarm.h) read them.
+ * parsed as RFC 4180 (util/csv.h).  The rows are then read-only; only
+ * each feeder's atomic row counter changes, so users on every thread share
+ * it without a lock.  sw_feed_next() and sw_row_col() (swarm.h) read them.
  */
 #ifndef SW_FEED_H
 #define SW_FEED_H
@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include "swarm.h"
+#include "util/csv.h"     /* sw__csv_parse, for the unit tests */
 
 /*
  * Loads sc->feeders.  A relative path that does not exist in the current
@@ -45,18 +46,5 @@ long sw__feed_rows(const struct sw__feeders *fs, int i);
 int sw__feed_run_exhausted(struct sw__feeders *fs);
 void sw__feed_on_exhausted(struct sw__feeders *fs, void (*cb)(void *arg),
                            void *arg);
-
-/*
- * Parses CSV text (RFC 4180: comma separator, CRLF or LF line ends,
- * double-quoted fields with "" for a quote, line breaks inside quotes; a
- * UTF-8 BOM is skipped; blank lines are skipped; every record must have
- * the header's field count).  Exposed for the unit tests.  On success
- * returns 0 and sets *cells (owned: free(*cells) frees every field too)
- * to nrecords * nfields field pointers, header record first.  On failure
- * returns -1 with "line N: reason" in err.
- */
-int sw__csv_parse(const char *text, size_t len, char ***cells,
-                  size_t *nrecords, size_t *nfields, char *err,
-                  size_t errlen);
 
 #endif /* SW_FEED_H */

@@ -18,6 +18,7 @@
 #include "swarm.h"
 #include "user.h"
 #include "data.h"
+#include "util/pct.h"
 
 /* First block size: enough for a few URLs and JSON bodies, small enough
  * that 100,000 idle users do not notice it (it is allocated lazily). */
@@ -287,29 +288,13 @@ const char *sw_json_quote(sw_user_t *u, const char *s)
 
 const char *sw_urlencode(sw_user_t *u, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     if (s == NULL)
         s = "";
     size_t n = strlen(s);
-    char *out = sw__scratch_alloc(u, n * 3 + 1);
-    char *p = out;
-
+    char *out = sw__scratch_alloc(u, SW__PCT_MAX(n) + 1);
     /* application/x-www-form-urlencoded as Python's urlencode (quote_plus)
      * writes it: unreserved characters kept, space as '+', the rest %XX. */
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-            (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' ||
-            *c == '_' || *c == '~') {
-            *p++ = (char)*c;
-        } else if (*c == ' ') {
-            *p++ = '+';
-        } else {
-            *p++ = '%';
-            *p++ = hex[*c >> 4];
-            *p++ = hex[*c & 15];
-        }
-    }
-    *p = '\0';
+    sw__pct_encode(out, s, n, SW__PCT_SPACE_PLUS);
     return out;
 }
 

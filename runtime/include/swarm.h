@@ -329,7 +329,10 @@ const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index);
 
 /* Sleeps, then resumes at resume_pc.  Returns SW_YIELD. */
 sw_step_t sw_sleep_ms(sw_user_t *u, sw_frame_t *f, int64_t ms, int resume_pc);
-/* Queues task `task_index` of the innermost running set (schedule_task). */
+/* Queues task `task_index` of the innermost running set (schedule_task):
+ * `first` is SW_SCHEDULE_FIRST (before the tasks already queued) or
+ * SW_SCHEDULE_LAST (after them). */
+enum { SW_SCHEDULE_LAST = 0, SW_SCHEDULE_FIRST = 1 };
 void sw_schedule(sw_user_t *u, int task_index, int first);
 
 #ifdef __cplusplus

@@ -27,6 +27,7 @@
 #include "options.h"
 #include "report_int.h"
 #include "threshold.h"
+#include "util/method.h"
 
 #define ME "merge"
 
@@ -98,17 +99,6 @@ static const char *jstr(const json_t *o, const char *key)
 static int64_t ms_to_us(const json_t *o, const char *key)
 {
     return llround(jnum(o, key, 0.0) * 1000.0);
-}
-
-static int method_of(const char *s, sw_method_t *m)
-{
-    for (int i = SW_GET; s && i <= SW_OPTIONS; i++) {
-        if (strcmp(sw__method_name((sw_method_t)i), s) == 0) {
-            *m = (sw_method_t)i;
-            return 0;
-        }
-    }
-    return -1;
 }
 
 /* ---- reading and checking the inputs ------------------------------------ */
@@ -398,7 +388,7 @@ static int error_add(struct state *st, const struct input *in,
     const char *name = jstr(o, "name");
     const char *msg = jstr(o, "message");
     sw_method_t m;
-    if (!name || !msg || method_of(method, &m) < 0)
+    if (!name || !msg || sw__method_parse(method, &m) < 0)
         return bad(in->path, "malformed entry in \"errors\"");
     size_t n = strlen(name) + strlen(msg) + 16;
     char *key = malloc(n);
@@ -452,7 +442,7 @@ static int add_input(struct state *st, const struct input *in)
     json_array_foreach(reqs, i, o) {
         const char *name = jstr(o, "name");
         sw_method_t m;
-        if (!name || method_of(jstr(o, "method"), &m) < 0)
+        if (!name || sw__method_parse(jstr(o, "method"), &m) < 0)
             return bad(in->path, "malformed entry in \"requests\"");
         struct sw__stats_entry *e = sw__stats_entry(st->stats, m, name);
         if (!e) {

@@ -30,7 +30,7 @@
 #include "request.h"
 #include "user.h"
 #include "data.h"
-#include "jsonpath.h"
+#include "json_lookup.h"
 #include "regex.h"
 
 /* Longest user text quoted in a message before it is cut with "...". */

@@ -16,6 +16,8 @@
 #include "request.h"
 #include "stats.h"
 #include "user.h"
+#include "util/buf.h"
+#include "util/pct.h"
 
 /* Buffers grown past this are freed when the request goes back to the
  * pool, so one big request does not pin memory for the whole run. */
@@ -56,78 +58,6 @@ struct sw__req {
     char errmsg[48];
 };
 
-static void oom(void)
-{
-    fputs("swarm: out of memory\n", stderr);
-    abort();
-}
-
-static void buf_reserve(struct sw__buf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->ptr, cap);
-    if (!p)
-        oom();
-    b->ptr = p;
-    b->cap = cap;
-}
-
-static void buf_add(struct sw__buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = 0;
-}
-
-static void buf_set(struct sw__buf *b, const char *s)
-{
-    b->len = 0;
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_trim(struct sw__buf *b)
-{
-    if (b->cap > KEEP_CAP) {
-        free(b->ptr);
-        b->ptr = NULL;
-        b->cap = 0;
-    }
-    b->len = 0;
-    if (b->ptr)
-        b->ptr[0] = 0;
-}
-
-static void buf_free(struct sw__buf *b)
-{
-    free(b->ptr);
-    memset(b, 0, sizeof *b);
-}
-
-static int is_unreserved(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '~';
-}
-
-static void buf_add_escaped(struct sw__buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (is_unreserved(*p)) {
-            buf_add(b, (const char *)p, 1);
-        } else {
-            char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-            buf_add(b, e, 3);
-        }
-    }
-}
-
 /* ---- the worker's context --------------------------------------------- */
 
 int sw__net_init(struct sw__net *n, uv_loop_t *uv,
@@ -162,12 +92,12 @@ int sw__net_init(struct sw__net *n, uv_loop_t *uv,
 
 static void req_destroy(struct sw__req *r)
 {
-    buf_free(&r->url);
-    buf_free(&r->name);
-    buf_free(&r->body);
-    buf_free(&r->user_name);
-    buf_free(&r->password);
-    buf_free(&r->hdr);
+    sw__buf_free(&r->url);
+    sw__buf_free(&r->name);
+    sw__buf_free(&r->body);
+    sw__buf_free(&r->user_name);
+    sw__buf_free(&r->password);
+    sw__buf_free(&r->hdr);
     sw__resp_free(&r->resp);
     free(r);
 }
@@ -205,7 +135,7 @@ static struct sw__req *req_get(struct sw__net *n)
     } else {
         r = calloc(1, sizeof *r);
         if (!r)
-            oom();
+            sw__oom();
         r->net = n;
     }
     r->next_free = NULL;
@@ -220,9 +150,9 @@ static void req_put(struct sw__req *r)
         req_destroy(r);
         return;
     }
-    buf_trim(&r->url);
-    buf_trim(&r->name);
-    buf_trim(&r->body);
+    sw__buf_trim(&r->url, KEEP_CAP);
+    sw__buf_trim(&r->name, KEEP_CAP);
+    sw__buf_trim(&r->body, KEEP_CAP);
     r->hdr.len = 0;
     r->nhdr = 0;
     r->user = NULL;
@@ -325,17 +255,17 @@ void sw_req_begin(sw_user_t *u, sw_method_t method, const char *url)
     r->url.len = 0;
     if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
         const char *host = u->net.net->host;
-        buf_add(&r->url, host, strlen(host));
+        sw__buf_add(&r->url, host, strlen(host));
     }
-    buf_add(&r->url, url, strlen(url));
+    sw__buf_add(&r->url, url, strlen(url));
     r->has_query = strchr(url, '?') != NULL;
-    buf_set(&r->name, url);
+    sw__buf_set(&r->name, url);
 }
 
 void sw_req_name(sw_user_t *u, const char *name)
 {
     if (u->net.req)
-        buf_set(&u->net.req->name, name);
+        sw__buf_set(&u->net.req->name, name);
 }
 
 /* Appends "key: value" (value NULL: "key:", no such header at all) with
@@ -343,7 +273,7 @@ void sw_req_name(sw_user_t *u, const char *name)
 static void add_header(struct sw__req *r, const char *key, const char *value)
 {
     size_t kl = strlen(key), vl = value ? strlen(value) : 0;
-    buf_reserve(&r->hdr, kl + vl + 3);
+    sw__buf_reserve(&r->hdr, kl + vl + 3);
     char *line = r->hdr.ptr + r->hdr.len;
     memcpy(line, key, kl);
     size_t n = kl;
@@ -369,11 +299,11 @@ void sw_req_query(sw_user_t *u, const char *key, const char *value)
     struct sw__req *r = u->net.req;
     if (!r)
         return;
-    buf_add(&r->url, r->has_query ? "&" : "?", 1);
+    sw__buf_add(&r->url, r->has_query ? "&" : "?", 1);
     r->has_query = 1;
-    buf_add_escaped(&r->url, key);
-    buf_add(&r->url, "=", 1);
-    buf_add_escaped(&r->url, value ? value : "");
+    sw__buf_add_pct(&r->url, key, 0);
+    sw__buf_add(&r->url, "=", 1);
+    sw__buf_add_pct(&r->url, value ? value : "", 0);
 }
 
 void sw_req_body(sw_user_t *u, const char *content_type, const char *body)
@@ -381,7 +311,7 @@ void sw_req_body(sw_user_t *u, const char *content_type, const char *body)
     struct sw__req *r = u->net.req;
     if (!r)
         return;
-    buf_set(&r->body, body ? body : "");
+    sw__buf_set(&r->body, body ? body : "");
     r->has_body = 1;
     /* no type: no Content-Type at all, not an engine's default */
     add_header(r, "Content-Type", content_type);
@@ -398,8 +328,8 @@ void sw_req_auth(sw_user_t *u, const char *user, const char *password)
     struct sw__req *r = u->net.req;
     if (!r)
         return;
-    buf_set(&r->user_name, user ? user : "");
-    buf_set(&r->password, password ? password : "");
+    sw__buf_set(&r->user_name, user ? user : "");
+    sw__buf_set(&r->password, password ? password : "");
     r->has_auth = 1;
 }
 
@@ -450,7 +380,7 @@ static void move_cookies(sw_user_t *u, int from, int to)
     n->ops[from]->cookies_export(u->net.session[from], &lines);
     n->ops[to]->cookies_import(u->net.session[to],
                                lines.ptr ? lines.ptr : "", lines.len);
-    buf_free(&lines);
+    sw__buf_free(&lines);
 }
 
 static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
@@ -460,7 +390,8 @@ static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
     (void)x;
     r->state = RQ_DONE;
     r->res = *res;
-    r->done_ms = now_ms();
+    if (r->intended_ms >= 0)        /* only then is the time needed */
+        r->done_ms = now_ms();
     r->net->complete(u, &r->res);
 }
 
@@ -506,7 +437,7 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     const struct sw__engine_ops *ops = n->ops[k];
     if (!u->net.session[k] &&
         !(u->net.session[k] = ops->session_open(n->eng[k])))
-        oom();
+        sw__oom();
     if (u->net.last_kind >= 0 && u->net.last_kind != k)
         move_cookies(u, u->net.last_kind, k);
     u->net.last_kind = k;
@@ -517,7 +448,8 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
         return SW__SENT;
     r->state = RQ_DONE;
     r->res = *ops->result(r->xfer);
-    r->done_ms = now_ms();
+    if (r->intended_ms >= 0)
+        r->done_ms = now_ms();
     return SW__SEND_FAILED;
 }
 

@@ -13,13 +13,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-/* A growable byte buffer; always NUL-terminated when len > 0. */
-struct sw__buf {
-    char *ptr;
-    size_t len;
-    size_t cap;
-};
+#include "util/buf.h"     /* struct sw__buf */
 
 struct sw__response {
     long status;                /* 0 after a transport error */
@@ -46,12 +42,38 @@ struct sw__response {
 /* Header bytes kept per response. */
 #define SW__HEADERS_CAP ((size_t)64 << 10)
 
-/* For engines: appends n body bytes (counted; kept up to SW__BODY_CAP). */
-void sw__resp_add_body(struct sw__response *r, const char *p, size_t n);
+/* sw__buf_add with its fast path inline (util/buf.c grows the buffer). */
+static inline void sw__resp_add_(struct sw__buf *b, const char *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        sw__buf_reserve(b, n);
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = 0;
+}
+
+/* For engines: appends n body bytes (counted; kept up to SW__BODY_CAP).
+ * Inline: it runs for every piece of every response. */
+static inline void sw__resp_add_body(struct sw__response *r, const char *p,
+                                     size_t n)
+{
+    r->body_bytes += (int64_t)n;
+    if (r->body.len < SW__BODY_CAP)
+        sw__resp_add_(&r->body, p, n < SW__BODY_CAP - r->body.len
+                                       ? n : SW__BODY_CAP - r->body.len);
+}
+
 /* For engines: appends one raw header line as received, CRLF included.
  * A status line ("HTTP/...") starts the headers over, so only the final
  * response's lines are kept (after redirects and 1xx). */
-void sw__resp_add_header(struct sw__response *r, const char *p, size_t n);
+static inline void sw__resp_add_header(struct sw__response *r, const char *p,
+                                       size_t n)
+{
+    if (n >= 5 && !memcmp(p, "HTTP/", 5))
+        r->headers.len = 0;
+    if (r->headers.len < SW__HEADERS_CAP)
+        sw__resp_add_(&r->headers, p, n);
+}
 
 /* Empties the response for the next request: buffers kept up to a cap,
  * the JSON cache and the failure message freed (the one place they are). */

@@ -14,6 +14,7 @@
 #include "request.h"
 #include "scheduler.h"
 #include "worker.h"
+#include "util/buf.h"
 
 int sw__user_home(const struct sw__options *o, int threads, int64_t k,
                   int64_t *slot)
@@ -248,7 +249,8 @@ static void on_reap(uv_check_t *c)
      *    runs on the next turn) */
     if (w->nready > 0) {
         sw_user_t **run = w->ready;
-        int n = w->nready, cap = w->capready;
+        int n = w->nready;
+        size_t cap = w->capready;
         w->ready = w->ready_spare;
         w->capready = w->capspare;
         w->nready = 0;
@@ -276,25 +278,10 @@ static void on_idle(uv_idle_t *i)
     (void)i;    /* only there so that the poll does not block */
 }
 
-static void grow(sw_user_t ***list, int *cap, int need)
-{
-    if (need <= *cap)
-        return;
-    int c = *cap ? *cap * 2 : 64;
-    while (c < need)
-        c *= 2;
-    sw_user_t **l = realloc(*list, sizeof **list * (size_t)c);
-    if (!l) {
-        fprintf(stderr, "swarm: out of memory\n");
-        abort();
-    }
-    *list = l;
-    *cap = c;
-}
-
 void sw__worker_defer(struct sw__worker *w, sw_user_t *u)
 {
-    grow(&w->ready, &w->capready, w->nready + 1);
+    w->ready = sw__grow(w->ready, &w->capready, (size_t)w->nready + 1,
+                        sizeof *w->ready);
     w->ready[w->nready++] = u;
     uv_check_start(&w->reaper, on_reap);
     uv_idle_start(&w->idler, on_idle);
@@ -320,7 +307,8 @@ void sw__worker_user_gone(struct sw__worker *w, sw_user_t *u)
             w->busy--;
         }
     }
-    grow(&w->grave, &w->capgrave, w->ngrave + 1);
+    w->grave = sw__grow(w->grave, &w->capgrave, (size_t)w->ngrave + 1,
+                        sizeof *w->grave);
     w->grave[w->ngrave++] = u;
     /* the idle handle makes this turn's poll return at once, so the
      * reaper runs now and not at the next event */

@@ -60,11 +60,13 @@ struct sw__worker {
     sw_user_t **slots;              /* this thread's users by slot */
     int64_t nslots;
     sw_user_t **grave;              /* finished users to free; owned */
-    int ngrave, capgrave;
+    int ngrave;
+    size_t capgrave;
     sw_user_t **ready;              /* users with a 0 ms step to run */
-    int nready, capready;
+    int nready;
+    size_t capready;
     sw_user_t **ready_spare;        /* swapped with `ready` while running */
-    int capspare;
+    size_t capspare;
     uv_idle_t idler;                /* keeps the poll from blocking */
     int64_t cur_target;             /* plan target already applied */
     /* open model: this thread's share of the pool and of the arrivals */

@@ -10,17 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const method_names[] = {
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
-};
-
-const char *sw__method_name(sw_method_t m)
-{
-    if ((unsigned)m < sizeof(method_names) / sizeof(method_names[0]))
-        return method_names[m];
-    return "?";
-}
-
 /* FNV-1a over the method and the bytes of each string. */
 static uint64_t hash_key(sw_method_t m, const char *a, const char *b)
 {

@@ -13,6 +13,7 @@
 
 #include "hdr.h"
 #include "stats.h"
+#include "util/method.h"    /* sw__method_name, for the reports */
 
 /* Distinct (method, name) entries kept; later names are folded into
  * (method, "(other)").  Same for distinct error messages. */
@@ -78,8 +79,6 @@ struct sw__stats {
     int64_t folded_errors;      /* errors counted as "(other errors)" */
 };
 
-/* "GET", "POST", ... */
-const char *sw__method_name(sw_method_t m);
 
 /* owns: an array of the entries sorted by (name, method); the entries are
  * borrowed from s.  NULL with *n = 0 when empty or out of memory. */

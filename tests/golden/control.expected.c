@@ -12,6 +12,16 @@ enum {
     FEED_ids,
 };
 
+/* Environment variables (env). */
+enum {
+    ENV_PASS,
+};
+
+/* Tasks that schedule names: their index in their set. */
+enum {
+    TASK_Inner_second = 1,
+};
+
 static int64_t div_i64(int64_t a, int64_t b)
 {
     return b == 0 || (b == -1 && a == INT64_MIN) ? 0 : a / b;
@@ -31,7 +41,7 @@ static sw_step_t on_start1_Flow(sw_user_t *u, sw_frame_t *f)
         sw_var_set_int(u, VAR_tries, 0);
 #line 10 "tests/golden/control.swarm"
         sw_var_set_int(u, VAR_ok, 0);
-#line 35 "control.c"
+#line 45 "control.c"
     }
     return SW_DONE;
 }
@@ -86,7 +96,7 @@ static sw_step_t task1_loop(sw_user_t *u, sw_frame_t *f)
                 sw_req_end(u);
             }
         }
-#line 90 "control.c"
+#line 100 "control.c"
     }
     return SW_DONE;
 }
@@ -99,11 +109,11 @@ static sw_step_t on_stop2_Flow(sw_user_t *u, sw_frame_t *f)
 #line 39 "tests/golden/control.swarm"
         sw_req_begin(u, SW_POST, "/bye");
         sw_req_body(u, NULL, sw_cat(u, 4, "user ", sw_itoa(u, sw_user_id(u)), " at ", sw_itoa(u, sw_now_ms(u))));
-        sw_req_auth(u, "u", sw_env(u, 0));
+        sw_req_auth(u, "u", sw_env(u, ENV_PASS));
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 107 "control.c"
+#line 117 "control.c"
     }
     return SW_DONE;
 }
@@ -114,8 +124,8 @@ static sw_step_t on_start3_Inner(sw_user_t *u, sw_frame_t *f)
     switch (f->pc) {
     case 0:
 #line 45 "tests/golden/control.swarm"
-        sw_schedule(u, 1, 1);
-#line 119 "control.c"
+        sw_schedule(u, TASK_Inner_second, SW_SCHEDULE_FIRST);
+#line 129 "control.c"
     }
     return SW_DONE;
 }
@@ -126,8 +136,8 @@ static sw_step_t task2_first_one(sw_user_t *u, sw_frame_t *f)
     switch (f->pc) {
     case 0:
 #line 46 "tests/golden/control.swarm"
-        sw_schedule(u, 1, 0);
-#line 131 "control.c"
+        sw_schedule(u, TASK_Inner_second, SW_SCHEDULE_LAST);
+#line 141 "control.c"
     }
     return SW_DONE;
 }
@@ -144,7 +154,7 @@ static sw_step_t task3_second(sw_user_t *u, sw_frame_t *f)
         sw_req_end(u);
 #line 49 "tests/golden/control.swarm"
         return SW_INTERRUPT_NOW;
-#line 148 "control.c"
+#line 158 "control.c"
     }
     return SW_DONE;
 }
@@ -159,29 +169,29 @@ static sw_step_t on_stop4_Inner(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 163 "control.c"
+#line 173 "control.c"
     }
     return SW_DONE;
 }
 
 static const sw_task_t tasks_Inner[] = {
-    { "first_one", 1, task2_first_one, NULL, NULL, 46 },
-    { "second", 1, task3_second, NULL, NULL, 47 },
+    { .name = "first_one", .weight = 1, .fn = task2_first_one, .line = 46 },
+    { .name = "second", .weight = 1, .fn = task3_second, .line = 47 },
 };
 static const sw_set_t set_Inner = {
     .name = "Inner",
     .kind = SW_SET_RANDOM,
     .tasks = tasks_Inner,
     .ntasks = 2,
-    .wait = { SW_WAIT_PACING, 2000, 0, 0 },
+    .wait = { .kind = SW_WAIT_PACING, .a_ms = 2000 },
     .on_start = on_start3_Inner,
     .on_stop = on_stop4_Inner,
 };
 
 static const char *const tags_task1[] = { "loops", "slow", NULL };
 static const sw_task_t tasks_Flow[] = {
-    { "loop", 2, task1_loop, NULL, tags_task1, 13 },
-    { "nested", 1, NULL, &set_Inner, NULL, 36 },
+    { .name = "loop", .weight = 2, .fn = task1_loop, .tags = tags_task1, .line = 13 },
+    { .name = "nested", .weight = 1, .set = &set_Inner, .line = 36 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -194,7 +204,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Flow,
             .ntasks = 2,
-            .wait = { SW_WAIT_CONSTANT, 500, 0, 0 },
+            .wait = { .kind = SW_WAIT_CONSTANT, .a_ms = 500 },
             .on_start = on_start1_Flow,
             .on_stop = on_stop2_Flow,
         },
@@ -207,7 +217,7 @@ static const char *const var_names[] = {
 };
 
 static const sw_env_def_t envs[] = {
-    [0] = { "PASS", "pw" },
+    [ENV_PASS] = { .name = "PASS", .fallback = "pw" },
 };
 
 static const char *const columns_ids[] = {
@@ -216,7 +226,7 @@ static const char *const columns_ids[] = {
 };
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_ids] = { "ids", "ids.csv", NULL, columns_ids, 2, SW_FEED_UNIQUE_STOP_USER },
+    [FEED_ids] = { .name = "ids", .path = "ids.csv", .columns = columns_ids, .ncolumns = 2, .mode = SW_FEED_UNIQUE_STOP_USER },
 };
 
 static const sw_scenario_t scenario = {

@@ -13,6 +13,11 @@ enum {
     FEED_accounts,
 };
 
+/* Regexes (expect body matches, capture x = regex). */
+enum {
+    RE_id_0_9,
+};
+
 /* on_start of Member, line 7 */
 static sw_step_t on_start1_Member(sw_user_t *u, sw_frame_t *f)
 {
@@ -29,10 +34,12 @@ static sw_step_t on_start1_Member(sw_user_t *u, sw_frame_t *f)
         sw_req_body(u, "application/json", sw_cat(u, 5, "{\"username\":", sw_json_quote(u, sw_row_col(sw_var_row(u, VAR_a), 0)), ",\"password\":", sw_json_quote(u, sw_row_col(sw_var_row(u, VAR_a), 1)), "}"));
         return sw_req_send(u, f, 1);
     case 1:
+#line 10 "tests/golden/data.swarm"
         sw_expect_status(u, 200);
+#line 11 "tests/golden/data.swarm"
         sw_capture_json(u, VAR_token, "$.token");
         sw_req_end(u);
-#line 36 "data.c"
+#line 43 "data.c"
     }
     return SW_DONE;
 }
@@ -48,7 +55,7 @@ static sw_step_t task1_profile(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 1);
     case 1:
         sw_req_end(u);
-#line 52 "data.c"
+#line 59 "data.c"
     }
     return SW_DONE;
 }
@@ -64,8 +71,10 @@ static sw_step_t task2_search(sw_user_t *u, sw_frame_t *f)
         sw_req_query(u, "page", sw_itoa(u, sw_random(u, 1, 5)));
         return sw_req_send(u, f, 1);
     case 1:
+#line 22 "tests/golden/data.swarm"
         sw_expect_body_contains(u, "results");
-        sw_capture_regex(u, VAR_first, 0);
+#line 23 "tests/golden/data.swarm"
+        sw_capture_regex(u, VAR_first, RE_id_0_9);
         sw_req_end(u);
 #line 25 "tests/golden/data.swarm"
         if (!sw_streq(sw_var_str(u, VAR_first), "")) {
@@ -76,14 +85,14 @@ static sw_step_t task2_search(sw_user_t *u, sw_frame_t *f)
     case 2:
             sw_req_end(u);
         }
-#line 80 "data.c"
+#line 89 "data.c"
     }
     return SW_DONE;
 }
 
 static const sw_task_t tasks_Member[] = {
-    { "profile", 1, task1_profile, NULL, NULL, 15 },
-    { "search", 1, task2_search, NULL, NULL, 19 },
+    { .name = "profile", .weight = 1, .fn = task1_profile, .line = 15 },
+    { .name = "search", .weight = 1, .fn = task2_search, .line = 19 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -96,7 +105,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Member,
             .ntasks = 2,
-            .wait = { SW_WAIT_BETWEEN, 1000, 3000, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 1000, .b_ms = 3000 },
             .on_start = on_start1_Member,
             .on_stop = NULL,
         },
@@ -110,7 +119,7 @@ static const char *const var_names[] = {
 };
 
 static const char *const regexes[] = {
-    [0] = "id=\"([0-9]+)\"",
+    [RE_id_0_9] = "id=\"([0-9]+)\"",
 };
 
 static const char *const columns_accounts[] = {
@@ -119,7 +128,7 @@ static const char *const columns_accounts[] = {
 };
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_accounts] = { "accounts", "accounts.csv", NULL, columns_accounts, 2, SW_FEED_SHARED },
+    [FEED_accounts] = { .name = "accounts", .path = "accounts.csv", .columns = columns_accounts, .ncolumns = 2, .mode = SW_FEED_SHARED },
 };
 
 static const sw_scenario_t scenario = {

@@ -137,14 +137,14 @@ static sw_step_t task8_form_encoding(sw_user_t *u, sw_frame_t *f)
 }
 
 static const sw_task_t tasks_Escaper[] = {
-    { "quotes", 1, task1_quotes, NULL, NULL, 5 },
-    { "comment_close", 1, task2_comment_close, NULL, NULL, 8 },
-    { "trigraphs", 1, task3_trigraphs, NULL, NULL, 12 },
-    { "newlines_and_nul", 1, task4_newlines_and_nul, NULL, NULL, 16 },
-    { "utf8", 1, task5_utf8, NULL, NULL, 19 },
-    { "percent", 1, task6_percent, NULL, NULL, 22 },
-    { "dollars", 1, task7_dollars, NULL, NULL, 25 },
-    { "form_encoding", 1, task8_form_encoding, NULL, NULL, 29 },
+    { .name = "quotes", .weight = 1, .fn = task1_quotes, .line = 5 },
+    { .name = "comment_close", .weight = 1, .fn = task2_comment_close, .line = 8 },
+    { .name = "trigraphs", .weight = 1, .fn = task3_trigraphs, .line = 12 },
+    { .name = "newlines_and_nul", .weight = 1, .fn = task4_newlines_and_nul, .line = 16 },
+    { .name = "utf8", .weight = 1, .fn = task5_utf8, .line = 19 },
+    { .name = "percent", .weight = 1, .fn = task6_percent, .line = 22 },
+    { .name = "dollars", .weight = 1, .fn = task7_dollars, .line = 25 },
+    { .name = "form_encoding", .weight = 1, .fn = task8_form_encoding, .line = 29 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -157,7 +157,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Escaper,
             .ntasks = 8,
-            .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+            .wait = { .kind = SW_WAIT_INHERIT },
             .on_start = NULL,
             .on_stop = NULL,
         },

@@ -15,6 +15,16 @@ enum {
     FEED_people,
 };
 
+/* Regexes (expect body matches, capture x = regex). */
+enum {
+    RE_ok_s_true,
+};
+
+/* Environment variables (env). */
+enum {
+    ENV_STAGE,
+};
+
 /* task checkout, line 9 */
 static sw_step_t task1_checkout(sw_user_t *u, sw_frame_t *f)
 {
@@ -29,37 +39,51 @@ static sw_step_t task1_checkout(sw_user_t *u, sw_frame_t *f)
 #line 11 "tests/golden/features.swarm"
         sw_req_begin(u, SW_PUT, sw_cat(u, 2, "/cart/", sw_row_col(sw_var_row(u, VAR_who), 0)));
         sw_req_name(u, "/cart/[name]");
-        sw_req_header(u, "X-Env", sw_env(u, 0));
+        sw_req_header(u, "X-Env", sw_env(u, ENV_STAGE));
         sw_req_header(u, "X-Trace", sw_uuid(u));
         sw_req_body(u, "application/json", sw_cat(u, 3, "{\"items\":[{\"sku\":", sw_json_quote(u, sw_row_col(sw_var_row(u, VAR_who), 1)), ",\"n\":2}],\"gift\":false}"));
         return sw_req_send(u, f, 1);
     case 1:
+#line 16 "tests/golden/features.swarm"
         {
             static const int64_t list[] = { 200, 201, 204 };
             sw_expect_status_in(u, list, 3);
         }
+#line 17 "tests/golden/features.swarm"
         sw_expect_json_bool(u, "$.ok", 1);
+#line 18 "tests/golden/features.swarm"
         sw_expect_json_int(u, "$.count", SW_CMP_GE, 1);
+#line 19 "tests/golden/features.swarm"
         sw_expect_json_str(u, "$.state", SW_CMP_NE, "broken");
+#line 20 "tests/golden/features.swarm"
         sw_expect_json_exists(u, "$.id");
+#line 21 "tests/golden/features.swarm"
         sw_expect_header(u, "Content-Type", "application/json");
+#line 22 "tests/golden/features.swarm"
         sw_expect_header(u, "ETag", NULL);
-        sw_expect_body_matches(u, 0);
+#line 23 "tests/golden/features.swarm"
+        sw_expect_body_matches(u, RE_ok_s_true);
+#line 24 "tests/golden/features.swarm"
         sw_capture_json(u, VAR_cart, "$.id");
+#line 25 "tests/golden/features.swarm"
         sw_capture_cookie(u, VAR_session, "sid");
+#line 26 "tests/golden/features.swarm"
         sw_capture_header(u, VAR_loc, "Location");
+#line 27 "tests/golden/features.swarm"
         sw_capture_status(u, VAR_code);
         sw_req_end(u);
 #line 29 "tests/golden/features.swarm"
         sw_req_begin(u, SW_DELETE, sw_cat(u, 2, "/cart/", sw_var_str(u, VAR_cart)));
         return sw_req_send(u, f, 2);
     case 2:
+#line 29 "tests/golden/features.swarm"
         sw_expect_status_range(u, 200, 299);
         sw_req_end(u);
 #line 30 "tests/golden/features.swarm"
         sw_req_begin(u, SW_HEAD, "/ping");
         return sw_req_send(u, f, 3);
     case 3:
+#line 30 "tests/golden/features.swarm"
         sw_expect_status(u, sw_var_int(u, VAR_code));
         sw_req_end(u);
 #line 31 "tests/golden/features.swarm"
@@ -74,7 +98,7 @@ static sw_step_t task1_checkout(sw_user_t *u, sw_frame_t *f)
         return sw_req_send(u, f, 5);
     case 5:
         sw_req_end(u);
-#line 78 "features.c"
+#line 102 "features.c"
     }
     return SW_DONE;
 }
@@ -88,19 +112,20 @@ static sw_step_t task2_audit(sw_user_t *u, sw_frame_t *f)
         sw_req_begin(u, SW_GET, "/admin");
         return sw_req_send(u, f, 1);
     case 1:
+#line 40 "tests/golden/features.swarm"
         sw_expect_body_contains(u, "audit");
         sw_req_end(u);
-#line 94 "features.c"
+#line 119 "features.c"
     }
     return SW_DONE;
 }
 
 static const sw_task_t tasks_Buyer[] = {
-    { "checkout", 1, task1_checkout, NULL, NULL, 9 },
+    { .name = "checkout", .weight = 1, .fn = task1_checkout, .line = 9 },
 };
 
 static const sw_task_t tasks_Admin[] = {
-    { "audit", 1, task2_audit, NULL, NULL, 39 },
+    { .name = "audit", .weight = 1, .fn = task2_audit, .line = 39 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -113,7 +138,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Buyer,
             .ntasks = 1,
-            .wait = { SW_WAIT_THROUGHPUT, 0, 0, 0.5 },
+            .wait = { .kind = SW_WAIT_THROUGHPUT, .per_s = 0.5 },
             .on_start = NULL,
             .on_stop = NULL,
         },
@@ -127,7 +152,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_Admin,
             .ntasks = 1,
-            .wait = { SW_WAIT_BETWEEN, 0, 250, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 0, .b_ms = 250 },
             .on_start = NULL,
             .on_stop = NULL,
         },
@@ -143,11 +168,11 @@ static const char *const var_names[] = {
 };
 
 static const char *const regexes[] = {
-    [0] = "\"ok\":\\s*true",
+    [RE_ok_s_true] = "\"ok\":\\s*true",
 };
 
 static const sw_env_def_t envs[] = {
-    [0] = { "STAGE", NULL },
+    [ENV_STAGE] = { .name = "STAGE" },
 };
 
 static const char *const columns_people[] = {
@@ -161,25 +186,25 @@ static const char embed_people[] =
     "caf\303\251,C-3\012";
 
 static const sw_feeder_def_t feeders[] = {
-    [FEED_people] = { "people", "people.csv", embed_people, columns_people, 2, SW_FEED_RANDOM },
+    [FEED_people] = { .name = "people", .path = "people.csv", .embedded = embed_people, .columns = columns_people, .ncolumns = 2, .mode = SW_FEED_RANDOM },
 };
 
 static const sw_stage_t stages[] = {
-    { 30000, 100, -1 },
-    { 120000, 100, -1 },
-    { 30000, 0, -1 },
+    { .duration_ms = 30000, .users = 100, .rate_per_s = -1 },
+    { .duration_ms = 120000, .users = 100, .rate_per_s = -1 },
+    { .duration_ms = 30000, .users = 0, .rate_per_s = -1 },
 };
 
 static const sw_threshold_t thresholds[] = {
-    { "p95 < 300ms", NULL, SW_METRIC_PERCENTILE, 95, SW_CMP_LT, 300, 0, 51 },
-    { "p99.9 <= 1s", "/cart/[name]", SW_METRIC_PERCENTILE, 99.9, SW_CMP_LE, 1000, 1, 52 },
-    { "failures < 1%", NULL, SW_METRIC_FAILURE_RATIO, 0, SW_CMP_LT, 0.01, 0, 53 },
-    { "failures <= 0.05", NULL, SW_METRIC_FAILURE_RATIO, 0, SW_CMP_LE, 0.05, 0, 54 },
-    { "failures == 0", NULL, SW_METRIC_FAILURES, 0, SW_CMP_EQ, 0, 0, 55 },
-    { "avg < 150ms", NULL, SW_METRIC_AVG, 0, SW_CMP_LT, 150, 0, 56 },
-    { "max < 2s", NULL, SW_METRIC_MAX, 0, SW_CMP_LT, 2000, 0, 57 },
-    { "rps >= 10", NULL, SW_METRIC_RPS, 0, SW_CMP_GE, 10, 0, 58 },
-    { "requests > 100", NULL, SW_METRIC_REQUESTS, 0, SW_CMP_GT, 100, 0, 59 },
+    { .text = "p95 < 300ms", .metric = SW_METRIC_PERCENTILE, .pct = 95, .cmp = SW_CMP_LT, .value = 300, .line = 51 },
+    { .text = "p99.9 <= 1s", .name = "/cart/[name]", .metric = SW_METRIC_PERCENTILE, .pct = 99.9, .cmp = SW_CMP_LE, .value = 1000, .abort_on_fail = 1, .line = 52 },
+    { .text = "failures < 1%", .metric = SW_METRIC_FAILURE_RATIO, .cmp = SW_CMP_LT, .value = 0.01, .line = 53 },
+    { .text = "failures <= 0.05", .metric = SW_METRIC_FAILURE_RATIO, .cmp = SW_CMP_LE, .value = 0.05, .line = 54 },
+    { .text = "failures == 0", .metric = SW_METRIC_FAILURES, .cmp = SW_CMP_EQ, .value = 0, .line = 55 },
+    { .text = "avg < 150ms", .metric = SW_METRIC_AVG, .cmp = SW_CMP_LT, .value = 150, .line = 56 },
+    { .text = "max < 2s", .metric = SW_METRIC_MAX, .cmp = SW_CMP_LT, .value = 2000, .line = 57 },
+    { .text = "rps >= 10", .metric = SW_METRIC_RPS, .cmp = SW_CMP_GE, .value = 10, .line = 58 },
+    { .text = "requests > 100", .metric = SW_METRIC_REQUESTS, .cmp = SW_CMP_GT, .value = 100, .line = 59 },
 };
 
 static const sw_scenario_t scenario = {

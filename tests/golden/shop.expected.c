@@ -158,42 +158,42 @@ static sw_step_t task10_done(sw_user_t *u, sw_frame_t *f)
 }
 
 static const sw_task_t tasks_UserBehavior[] = {
-    { "browse_products", 1, task4_browse_products, NULL, NULL, 16 },
-    { "view_product_detail", 1, task5_view_product_detail, NULL, NULL, 17 },
-    { "leave", 1, task6_leave, NULL, NULL, 20 },
+    { .name = "browse_products", .weight = 1, .fn = task4_browse_products, .line = 16 },
+    { .name = "view_product_detail", .weight = 1, .fn = task5_view_product_detail, .line = 17 },
+    { .name = "leave", .weight = 1, .fn = task6_leave, .line = 20 },
 };
 static const sw_set_t set_UserBehavior = {
     .name = "UserBehavior",
     .kind = SW_SET_RANDOM,
     .tasks = tasks_UserBehavior,
     .ntasks = 3,
-    .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+    .wait = { .kind = SW_WAIT_INHERIT },
     .on_start = NULL,
     .on_stop = NULL,
 };
 
 static const sw_task_t tasks_ProductFlow[] = {
-    { "view_products_list", 1, task7_view_products_list, NULL, NULL, 24 },
-    { "select_product", 1, task8_select_product, NULL, NULL, 25 },
-    { "add_to_cart", 1, task9_add_to_cart, NULL, NULL, 29 },
-    { "done", 1, task10_done, NULL, NULL, 32 },
+    { .name = "view_products_list", .weight = 1, .fn = task7_view_products_list, .line = 24 },
+    { .name = "select_product", .weight = 1, .fn = task8_select_product, .line = 25 },
+    { .name = "add_to_cart", .weight = 1, .fn = task9_add_to_cart, .line = 29 },
+    { .name = "done", .weight = 1, .fn = task10_done, .line = 32 },
 };
 static const sw_set_t set_ProductFlow = {
     .name = "ProductFlow",
     .kind = SW_SET_SEQ,
     .tasks = tasks_ProductFlow,
     .ntasks = 4,
-    .wait = { SW_WAIT_INHERIT, 0, 0, 0 },
+    .wait = { .kind = SW_WAIT_INHERIT },
     .on_start = NULL,
     .on_stop = NULL,
 };
 
 static const sw_task_t tasks_WebsiteUser[] = {
-    { "index", 3, task1_index, NULL, NULL, 8 },
-    { "about", 1, task2_about, NULL, NULL, 9 },
-    { "products", 1, task3_products, NULL, NULL, 10 },
-    { "browse", 1, NULL, &set_UserBehavior, NULL, 11 },
-    { "buy", 2, NULL, &set_ProductFlow, NULL, 12 },
+    { .name = "index", .weight = 3, .fn = task1_index, .line = 8 },
+    { .name = "about", .weight = 1, .fn = task2_about, .line = 9 },
+    { .name = "products", .weight = 1, .fn = task3_products, .line = 10 },
+    { .name = "browse", .weight = 1, .set = &set_UserBehavior, .line = 11 },
+    { .name = "buy", .weight = 2, .set = &set_ProductFlow, .line = 12 },
 };
 
 static const sw_user_class_t user_classes[] = {
@@ -206,7 +206,7 @@ static const sw_user_class_t user_classes[] = {
             .kind = SW_SET_RANDOM,
             .tasks = tasks_WebsiteUser,
             .ntasks = 5,
-            .wait = { SW_WAIT_BETWEEN, 1000, 5000, 0 },
+            .wait = { .kind = SW_WAIT_BETWEEN, .a_ms = 1000, .b_ms = 5000 },
             .on_start = NULL,
             .on_stop = NULL,
         },

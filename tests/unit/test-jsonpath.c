@@ -4,7 +4,7 @@
 #include <jansson.h>
 
 #include "test.h"
-#include "jsonpath.h"
+#include "json_lookup.h"
 
 static const char *doc_text =
     "{\"a\": {\"b\": [10, {\"c\": \"deep\"}, 30]},"

@@ -26,6 +26,8 @@
 #include <strings.h>
 #include "engine.h"
 #include "curl_loop.h"
+#include "util/buf.h"
+#include "util/method.h"
 
 /* Idle transfers (easy handles, ~22 KB each with libcurl's 16 KiB receive
  * buffer) the pool keeps at least. */
@@ -37,7 +39,10 @@
  * burst (every user spawned in one step sending at once) go within two
  * periods instead of pinning ~22 KB each for the rest of the run.  Once
  * TRIM_AFTER handles have been freed, malloc_trim gives their pages back
- * (measured: -6.6 KB RSS per idle user at 4,000 users). */
+ * (measured: -6.6 KB RSS per idle user at 4,000 users).  The timer runs
+ * only while the pool holds more than POOL_MIN handles: a small run keeps
+ * the loop's timer heap as it was (a second timer there costs every
+ * libcurl timer update a few swaps). */
 #define TRIM_PERIOD_MS 1000
 #define TRIM_AFTER 64
 
@@ -46,9 +51,7 @@
 #define URL_SLOTS 8
 
 struct url_slot {
-    char *url;                  /* owned: the URL as the scenario built it */
-    size_t len;
-    size_t cap;
+    struct sw__buf url;         /* the URL as the scenario built it */
     CURLU *uh;                  /* owned: url parsed, or NULL (slot free) */
     unsigned last_use;
 };
@@ -66,6 +69,12 @@ struct sw__engine {
     int freed;                  /* handles freed since the last trim */
     uv_timer_t trim_timer;
     int nsessions;
+    /* SWARM_DEBUG_POOL set at open: the pool's figures on stderr at close
+     * (tests/unit/test-http.c checks that a steady run makes no handle
+     * twice) */
+    int debug;
+    long made;                  /* easy handles made */
+    long trimmed;               /* freed by the pool timer */
 };
 
 struct sw__session {
@@ -95,8 +104,7 @@ struct sw__xfer {
     struct sw__http_result res;
     /* --- what the easy handle is set to (kept across requests) --- */
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
-    char *cur_hdr;              /* owned: the lines `headers` came from */
-    size_t cur_hdr_len, cur_hdr_cap;
+    struct sw__buf cur_hdr;     /* the lines `headers` came from */
     int cur_nhdr;               /* -1: none set yet */
     struct url_slot urls[URL_SLOTS];
     unsigned url_tick;          /* use counter for the slots' LRU */
@@ -109,15 +117,6 @@ struct sw__xfer {
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
 };
 
-static const char *const method_names[] = {
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
-};
-
-static void oom(void)
-{
-    fputs("swarm: out of memory\n", stderr);
-    abort();
-}
 
 /* ---- the pool --------------------------------------------------------- */
 
@@ -208,9 +207,9 @@ static void xfer_destroy(struct sw__xfer *x)
     detach_share(x);
     curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
-    free(x->cur_hdr);
+    sw__buf_free(&x->cur_hdr);
     for (int i = 0; i < URL_SLOTS; i++) {
-        free(x->urls[i].url);
+        sw__buf_free(&x->urls[i].url);
         curl_url_cleanup(x->urls[i].uh);
     }
     free(x);
@@ -229,14 +228,17 @@ static struct sw__xfer *xfer_get(struct sw__session *s)
     } else {
         x = calloc(1, sizeof *x);
         if (!x)
-            oom();
+            sw__oom();
         x->eng = g;
+        g->made++;
         x->easy = curl_easy_init();
         if (!x->easy || handle_init(g, x) != 0)
-            oom();
+            sw__oom();
     }
     return x;
 }
+
+static void on_trim(uv_timer_t *t);
 
 static void xfer_put(struct sw__xfer *x)
 {
@@ -250,6 +252,9 @@ static void xfer_put(struct sw__xfer *x)
     x->ctx = NULL;
     x->in_flight = 0;
     pool_push(g, x);
+    if (g->nfree > POOL_MIN && !uv_is_active((uv_handle_t *)&g->trim_timer))
+        uv_timer_start(&g->trim_timer, on_trim, TRIM_PERIOD_MS,
+                       TRIM_PERIOD_MS);
 }
 
 /* The pool's size, set off the request path (see TRIM_PERIOD_MS). */
@@ -264,11 +269,14 @@ static void on_trim(uv_timer_t *t)
         pool_unlink(g, x);
         xfer_destroy(x);
         g->freed++;
+        g->trimmed++;
     }
     if (g->freed >= TRIM_AFTER) {
         malloc_trim(0);
         g->freed = 0;
     }
+    if (g->nfree <= POOL_MIN)
+        uv_timer_stop(t);
 }
 
 /* ---- the engine ------------------------------------------------------- */
@@ -283,14 +291,13 @@ static sw__engine_t *eng_open(uv_loop_t *uv, const struct sw__engine_config *c)
         return NULL;
     }
     g->cfg = *c;
+    g->debug = getenv("SWARM_DEBUG_POOL") != NULL;
     if (sw__loop_init(&g->loop, uv, loop_done) != 0) {
         free(g);
         return NULL;
     }
-    if (uv_timer_init(uv, &g->trim_timer) != 0 ||
-        uv_timer_start(&g->trim_timer, on_trim, TRIM_PERIOD_MS,
-                       TRIM_PERIOD_MS) != 0) {
-        fputs("swarm: cannot start the pool timer\n", stderr);
+    if (uv_timer_init(uv, &g->trim_timer) != 0) {
+        fputs("swarm: cannot make the pool timer\n", stderr);
         abort();
     }
     g->trim_timer.data = g;
@@ -301,6 +308,9 @@ static sw__engine_t *eng_open(uv_loop_t *uv, const struct sw__engine_config *c)
 
 static void eng_close(sw__engine_t *g)
 {
+    if (g->debug)
+        fprintf(stderr, "swarm: pool: %ld easy handles made, %ld freed by "
+                        "the pool timer\n", g->made, g->trimmed);
     uv_timer_stop(&g->trim_timer);
     uv_close((uv_handle_t *)&g->trim_timer, NULL);
     while (g->free_head) {
@@ -405,7 +415,7 @@ static CURLcode set_method(struct sw__xfer *x)
         break;
     default:
         rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-                              method_names[q->method]);
+                              sw__method_name(q->method));
         break;
     }
     if (rc)
@@ -426,19 +436,6 @@ static CURLcode set_method(struct sw__xfer *x)
     return CURLE_OK;
 }
 
-static void slot_set(struct url_slot *s, const char *url, size_t len)
-{
-    if (len + 1 > s->cap) {
-        char *p = realloc(s->url, len + 1);
-        if (!p)
-            oom();
-        s->url = p;
-        s->cap = len + 1;
-    }
-    memcpy(s->url, url, len + 1);
-    s->len = len;
-}
-
 /* The URL.  Given as a string, libcurl parses it and formats it again at
  * every transfer (~10,000 instructions with its printf); given as a parsed
  * CURLU handle, it copies the parsed parts instead.  So each pooled handle
@@ -453,8 +450,8 @@ static CURLcode set_url(struct sw__xfer *x)
     struct url_slot *slot = NULL, *victim = &x->urls[0];
     for (int i = 0; i < URL_SLOTS; i++) {
         struct url_slot *s = &x->urls[i];
-        if (s->uh && s->len == q->url_len &&
-            !memcmp(s->url, q->url, q->url_len)) {
+        if (s->uh && s->url.len == q->url_len &&
+            !memcmp(s->url.ptr, q->url, q->url_len)) {
             slot = s;
             break;
         }
@@ -464,7 +461,7 @@ static CURLcode set_url(struct sw__xfer *x)
     if (!slot) {
         slot = victim;
         if (!slot->uh && !(slot->uh = curl_url()))
-            oom();
+            sw__oom();
         /* the same flags libcurl parses a string URL with */
         if (curl_url_set(slot->uh, CURLUPART_URL, q->url,
                          CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)) {
@@ -475,7 +472,8 @@ static CURLcode set_url(struct sw__xfer *x)
             x->cur_uh = NULL;
             return rc ? rc : curl_easy_setopt(e, CURLOPT_URL, q->url);
         }
-        slot_set(slot, q->url, q->url_len);
+        slot->url.len = 0;
+        sw__buf_add(&slot->url, q->url, q->url_len);
         x->cur_uh = NULL;       /* the slot's handle changed: set it again */
     }
     slot->last_use = ++x->url_tick;
@@ -506,7 +504,7 @@ static struct curl_slist *append_line(struct curl_slist *list,
     if (n >= 2 && line[n - 2] == ':' && line[n - 1] == ' ') {
         char *t = malloc(n);
         if (!t)
-            oom();
+            sw__oom();
         memcpy(t, line, n - 2);
         t[n - 2] = ';';
         t[n - 1] = 0;
@@ -517,7 +515,7 @@ static struct curl_slist *append_line(struct curl_slist *list,
     }
     if (!l) {
         curl_slist_free_all(list);
-        oom();
+        sw__oom();
     }
     return l;
 }
@@ -527,9 +525,9 @@ static struct curl_slist *append_line(struct curl_slist *list,
 static CURLcode set_headers(struct sw__xfer *x)
 {
     const struct sw__http_req *q = x->req;
-    if (q->nheaders == x->cur_nhdr && q->headers_len == x->cur_hdr_len &&
+    if (q->nheaders == x->cur_nhdr && q->headers_len == x->cur_hdr.len &&
         (q->headers_len == 0 ||
-         !memcmp(q->headers, x->cur_hdr, q->headers_len)))
+         !memcmp(q->headers, x->cur_hdr.ptr, q->headers_len)))
         return CURLE_OK;
     struct curl_slist *list = NULL;
     const char *p = q->headers;
@@ -537,7 +535,7 @@ static CURLcode set_headers(struct sw__xfer *x)
     for (int i = 0; i < q->nheaders; i++, p += strlen(p) + 1)
         own_ua |= is_ua_line(p);
     if (!own_ua && !(list = curl_slist_append(NULL, UA_LINE)))
-        oom();
+        sw__oom();
     p = q->headers;
     for (int i = 0; i < q->nheaders; i++, p += strlen(p) + 1)
         list = append_line(list, p);
@@ -548,16 +546,8 @@ static CURLcode set_headers(struct sw__xfer *x)
     }
     curl_slist_free_all(x->headers);
     x->headers = list;
-    if (q->headers_len > x->cur_hdr_cap) {
-        char *n = realloc(x->cur_hdr, q->headers_len);
-        if (!n)
-            oom();
-        x->cur_hdr = n;
-        x->cur_hdr_cap = q->headers_len;
-    }
-    if (q->headers_len)
-        memcpy(x->cur_hdr, q->headers, q->headers_len);
-    x->cur_hdr_len = q->headers_len;
+    x->cur_hdr.len = 0;
+    sw__buf_add(&x->cur_hdr, q->headers, q->headers_len);
     x->cur_nhdr = q->nheaders;
     return CURLE_OK;
 }
@@ -641,21 +631,25 @@ static void fill_result(struct sw__xfer *x)
         status = 0;
     r->status = status;
     int64_t total = info_us(e, CURLINFO_TOTAL_TIME_T);
-    int64_t dns = info_us(e, CURLINFO_NAMELOOKUP_TIME_T);
-    int64_t conn = info_us(e, CURLINFO_CONNECT_TIME_T);
-    int64_t app = info_us(e, CURLINFO_APPCONNECT_TIME_T);
     int64_t pre = info_us(e, CURLINFO_PRETRANSFER_TIME_T);
     int64_t ttfb = info_us(e, CURLINFO_STARTTRANSFER_TIME_T);
     /* Durations of each phase, not libcurl's cumulative times (see
-     * struct sw__http_timing for which request gets which). */
+     * struct sw__http_timing for which request gets which).  The
+     * connection's phases are read only when this request opened it: a
+     * keep-alive request saves three lookups. */
     long opened = 0;
     if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened) != CURLE_OK)
         opened = 0;
     r->timing.total_us = total < 0 ? 0 : total;
-    r->timing.dns_us = opened > 0 ? dns : -1;
-    r->timing.connect_us = opened > 0 && conn >= 0 && dns >= 0 ? conn - dns
-                                                               : -1;
-    r->timing.tls_us = opened > 0 && app > 0 && conn >= 0 ? app - conn : -1;
+    r->timing.dns_us = r->timing.connect_us = r->timing.tls_us = -1;
+    if (opened > 0) {
+        int64_t dns = info_us(e, CURLINFO_NAMELOOKUP_TIME_T);
+        int64_t conn = info_us(e, CURLINFO_CONNECT_TIME_T);
+        int64_t app = info_us(e, CURLINFO_APPCONNECT_TIME_T);
+        r->timing.dns_us = dns;
+        r->timing.connect_us = conn >= 0 && dns >= 0 ? conn - dns : -1;
+        r->timing.tls_us = app > 0 && conn >= 0 ? app - conn : -1;
+    }
     r->timing.ttfb_us = ttfb >= 0 && pre >= 0 ? ttfb - pre : -1;
     r->body_bytes = x->resp ? x->resp->body_bytes : 0;
     if (x->resp) {
@@ -813,18 +807,7 @@ static int session_cookie(sw__session_t *s, const char *name,
             continue;
         if ((size_t)(tab - f) == strlen(name) &&
             !memcmp(f, name, (size_t)(tab - f))) {
-            const char *v = tab + 1;
-            size_t n = strlen(v);
-            if (out->len + n + 1 > out->cap) {
-                size_t cap = out->len + n + 1;
-                char *p = realloc(out->ptr, cap);
-                if (!p)
-                    oom();
-                out->ptr = p;
-                out->cap = cap;
-            }
-            memcpy(out->ptr + out->len, v, n + 1);
-            out->len += n;
+            sw__buf_adds(out, tab + 1);
             found = 1;
         }
     }
@@ -846,30 +829,13 @@ static void process_cleanup(void)
     curl_global_cleanup();
 }
 
-static void cookie_buf_add(struct sw__buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->ptr, cap);
-        if (!p)
-            oom();
-        b->ptr = p;
-        b->cap = cap;
-    }
-    memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = 0;
-}
-
 /* The jar is listed through the handle attached to the share last (see
  * session_cookie); cookies imported but not yet in the jar are the same
  * lines again. */
 static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
 {
     if (s->has_import) {
-        cookie_buf_add(out, s->import.ptr ? s->import.ptr : "",
+        sw__buf_add(out, s->import.ptr ? s->import.ptr : "",
                        s->import.len);
         return;
     }
@@ -879,8 +845,8 @@ static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
         curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &list) != CURLE_OK)
         return;
     for (struct curl_slist *l = list; l; l = l->next) {
-        cookie_buf_add(out, l->data, strlen(l->data));
-        cookie_buf_add(out, "\n", 1);
+        sw__buf_add(out, l->data, strlen(l->data));
+        sw__buf_add(out, "\n", 1);
     }
     curl_slist_free_all(list);
 }
@@ -891,7 +857,7 @@ static void session_cookies_import(sw__session_t *s, const char *lines,
                                    size_t len)
 {
     s->import.len = 0;
-    cookie_buf_add(&s->import, lines, len);
+    sw__buf_add(&s->import, lines, len);
     s->has_import = 1;
 }
 

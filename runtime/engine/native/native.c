@@ -14,6 +14,7 @@
 #include <string.h>
 #include "engine.h"
 #include "nv.h"
+#include "util/buf.h"
 
 struct sw__xfer {
     struct sw__session *s;
@@ -218,20 +219,7 @@ static int native_cookie(sw__session_t *s, const char *name,
     const char *v;
     if (!sw__nv_session_cookie(s->nv, name, &v))
         return 0;
-    size_t n = strlen(v);
-    if (out->len + n + 1 > out->cap) {
-        size_t cap = out->len + n + 1;
-        char *p = realloc(out->ptr, cap);
-        if (!p) {
-            fputs("swarm: out of memory\n", stderr);
-            abort();
-        }
-        out->ptr = p;
-        out->cap = cap;
-    }
-    memcpy(out->ptr + out->len, v, n);
-    out->len += n;
-    out->ptr[out->len] = 0;
+    sw__buf_adds(out, v);
     return 1;
 }
 

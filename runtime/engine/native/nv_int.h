@@ -2,7 +2,7 @@
  * nv_int.h - the native engine's modules as they see each other
  * (internal to runtime/engine/native).
  *
- *   buf.c      growable buffers
+ *   nv_buf.c   growable buffers (the layout of util/buf.h's struct sw__buf)
  *   url.c      http:// URLs: what is covered, redirect resolution
  *   reqfmt.c   request serialization, with a per-engine template cache
  *   resp.c     response parsing (libhttp-parser) into a struct sw__nv_result

@@ -1,5 +1,5 @@
 /*
- * buf.c - the native engine's growable buffers (see nv_int.h).
+ * nv_buf.c - the native engine's growable buffers (see nv_int.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
