@@ -26,9 +26,9 @@ ifneq ($(SAN),)
 SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CFLAGS_ALL += $(SANFLAGS)
-# libuv, jansson and PCRE2 are linked statically so a compiled scenario needs
-# only libcurl on the load-generator machine.
-RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
+# libuv, libhttp-parser, jansson and PCRE2 are linked statically so a compiled
+# scenario needs only libcurl on the load-generator machine.
+RUNTIME_LIBS := -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),0)

@@ -13,7 +13,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
-          curl nodejs npm python3-yaml chromium bsdutils vim)
+          curl nodejs npm python3-yaml chromium bsdutils vim
+          libhttp-parser-dev)
 
 . scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"

@@ -14,8 +14,13 @@
 #   SECTIONS=tput make bench         # the quick one (~4-5 min)
 #   REPS=5 SECTIONS="tput mem" bash bench/run.sh
 #
+# "ours" is a compiled scenario with the default --engine auto, which sends
+# these plain http:// requests through the native HTTP/1.1 engine;
+# "ours-curl" rows are the same binary with --engine curl (libcurl).
+#
 # Sections:
-#   tput     keep-alive GET /hello (6 B), 50 users/connections: ours, curluv
+#   tput     keep-alive GET /hello (6 B), 50 users/connections: ours (native
+#            and curl engines), curluv
 #            -T and untuned, wrk, h2load, Locust HttpUser and FastHttpUser
 #   mem      RSS per connected idle user at MEM_USERS users: ours
 #            (bench/idle_user.swarm), curluv idle mode (-I, and -X), Locust
@@ -266,6 +271,7 @@ start_nginx 1 "$SERVER_CPU"
 if has tput; then
     for rep in $(seq "$REPS"); do
         ours tput ours "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        ours tput ours-curl "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1" --engine curl
         run_one tput curluv-T curluv "$rep" -- "$CURLUV" -T -c $CONC -n 250000 -u "$H1/hello"
         run_one tput curluv curluv "$rep" -- "$CURLUV" -c $CONC -n 160000 -u "$H1/hello"
         run_one tput wrk wrk "$rep" -- wrk -t1 -c$CONC -d5s "$H1/hello"
@@ -444,6 +450,11 @@ if has ir; then
             "$W/one_get" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS
         ir_one ours-worker big -- --collect-atstart=no --toggle-collect=thread_main \
             "$W/one_get" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
+        # the same through the libcurl engine
+        ir_one ours-curl-worker small -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS --engine curl
+        ir_one ours-curl-worker big -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS --engine curl
     fi
     ir_one curluv-T small -- "$CURLUV" -T -c $CONC -n 2000 -u "$H1/hello"
     ir_one curluv-T big -- "$CURLUV" -T -c $CONC -n 12000 -u "$H1/hello"

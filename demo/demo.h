@@ -82,12 +82,18 @@ struct demo_log_entry {
     unsigned status;
     uint64_t arrival_us;          /* monotonic, headers received */
     uint64_t done_us;             /* monotonic, answer queued */
+    const char *headers;          /* every header line, "Name: value\n"
+                                     each, in arrival order (header log) */
 };
 
 /* Opens (appends to) path; NULL path: no log.  Returns 0 or -1 (errno). */
 int demo_log_open(const char *path);
 void demo_log_write(const struct demo_log_entry *e);
 void demo_log_close(void);
+/* The header log (--header-log): opens path; NULL: none.  0 or -1. */
+int demo_hlog_open(const char *path);
+/* 1 when the header log is open (the caller then collects headers). */
+int demo_hlog_on(void);
 
 /* ---- delayer.c ---------------------------------------------------------- */
 

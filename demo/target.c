@@ -51,6 +51,7 @@ struct config {
     int port;
     const char *port_file;
     const char *log_path;
+    const char *hlog_path;      /* --header-log */
     int64_t delay_ms;     /* added to every answer */
     unsigned threads;
 };
@@ -150,11 +151,30 @@ body_append(struct req_ctx *r, const char *data, size_t n)
     return 0;
 }
 
+/* MHD_KeyValueIterator: "Name: value\n" appended to a memstream. */
+static enum MHD_Result
+add_header_line(void *cls, enum MHD_ValueKind kind, const char *key,
+                const char *value)
+{
+    (void)kind;
+    fprintf((FILE *)cls, "%s: %s\n", key, value ? value : "");
+    return MHD_YES;
+}
+
 static void
 log_request(struct MHD_Connection *c, const char *method, const char *url,
             const struct req_ctx *r, unsigned status)
 {
     struct conn_ctx *cc = conn_of(c);
+    char *headers = NULL;
+    size_t headers_len = 0;
+    if (demo_hlog_on()) {
+        FILE *f = open_memstream(&headers, &headers_len);
+        if (f) {
+            MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_line, f);
+            fclose(f);
+        }
+    }
     struct demo_log_entry e = {
         .conn_id = cc ? cc->id : 0,
         .method = method,
@@ -169,8 +189,10 @@ log_request(struct MHD_Connection *c, const char *method, const char *url,
         .status = status,
         .arrival_us = r->arrival_us,
         .done_us = demo_now_us(),
+        .headers = headers,
     };
     demo_log_write(&e);
+    free(headers);
 }
 
 static enum MHD_Result
@@ -259,12 +281,14 @@ static void
 usage(FILE *f)
 {
     fputs("usage: demo-target [--port N] [--port-file FILE] [--log FILE]\n"
-          "                   [--delay-ms N] [--threads N]\n"
+          "                   [--header-log FILE] [--delay-ms N] "
+          "[--threads N]\n"
           "  --port N        TCP port on 127.0.0.1 (0: any free one; "
           "default 8089)\n"
           "  --port-file F   write the port number to F once listening\n"
           "  --log F         append one line per request to F "
           "(see demo/README.md)\n"
+          "  --header-log F  append every request's headers and body to F\n"
           "  --delay-ms N    delay every answer by N ms (0..10000)\n"
           "  --threads N     server threads (default 4)\n", f);
 }
@@ -301,6 +325,9 @@ parse_args(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--log") == 0 && v) {
             cfg.log_path = v;
+            i++;
+        } else if (strcmp(a, "--header-log") == 0 && v) {
+            cfg.hlog_path = v;
             i++;
         } else if (strcmp(a, "--delay-ms") == 0) {
             cfg.delay_ms = num_arg(a, v, 0, DEMO_MAX_DELAY_MS);
@@ -358,6 +385,11 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (demo_hlog_open(cfg.hlog_path) < 0) {
+        fprintf(stderr, "demo-target: cannot open header log %s: %s\n",
+                cfg.hlog_path, strerror(errno));
+        return 1;
+    }
     if (demo_log_open(cfg.log_path) < 0) {
         fprintf(stderr, "demo-target: cannot open log %s: %s\n",
                 cfg.log_path, strerror(errno));

@@ -19,7 +19,7 @@
 enum opt_id {
     O_HOST, O_USERS, O_SPAWN_RATE, O_RUN_TIME, O_STOP_TIMEOUT, O_THREADS,
     O_TAGS, O_EXCLUDE_TAGS, O_SEED, O_ITERATIONS, O_ITERATIONS_SHARED,
-    O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_TIMEOUT, O_CSV,
+    O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_TIMEOUT, O_ENGINE, O_CSV,
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
     O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
     O_EXIT_CODE_ON_ERROR, O_HELP, O_VERSION
@@ -83,6 +83,11 @@ static const struct opt_def opts[] = {
     { O_TIMEOUT, 0, "timeout", "TIME",
       "default timeout of one request (default 30s; a request's own\n"
       "`timeout` wins)" },
+    { O_ENGINE, 0, "engine", "NAME",
+      "HTTP engine: auto (default: the native HTTP/1.1 engine for the\n"
+      "plain http:// requests it sends exactly as libcurl would, libcurl\n"
+      "for the others, decided per request), native (only it; a request\n"
+      "it does not cover fails) or curl (libcurl for everything)" },
     { O_CSV, 0, "csv", "PREFIX",
       "write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
       "PREFIX_failures.csv and PREFIX_exceptions.csv (Locust's format)" },
@@ -421,6 +426,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     o->max_users = ld->max_users;
     o->iterations = ld->iterations >= 0 ? ld->iterations : -1;
     o->timeout_ms = 30000;
+    o->engine = "auto";
     o->shard_count = 1;
     o->start_at_ms = -1;
 
@@ -570,6 +576,12 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 BAD("%s: expected a duration like 30s or 500ms, got '%s'",
                     flag, val);
             o->timeout_ms = iv;
+            break;
+        case O_ENGINE:
+            if (strcmp(val, "auto") && strcmp(val, "native") &&
+                strcmp(val, "curl"))
+                BAD("%s: expected auto, native or curl, got '%s'", flag, val);
+            o->engine = val;
             break;
         case O_CSV:
             if (!*val)

@@ -397,6 +397,10 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     for (int i = 0; i < m.nworkers; i++) {
         sw__stats_merge(total, m.workers[i].stats);
         failures += atomic_load(&m.workers[i].failures);
+        m.ri.engine_curl +=
+            atomic_load(&m.workers[i].net.served[SW__ENGINE_GENERAL]);
+        m.ri.engine_native +=
+            atomic_load(&m.workers[i].net.served[SW__ENGINE_NATIVE]);
     }
     m.ri.now_unix_ms = unix_ms();
     m.ri.users = 0;

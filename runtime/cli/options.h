@@ -32,6 +32,8 @@ struct sw__options {
     const char *const *exclude_tags; /* -E/--exclude-tags */
     int insecure;               /* -k/--insecure: no TLS verification */
     int64_t timeout_ms;         /* --timeout: default per-request timeout */
+    const char *engine;         /* --engine: "auto" (default), "native" or
+                                   "curl" */
     /* outputs */
     const char *csv_prefix;     /* --csv */
     int csv_full_history;       /* --csv-full-history */

@@ -9,7 +9,8 @@ const struct sw__engine_ops *sw__engine_ops(enum sw__engine_kind k)
     switch (k) {
     case SW__ENGINE_GENERAL:
         return &sw__engine_general;
-    case SW__ENGINE_NATIVE:     /* runtime/engine/native/ plugs in here */
+    case SW__ENGINE_NATIVE:
+        return &sw__engine_native;
     case SW__ENGINE_KINDS:
         break;
     }

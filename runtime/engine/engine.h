@@ -146,6 +146,8 @@ typedef void (*sw__http_done_fn)(void *ctx, sw__xfer_t *x,
 /* Run-wide settings an engine gets at open (borrowed for the run). */
 struct sw__engine_config {
     int insecure;               /* no TLS certificate or host checks */
+    const char *engine;         /* --engine: NULL or "auto", else the name
+                                   of the one engine to use */
 };
 
 enum sw__send_outcome {
@@ -200,6 +202,19 @@ struct sw__engine_ops {
     /* The value of cookie `name` in the session's jar, appended to out:
      * 1, or 0 when there is none. */
     int (*cookie)(sw__session_t *s, const char *name, struct sw__buf *out);
+
+    /* A user's requests may go through different engines (`auto` decides
+     * per request), but it has one cookie jar: when its next request goes
+     * to another engine than its last, request.c moves the jar with these
+     * two.  The format is libcurl's cookie list (Netscape): one cookie a
+     * line, "domain TAB tailmatch TAB path TAB secure TAB expires TAB name
+     * TAB value" (domain with a leading '.' when it matches subdomains,
+     * TRUE/FALSE flags, expires in Unix seconds, 0 for a session cookie),
+     * in the jar's creation order.
+     * cookies_export appends the session's cookies to out;
+     * cookies_import replaces the session's cookies with `lines`. */
+    void (*cookies_export)(sw__session_t *s, struct sw__buf *out);
+    void (*cookies_import)(sw__session_t *s, const char *lines, size_t len);
 };
 
 /* The engines compiled in; `auto` tries them from the last to the first
@@ -219,6 +234,8 @@ void sw__engines_process_cleanup(void);
 
 /* The general engine (its own folder under runtime/engine/). */
 extern const struct sw__engine_ops sw__engine_general;
+/* The native HTTP/1.1 engine (runtime/engine/native/). */
+extern const struct sw__engine_ops sw__engine_native;
 
 /* A --host (or any base URL) as the general engine would parse it: NULL
  * when it is usable, else why not (a static string).  The command line

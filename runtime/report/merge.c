@@ -877,6 +877,14 @@ int sw_merge_main(int argc, char **argv)
         ri.target_users += jint(in->run, "target_users", 0);
         ri.dropped += jint(in->run, "dropped", 0);
         ri.threads += (int)jint(in->run, "threads", 0);
+        /* per-engine counts add up while every input has them */
+        const json_t *eng = json_object_get(in->run, "engines");
+        int64_t nat = jint(eng, "native", -1), cur = jint(eng, "curl", -1);
+        if (i == 0 || ri.engine_native >= 0) {
+            ri.engine_native = nat < 0 || cur < 0 ? -1
+                                                  : ri.engine_native + nat;
+            ri.engine_curl = nat < 0 || cur < 0 ? -1 : ri.engine_curl + cur;
+        }
     }
     max_users = ri.users;
     opt.host = jstr(run0, "host");

@@ -20,6 +20,10 @@ struct sw__run_info {
     int64_t target_users;            /* users the shape asks for now */
     int64_t dropped;                 /* open model: starts dropped */
     int threads;
+    /* requests recorded per HTTP engine (native, curl), summed over the
+     * threads at the end; -1: not known (a merge of older reports) */
+    int64_t engine_native;
+    int64_t engine_curl;
     const char *scenario_id;         /* borrowed; written to the JSON as
                                         is; NULL: the scenario's own
                                         fingerprint (sw__scenario_fingerprint) */

@@ -156,6 +156,14 @@ static json_t *run_json(struct sw__reporter *r, const struct sw__run_info *ri)
                                                              : ri->users));
     put(o, "dropped", json_integer(ri->dropped));
     put(o, "threads", json_integer(ri->threads));
+    if (ri->engine_native >= 0 && ri->engine_curl >= 0) {
+        json_t *eng = json_object();
+        if (eng) {
+            put(eng, "native", json_integer(ri->engine_native));
+            put(eng, "curl", json_integer(ri->engine_curl));
+            put(o, "engines", eng);
+        }
+    }
     if (opt) {
         json_t *sh = json_object();
         if (sh) {

@@ -150,6 +150,9 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
                       ri->opt->stages[0].rate_per_s >= 0))))
         fprintf(out, "\nDropped iterations: %lld (arrivals with no user "
                      "free in the pool)\n", (long long)ri->dropped);
+    if (ri->engine_native > 0 || ri->engine_curl > 0)
+        fprintf(out, "\nHTTP engines: native %lld, curl %lld requests\n",
+                (long long)ri->engine_native, (long long)ri->engine_curl);
 
     int ne = 0;
     struct sw__stats_error **ev = sw__stats_errors_sorted(s, &ne);

@@ -73,6 +73,15 @@ int sw__net_init(struct sw__net *n, uv_loop_t *uv,
     n->stats = stats;
     n->failures = failures;
     n->complete = complete;
+    n->only = -1;
+    if (cfg->engine && strcmp(cfg->engine, "auto")) {
+        n->only = sw__engine_by_name(cfg->engine);
+        if (n->only < 0) {
+            fprintf(stderr, "swarm: --engine: no engine called '%s'\n",
+                    cfg->engine);
+            return -1;
+        }
+    }
     for (int k = 0; k < SW__ENGINE_KINDS; k++) {
         n->ops[k] = sw__engine_ops((enum sw__engine_kind)k);
         if (n->ops[k] && !(n->eng[k] = n->ops[k]->open(uv, &n->cfg)))
@@ -182,6 +191,7 @@ void sw__req_user_init(sw_user_t *u, struct sw__net *n)
 {
     memset(&u->net, 0, sizeof u->net);
     u->net.net = n;
+    u->net.last_kind = -1;
 }
 
 void sw__req_user_free(sw_user_t *u)
@@ -224,7 +234,7 @@ int sw__req_cookie(sw_user_t *u, const char *name, struct sw__buf *out)
 {
     struct sw__req *r = u->net.req;
     struct sw__net *n = u->net.net;
-    if (!r || !n || !u->net.session[r->kind])
+    if (!r || !n || r->kind < 0 || !u->net.session[r->kind])
         return 0;
     return n->ops[r->kind]->cookie(u->net.session[r->kind], name, out);
 }
@@ -336,14 +346,41 @@ static double now_ms(void)
     return (double)uv_hrtime() / 1e6;
 }
 
-/* The engine for q: the first compiled-in engine, from the last, that
- * covers it (the general engine covers everything). */
+int sw__engine_by_name(const char *name)
+{
+    for (int k = 0; k < SW__ENGINE_KINDS; k++) {
+        const struct sw__engine_ops *ops = sw__engine_ops(k);
+        if (ops && !strcmp(ops->name, name))
+            return k;
+    }
+    return -1;
+}
+
+/* The engine for q: with --engine, that one (or -1 when it does not cover
+ * q); else the first compiled-in engine, from the last, that covers it
+ * (the general engine covers everything). */
 static int pick_engine(const struct sw__net *n, const struct sw__http_req *q)
 {
+    if (n->only >= 0)
+        return n->only == SW__ENGINE_GENERAL || n->ops[n->only]->covers(q)
+                   ? n->only
+                   : -1;
     for (int k = SW__ENGINE_KINDS - 1; k > 0; k--)
         if (n->ops[k] && n->ops[k]->covers(q))
             return k;
     return SW__ENGINE_GENERAL;
+}
+
+/* The user's jar from engine `from` to engine `to` (see cookies_export in
+ * engine.h): a user has one set of cookies whichever engine sends. */
+static void move_cookies(sw_user_t *u, int from, int to)
+{
+    struct sw__net *n = u->net.net;
+    struct sw__buf lines = { 0 };
+    n->ops[from]->cookies_export(u->net.session[from], &lines);
+    n->ops[to]->cookies_import(u->net.session[to],
+                               lines.ptr ? lines.ptr : "", lines.len);
+    sw__buf_free(&lines);
 }
 
 static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
@@ -384,10 +421,26 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     q->follow_redirects = r->follow;
     q->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : n->timeout_ms;
     int k = pick_engine(n, q);
+    if (k < 0) {
+        /* --engine named an engine that cannot send this exactly as the
+         * general one would: a counted failure, never a silent fallback */
+        r->kind = -1;
+        r->state = RQ_DONE;
+        memset(&r->res, 0, sizeof r->res);
+        r->res.error = SW__HTTP_E_SETUP;
+        r->res.message = "not covered by --engine native (use auto or curl)";
+        r->resp.status = 0;
+        r->resp.transport_error = r->res.message;
+        r->done_ms = now_ms();
+        return SW__SEND_FAILED;
+    }
     const struct sw__engine_ops *ops = n->ops[k];
     if (!u->net.session[k] &&
         !(u->net.session[k] = ops->session_open(n->eng[k])))
         sw__oom();
+    if (u->net.last_kind >= 0 && u->net.last_kind != k)
+        move_cookies(u, u->net.last_kind, k);
+    u->net.last_kind = k;
     r->kind = k;
     r->xfer = ops->prepare(u->net.session[k], q, &r->resp, on_done, r);
     r->state = RQ_IN_FLIGHT;
@@ -444,6 +497,9 @@ void sw_req_end(sw_user_t *u)
         s.error = r->errmsg;
     }
     sw__stats_record(r->net->stats, &s);
+    if (r->kind >= 0)
+        atomic_fetch_add_explicit(&r->net->served[r->kind], 1,
+                                  memory_order_relaxed);
     if (s.error)
         atomic_fetch_add_explicit(r->net->failures, 1, memory_order_relaxed);
     release(u);

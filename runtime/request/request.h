@@ -42,6 +42,10 @@ struct sw__net {
     struct sw__stats *stats;                /* borrowed: where samples go */
     atomic_int_fast64_t *failures;          /* borrowed: failures counter */
     sw__req_complete_fn complete;           /* the scheduler's */
+    int only;                               /* --engine: the one engine
+                                               used, or -1: auto */
+    atomic_int_fast64_t served[SW__ENGINE_KINDS]; /* requests recorded, by
+                                               the engine that sent them */
     struct sw__req *free_reqs;              /* pooled request objects */
     int nfree_reqs;
 };
@@ -53,7 +57,13 @@ struct sw__user_net {
     sw__session_t *session[SW__ENGINE_KINDS]; /* owned; opened lazily */
     long last_status;                       /* sw_resp_status after the
                                                request ended */
+    int last_kind;                          /* the engine of its last
+                                               request (it has the user's
+                                               cookies), or -1 */
 };
+
+/* The kind of the engine called name ("curl", "native"), or -1. */
+int sw__engine_by_name(const char *name);
 
 /* The worker's request context on loop uv.  0, or -1 with a message. */
 int sw__net_init(struct sw__net *n, uv_loop_t *uv,

@@ -469,7 +469,8 @@ int sw__worker_start(struct sw__worker *w)
         .timer_close = clock_timer_close, .timer_start = clock_timer_start,
         .timer_stop = clock_timer_stop, .defer = clock_defer, .ctx = w,
     };
-    struct sw__engine_config cfg = { .insecure = run->opt->insecure };
+    struct sw__engine_config cfg = { .insecure = run->opt->insecure,
+                                     .engine = run->opt->engine };
     if (sw__net_init(&w->net, &w->uv, &cfg, run->opt->host,
                      run->opt->timeout_ms, w->stats, &w->failures,
                      sw__sched_complete) != 0 ||

@@ -83,6 +83,10 @@ struct sw__session {
     struct sw__xfer *xfer;      /* lent now, or NULL */
     struct sw__xfer *last;      /* the handle attached to `share` last
                                    (maybe in the pool), or NULL */
+    /* cookies given by cookies_import, set into the jar by the next
+     * handle attached to the share (a jar is written through a handle) */
+    struct sw__buf import;
+    int has_import;
 };
 
 struct sw__xfer {
@@ -360,6 +364,7 @@ static void session_close(sw__session_t *s)
         fprintf(stderr, "swarm: curl_share_cleanup: %s\n",
                 curl_share_strerror(sc));
     s->eng->nsessions--;
+    free(s->import.ptr);
     free(s);
 }
 
@@ -678,6 +683,21 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
         x->cur_share = s;
     }
     s->last = x;
+    if (s->has_import) {
+        /* the jar becomes the imported one: erase, then line by line */
+        SETOPT(e, CURLOPT_COOKIELIST, "ALL");
+        char *p = s->import.ptr;
+        while (p && *p) {
+            char *nl = strchr(p, '\n');
+            if (nl)
+                *nl = 0;
+            if (*p)
+                SETOPT(e, CURLOPT_COOKIELIST, p);
+            p = nl ? nl + 1 : p + strlen(p);
+        }
+        s->has_import = 0;
+        s->import.len = 0;
+    }
     if (set_url(x) != CURLE_OK)
         goto setopt_failed;
     if (x->cur_follow != q->follow_redirects) {
@@ -809,6 +829,38 @@ static void process_cleanup(void)
     curl_global_cleanup();
 }
 
+/* The jar is listed through the handle attached to the share last (see
+ * session_cookie); cookies imported but not yet in the jar are the same
+ * lines again. */
+static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
+{
+    if (s->has_import) {
+        sw__buf_add(out, s->import.ptr ? s->import.ptr : "",
+                       s->import.len);
+        return;
+    }
+    struct sw__xfer *x = s->last;
+    struct curl_slist *list = NULL;
+    if (!x || x->cur_share != s ||
+        curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &list) != CURLE_OK)
+        return;
+    for (struct curl_slist *l = list; l; l = l->next) {
+        sw__buf_add(out, l->data, strlen(l->data));
+        sw__buf_add(out, "\n", 1);
+    }
+    curl_slist_free_all(list);
+}
+
+/* Kept until the next request attaches a handle to the share (xfer_send
+ * writes them into the jar then). */
+static void session_cookies_import(sw__session_t *s, const char *lines,
+                                   size_t len)
+{
+    s->import.len = 0;
+    sw__buf_add(&s->import, lines, len);
+    s->has_import = 1;
+}
+
 const struct sw__engine_ops sw__engine_general = {
     .name = "curl",
     .process_init = process_init,
@@ -825,4 +877,6 @@ const struct sw__engine_ops sw__engine_general = {
     .cancel = xfer_cancel,
     .finish = xfer_finish,
     .cookie = session_cookie,
+    .cookies_export = session_cookies_export,
+    .cookies_import = session_cookies_import,
 };

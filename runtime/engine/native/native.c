@@ -1,0 +1,257 @@
+/*
+ * native.c - the native HTTP/1.1 engine behind the engine interface
+ * (engine.h): struct sw__engine_ops over nv.h.
+ *
+ * A user's session holds its one transfer record (a user sends one request
+ * after another), so prepare allocates nothing; the bytes in flight live
+ * in the engine's pooled transfers (conn.c).  At completion the response's
+ * header block and body are handed to the request module's struct
+ * sw__response through sw__resp_add_header / sw__resp_add_body, as the
+ * interface asks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine.h"
+#include "nv.h"
+#include "util/buf.h"
+
+struct sw__xfer {
+    struct sw__session *s;
+    struct sw__nv_request nreq;
+    struct sw__response *resp;  /* borrowed from prepare to finish/cancel */
+    sw__http_done_fn done;
+    void *ctx;
+    struct sw__http_result result;
+};
+
+struct sw__engine {
+    struct sw__nv_engine *nv;
+};
+
+struct sw__session {
+    struct sw__nv_session *nv;
+    struct sw__xfer x;
+};
+
+static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
+{
+    n->method = (int)req->method;
+    n->url = req->url;
+    n->url_len = req->url_len;
+    n->hdr = req->headers ? req->headers : "";
+    n->hdr_len = req->headers_len;
+    n->nhdr = req->nheaders;
+    n->user_agent = "User-Agent: " SW__USER_AGENT;
+    n->has_body = req->has_body;
+    n->body = req->body ? req->body : "";
+    n->body_len = req->body_len;
+    n->has_auth = req->has_auth;
+    n->auth_user = req->user;
+    n->auth_password = req->password;
+    n->follow = req->follow_redirects;
+    n->timeout_ms = req->timeout_ms;
+}
+
+static int native_covers(const struct sw__http_req *req)
+{
+    struct sw__nv_request n;
+    to_nv(req, &n);
+    return sw__nv_covers(&n);
+}
+
+static sw__engine_t *native_open(uv_loop_t *uv,
+                                 const struct sw__engine_config *c)
+{
+    (void)c;                    /* nothing TLS-related over plain HTTP */
+    struct sw__engine *e = calloc(1, sizeof *e);
+    if (e && !(e->nv = sw__nv_engine_new(uv, SW__BODY_CAP))) {
+        free(e);
+        e = NULL;
+    }
+    if (!e)
+        fputs("swarm: native engine: out of memory\n", stderr);
+    return e;
+}
+
+static void native_close(sw__engine_t *e)
+{
+    sw__nv_engine_close(e->nv);
+}
+
+static void native_free(sw__engine_t *e)
+{
+    sw__nv_engine_free(e->nv);
+    free(e);
+}
+
+static sw__session_t *native_session_open(sw__engine_t *e)
+{
+    struct sw__session *s = calloc(1, sizeof *s);
+    if (s && !(s->nv = sw__nv_session_new(e->nv))) {
+        free(s);
+        return NULL;
+    }
+    if (s)
+        s->x.s = s;
+    return s;
+}
+
+static void native_session_close(sw__session_t *s)
+{
+    sw__nv_session_free(s->nv);
+    free(s);
+}
+
+static sw__xfer_t *native_prepare(sw__session_t *s,
+                                  const struct sw__http_req *req,
+                                  struct sw__response *resp,
+                                  sw__http_done_fn done, void *ctx)
+{
+    struct sw__xfer *x = &s->x;
+    to_nv(req, &x->nreq);
+    x->resp = resp;
+    x->done = done;
+    x->ctx = ctx;
+    memset(&x->result, 0, sizeof x->result);
+    return x;
+}
+
+static enum sw__http_error map_error(int err)
+{
+    switch (err) {
+    case SW_NV_OK:
+        return SW__HTTP_OK;
+    case SW_NV_ERR_RESOLVE:
+        return SW__HTTP_E_RESOLVE;
+    case SW_NV_ERR_CONNECT:
+        return SW__HTTP_E_CONNECT;
+    case SW_NV_ERR_TIMEOUT:
+        return SW__HTTP_E_TIMEOUT;
+    case SW_NV_ERR_SEND:
+        return SW__HTTP_E_SEND;
+    case SW_NV_ERR_RESET:
+    case SW_NV_ERR_EMPTY:
+    case SW_NV_ERR_PARTIAL:
+        return SW__HTTP_E_RECV;
+    case SW_NV_ERR_REDIRECTS:
+        return SW__HTTP_E_REDIRECTS;
+    case SW_NV_ERR_BAD_REDIRECT:
+        return SW__HTTP_E_URL;
+    default:
+        return SW__HTTP_E_PROTOCOL;
+    }
+}
+
+/* The header block, one line at a time (the interface's unit); a block
+ * that fits under the response's cap in one call, which is the same. */
+static void add_headers(struct sw__response *resp, const char *p, size_t n)
+{
+    if (n < SW__HEADERS_CAP) {
+        sw__resp_add_header(resp, p, n);
+        return;
+    }
+    const char *end = p + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end;
+        sw__resp_add_header(resp, p, (size_t)(next - p));
+        p = next;
+    }
+}
+
+static void on_done(struct sw__nv_session *nvs, void *data)
+{
+    struct sw__xfer *x = data;
+    const struct sw__nv_result *r = sw__nv_result(nvs);
+    struct sw__http_result *res = &x->result;
+    struct sw__response *resp = x->resp;
+    res->error = map_error(r->err);
+    res->message = r->err ? sw__nv_strerror(r->err) : NULL;
+    res->status = r->err ? 0 : r->status;
+    res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
+    res->timing.dns_us = r->timing.dns_us;
+    res->timing.connect_us = r->timing.connect_us;
+    res->timing.tls_us = -1;
+    res->timing.ttfb_us = r->timing.ttfb_us;
+    if (r->headers.len)
+        add_headers(resp, r->headers.ptr, r->headers.len);
+    if (r->body.len)
+        sw__resp_add_body(resp, r->body.ptr, r->body.len);
+    resp->body_bytes = r->bytes;
+    resp->status = res->status;
+    resp->transport_error = res->message;
+    res->body_bytes = r->bytes;
+    x->done(x->ctx, x, res);
+}
+
+static enum sw__send_outcome native_send(sw__xfer_t *x)
+{
+    if (sw__nv_send(x->s->nv, &x->nreq, on_done, x) == 0)
+        return SW__SENT;
+    x->result.error = SW__HTTP_E_SETUP;
+    x->result.message = "Failed initialization";
+    x->resp->transport_error = x->result.message;
+    x->resp->status = 0;
+    return SW__SEND_FAILED;
+}
+
+static const struct sw__http_result *native_result(sw__xfer_t *x)
+{
+    return &x->result;
+}
+
+static void native_cancel(sw__xfer_t *x)
+{
+    sw__nv_release(x->s->nv);
+    x->resp = NULL;
+}
+
+static void native_finish(sw__xfer_t *x)
+{
+    sw__nv_release(x->s->nv);
+    x->resp = NULL;
+}
+
+static int native_cookie(sw__session_t *s, const char *name,
+                         struct sw__buf *out)
+{
+    const char *v;
+    if (!sw__nv_session_cookie(s->nv, name, &v))
+        return 0;
+    sw__buf_adds(out, v);
+    return 1;
+}
+
+static void native_cookies_export(sw__session_t *s, struct sw__buf *out)
+{
+    struct sw__nv_buf b = { out->ptr, out->len, out->cap };
+    sw__nv_session_cookies_export(s->nv, &b);
+    out->ptr = b.ptr;
+    out->len = b.len;
+    out->cap = b.cap;
+}
+
+static void native_cookies_import(sw__session_t *s, const char *lines,
+                                  size_t len)
+{
+    sw__nv_session_cookies_import(s->nv, lines, len);
+}
+
+const struct sw__engine_ops sw__engine_native = {
+    .name = "native",
+    .covers = native_covers,
+    .open = native_open,
+    .close = native_close,
+    .free = native_free,
+    .session_open = native_session_open,
+    .session_close = native_session_close,
+    .prepare = native_prepare,
+    .send = native_send,
+    .result = native_result,
+    .cancel = native_cancel,
+    .finish = native_finish,
+    .cookie = native_cookie,
+    .cookies_export = native_cookies_export,
+    .cookies_import = native_cookies_import,
+};
