@@ -16,7 +16,7 @@ OPT     ?= -O2 -g
 V       ?= 0
 # ---- end of user settings --------------------------------------------------
 
-PKGS     := libcurl libuv jansson libpcre2-8
+PKGS     := libcurl libuv jansson libpcre2-8 openssl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
@@ -24,9 +24,20 @@ ifneq ($(SAN),)
 SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CFLAGS_ALL += $(SANFLAGS)
-# libuv, jansson and PCRE2 are linked statically so a compiled scenario needs
-# only libcurl on the load-generator machine.
-RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
+# How a program links against libswarm.a, written here once: make records
+# both lines in $(BUILD)/libswarm.link, which `swarmc build` and the unit
+# tests read.  The dynamic line (--dynamic, and swarmc itself) needs
+# Debian's libcurl4 at run time; libuv, jansson and PCRE2 are static in both.
+RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -l:libcares.a \
+                -lcurl -lssl -lcrypto -lz -lpthread -ldl -lm
+# The default: one fully static executable (docs/distributed.md).  libcurl
+# is built from Debian's source package by scripts/build-static-curl.sh with
+# c-ares as its resolver, so nothing needs glibc's NSS at run time.
+DEPS_DIR    ?= build/deps
+CURL_DIR    := $(abspath $(DEPS_DIR))/curl
+STATIC_LIBS := -static $(CURL_DIR)/prefix/lib/libcurl.a -l:libuv_a.a \
+               -l:libjansson.a -l:libpcre2-8.a -l:libssl.a -l:libcrypto.a \
+               -l:libcares.a -l:libz.a -lpthread -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),0)
@@ -40,7 +51,7 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c)
+RT_SRC    := $(wildcard runtime/*.c runtime/*/*.c runtime/*/*/*.c)
 RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
@@ -48,9 +59,9 @@ DEPS      := $(COMP_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(DEMO_OBJ:.o=.d)
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
-.PHONY: all test check bench install uninstall clean golden-update
-all: $(BUILD)/swarmc $(BUILD)/libswarm.a $(BUILD)/demo-target \
-     $(BUILD)/include/swarm.h
+.PHONY: all test check bench install uninstall clean distclean golden-update
+all: $(BUILD)/swarmc $(BUILD)/libswarm.a $(BUILD)/libswarm.link \
+     $(BUILD)/demo-target $(BUILD)/include/swarm.h
 
 # ---- front end (generated into build/gen, never committed) ----------------
 $(GEN)/parser.c $(GEN)/parser.h &: grammar/parser.y
@@ -80,6 +91,21 @@ $(BUILD)/runtime/%.o: runtime/%.c
 	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Iruntime/include -iquote runtime -c $< -o $@
 $(BUILD)/libswarm.a: $(RT_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+# The static libcurl, once per machine (every BUILD shares DEPS_DIR).  A
+# machine that cannot fetch the source gets one error naming the step; the
+# build goes on, `swarmc build` says so, and `swarmc build --dynamic` works.
+$(CURL_DIR)/stamp:
+	@echo "  CURL   building the static libcurl once for this machine (a few minutes; log: $(CURL_DIR)/build.log)"
+	$(Q)sh scripts/build-static-curl.sh $(CURL_DIR) || true
+# One line per link mode, read by compiler/driver.c (runtime_link_line).
+$(BUILD)/libswarm.link: $(CURL_DIR)/stamp Makefile
+	@mkdir -p $(@D)
+	$(call say,GEN,$@){ \
+	  echo '# how to link against libswarm.a; written by make, read by swarmc build'; \
+	  echo 'dynamic $(RUNTIME_LIBS)'; \
+	  if [ -f $(CURL_DIR)/stamp ]; then echo 'static $(STATIC_LIBS)'; \
+	  else echo "static-error $$(cat $(CURL_DIR)/error 2>/dev/null || echo 'swarmc: static libcurl: not built')"; fi; \
+	} >$@.tmp && mv $@.tmp $@
 # The header sits next to the library so the build tree looks like an install.
 $(BUILD)/include/swarm.h: runtime/include/swarm.h
 	@mkdir -p $(@D)
@@ -94,8 +120,11 @@ $(BUILD)/demo-target: $(DEMO_OBJ)
 
 # ---- tests -----------------------------------------------------------------
 # The scenario binaries the tests build get the same sanitizer flags.
+# Sanitizer runtimes are shared libraries (ASan refuses -static): a
+# sanitized run's scenario binaries link dynamically, tests/t-static.sh
+# builds its own static ones without the sanitizer.
 test check: all
-	$(Q)BUILD=$(BUILD) SWARMC_CFLAGS="$(SANFLAGS)" sh tests/run.sh
+	$(Q)BUILD=$(BUILD) SWARMC_CFLAGS="$(SANFLAGS)" $(if $(SAN),SWARMC_LINK=dynamic) sh tests/run.sh
 
 golden-update: all
 	$(Q)BUILD=$(BUILD) sh tests/golden-update.sh
@@ -104,19 +133,28 @@ bench: all
 	$(Q)BUILD=$(BUILD) bash bench/run.sh
 
 # ---- install ---------------------------------------------------------------
+# The static libcurl goes along (lib/swarmc/static/) and the link record
+# is rewritten to point there.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/swarmc $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BUILD)/swarmc $(DESTDIR)$(PREFIX)/bin/swarmc
 	install -m 644 $(BUILD)/libswarm.a $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.a
 	install -m 644 runtime/include/swarm.h $(DESTDIR)$(PREFIX)/include/swarm.h
+	if [ -f $(CURL_DIR)/stamp ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/lib/swarmc/static && \
+	  install -m 644 $(CURL_DIR)/prefix/lib/libcurl.a $(DESTDIR)$(PREFIX)/lib/swarmc/static/libcurl.a; fi
+	sed 's|$(CURL_DIR)/prefix/lib/libcurl.a|$(PREFIX)/lib/swarmc/static/libcurl.a|' \
+	  $(BUILD)/libswarm.link >$(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.link
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/swarmc $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.a \
+	      $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.link \
+	      $(DESTDIR)$(PREFIX)/lib/swarmc/static/libcurl.a \
 	      $(DESTDIR)$(PREFIX)/include/swarm.h
 
+# Keeps the static libcurl (DEPS_DIR, once per machine); distclean drops it.
 clean:
-	rm -rf $(BUILD)
-
-# The driver needs to know how to link a scenario; keep it in one place.
-$(BUILD)/compiler/driver.o: CFLAGS += -DSWARMC_RUNTIME_LIBS='"$(RUNTIME_LIBS)"'
+	rm -rf $(filter-out $(DEPS_DIR),$(wildcard $(BUILD)/*))
+distclean:
+	rm -rf $(BUILD) $(DEPS_DIR)
 
 -include $(DEPS)

@@ -337,8 +337,27 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
                pg->nregexes ? "regexes" : "NULL", pg->nregexes);
     buf_printf(b, "    .feeders = %s,\n    .nfeeders = %d,\n",
                pg->nfeeders ? "feeders" : "NULL", pg->nfeeders);
-    buf_printf(b, "    .envs = %s,\n    .nenvs = %d,\n};\n",
+    buf_printf(b, "    .envs = %s,\n    .nenvs = %d,\n",
                pg->nenvs ? "envs" : "NULL", pg->nenvs);
+    /* Only with --embed-ca, so every other binary's C stays the same. */
+    if (opt->ca_pem != NULL)
+        buf_puts(b, "    .ca_pem = embedded_ca,\n"
+                 "    .ca_pem_len = sizeof embedded_ca - 1,\n");
+    buf_puts(b, "};\n");
+}
+
+/* The --embed-ca bundle, one PEM line per C line. */
+static void embedded_ca(const struct cg_options *opt, struct buf *b)
+{
+    if (opt->ca_pem == NULL)
+        return;
+    /* The file's name is user text: not in the comment. */
+    buf_puts(b, "\n/* CA certificates for HTTPS, embedded by swarmc build "
+             "--embed-ca: used\n * unless --cacert or SSL_CERT_FILE names "
+             "another (docs/distributed.md). */\n"
+             "static const char embedded_ca[] =\n    ");
+    cg_cstring_lines(b, opt->ca_pem, opt->ca_pem_len, 4);
+    buf_puts(b, ";\n");
 }
 
 static void enums(const struct program *pg, struct buf *b)
@@ -402,6 +421,7 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     users(prog, &b);
     data_tables(prog, &b);
     load_tables(prog, &b);
+    embedded_ca(opt, &b);
     scenario(prog, opt, &b);
     buf_puts(&b, "\nint main(int argc, char **argv)\n{\n"
              "    return sw_main(argc, argv, &scenario);\n}\n");

@@ -2,7 +2,8 @@
  * driver.c - the swarmc command line: check, build, emit C.
  *
  *   swarmc check FILE.swarm
- *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] FILE.swarm
+ *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] [--dynamic]
+ *                [--embed-ca PEM] FILE.swarm
  *
  * Exit status (sysexits): 0 ok, 64 usage, 65 scenario errors, 70 internal
  * (including a failing C compiler or a missing runtime), 74 I/O.
@@ -23,13 +24,11 @@
 #include "check.h"
 #include "codegen.h"
 #include "diag.h"
+#include "link.h"
 #include "parse.h"
 
 #ifndef SWARMC_VERSION
 #define SWARMC_VERSION "0.1.0"
-#endif
-#ifndef SWARMC_RUNTIME_LIBS
-#define SWARMC_RUNTIME_LIBS "-lcurl -lpthread -lm"
 #endif
 
 enum { EX_OK = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_SOFTWARE_ = 70,
@@ -41,27 +40,36 @@ struct options {
     const char *output;         /* -o */
     const char *emit_c;         /* --emit-c */
     int no_line;
+    int dynamic;                /* --dynamic (or SWARMC_LINK=dynamic) */
+    const char *embed_ca;       /* --embed-ca */
 };
 
 static void usage(FILE *fp)
 {
     fputs("usage: swarmc check FILE.swarm\n"
           "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
-          "FILE.swarm\n"
+          "[--dynamic]\n"
+          "                    [--embed-ca PEM] FILE.swarm\n"
           "       swarmc merge RESULT.json... [--csv P] [--json F] "
           "[--html F]\n"
           "                    [--junit F] [--hlog F] [--threshold T]...\n"
           "       swarmc --help | --version\n"
           "\n"
           "  check           parse and check the scenario, report errors\n"
-          "  build           compile it to a standalone load-test binary\n"
+          "  build           compile it to a load-test binary: one static\n"
+          "                  executable that needs nothing on the machine\n"
           "  merge           merge the --json results of sharded runs into\n"
           "                  one report (docs/distributed.md)\n"
           "  -o OUT          the binary (default: FILE without .swarm)\n"
           "  --emit-c OUT.c  write the generated C; with -o, also build\n"
           "  --no-line       no #line directives in the generated C\n"
+          "  --dynamic       link against the machine's libcurl (quicker\n"
+          "                  to build; runs only where libcurl4 is)\n"
+          "  --embed-ca PEM  carry the CA certificates of PEM in the binary\n"
+          "                  (used unless --cacert or SSL_CERT_FILE is set)\n"
           "\n"
-          "Environment: SWARMC_CFLAGS, extra words for the C compiler.\n"
+          "Environment: SWARMC_CFLAGS, extra words for the C compiler;\n"
+          "SWARMC_LINK=dynamic, the default link mode (static).\n"
           "Exit status: 0 ok, 64 usage, 65 scenario errors, 70 internal "
           "error, 74 I/O error.\n", fp);
 }
@@ -98,6 +106,12 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->emit_c = a + 9;
         } else if (build && strcmp(a, "--no-line") == 0) {
             o->no_line = 1;
+        } else if (build && strcmp(a, "--dynamic") == 0) {
+            o->dynamic = 1;
+        } else if (build && strcmp(a, "--embed-ca") == 0 && i + 1 < argc) {
+            o->embed_ca = argv[++i];
+        } else if (build && strncmp(a, "--embed-ca=", 11) == 0) {
+            o->embed_ca = a + 11;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "swarmc: unknown or incomplete option '%s'\n", a);
             usage(stderr);
@@ -109,6 +123,14 @@ static int parse_args(int argc, char **argv, struct options *o)
                     "'%s')\n", o->input, a);
             return EX_USAGE_;
         }
+    }
+    const char *mode = getenv("SWARMC_LINK");
+    if (mode != NULL && strcmp(mode, "dynamic") == 0)
+        o->dynamic = 1;
+    else if (mode != NULL && *mode != '\0' && strcmp(mode, "static") != 0) {
+        fprintf(stderr, "swarmc: SWARMC_LINK: expected static or dynamic, "
+                "got '%s'\n", mode);
+        return EX_USAGE_;
     }
     if (o->input == NULL) {
         fprintf(stderr, "swarmc: no scenario file given\n");
@@ -165,7 +187,8 @@ static int exists(const char *path)
 }
 
 /* Build tree: <dir>/libswarm.a and <dir>/include/swarm.h.  Installed:
- * <dir>/../lib/swarmc/libswarm.a and <dir>/../include/swarm.h. */
+ * <dir>/../lib/swarmc/libswarm.a and <dir>/../include/swarm.h.  The link
+ * record (link.h) is next to libswarm.a, libswarm.link. */
 static int find_runtime(struct arena *a, char **lib, char **inc)
 {
     char self[PATH_MAX];
@@ -269,12 +292,18 @@ static int run(char **argv, struct buf *out)
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static int compile(struct arena *a, const char *c_file, const char *output)
+static int compile(struct arena *a, const char *c_file, const char *output,
+                   enum link_mode mode)
 {
     char *lib, *inc;
     int rc = find_runtime(a, &lib, &inc);
     if (rc != EX_OK)
         return rc;
+    size_t n = strlen(lib);     /* libswarm.a -> libswarm.link */
+    char *record = arena_printf(a, "%.*slink", (int)(n - 1), lib);
+    char *libs = link_words(a, record, mode);
+    if (libs == NULL)
+        return EX_SOFTWARE_;
     struct argv_list l = { 0 };
     push(&l, "cc");
     push(&l, "-std=c11");
@@ -283,7 +312,7 @@ static int compile(struct arena *a, const char *c_file, const char *output)
     push(&l, arena_printf(a, "-I%s", inc));
     push(&l, (char *)c_file);
     push(&l, lib);
-    push_words(&l, a, SWARMC_RUNTIME_LIBS);
+    push_words(&l, a, libs);
     push(&l, "-o");
     push(&l, (char *)output);
     struct buf out = { 0 };
@@ -296,6 +325,8 @@ static int compile(struct arena *a, const char *c_file, const char *output)
         buf_free(&out);
         return EX_SOFTWARE_;
     }
+    if (mode == LINK_STATIC)
+        link_drop_static_warnings(&out);
     if (out.len > 0)
         fputs(out.p, stderr);
     buf_free(&out);
@@ -303,6 +334,11 @@ static int compile(struct arena *a, const char *c_file, const char *output)
 }
 
 /* Builds from a temporary copy of the C in a private directory. */
+static enum link_mode link_mode(const struct options *o)
+{
+    return o->dynamic ? LINK_DYNAMIC : LINK_STATIC;
+}
+
 static int build_temp(struct arena *a, const struct options *o,
                       const struct buf *c, const char *output)
 {
@@ -317,10 +353,9 @@ static int build_temp(struct arena *a, const struct options *o,
     char *cfile = arena_printf(a, "%s/%s.c", dir, base_name(output));
     int rc = write_file(cfile, c);
     if (rc == EX_OK)
-        rc = compile(a, cfile, output);
+        rc = compile(a, cfile, output, link_mode(o));
     unlink(cfile);
     rmdir(dir);
-    (void)o;
     return rc;
 }
 
@@ -352,6 +387,14 @@ static int compile_scenario(struct arena *a, const struct options *o)
     if (output == NULL && o->emit_c == NULL)
         output = default_output(a, o->input);
     struct cg_options cgo;
+    memset(&cgo, 0, sizeof cgo);
+    if (o->embed_ca != NULL) {
+        char *pem;
+        int rc = link_embed_ca(a, o->embed_ca, &pem, &cgo.ca_pem_len);
+        if (rc != EX_OK)
+            return rc;
+        cgo.ca_pem = pem;
+    }
     cgo.swarm_path = o->input;
     cgo.line_directives = !o->no_line;
     cgo.c_name = base_name(o->emit_c ? o->emit_c
@@ -362,7 +405,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     if (o->emit_c != NULL) {
         rc = write_file(o->emit_c, &c);
         if (rc == EX_OK && output != NULL)
-            rc = compile(a, o->emit_c, output);
+            rc = compile(a, o->emit_c, output, link_mode(o));
     } else {
         rc = build_temp(a, o, &c, output);
     }

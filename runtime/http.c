@@ -25,6 +25,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "engine/curl/ca.h"
+#include "engine/curl/netenv.h"
 #include "http.h"
 #include "scheduler.h"
 #include "stats.h"
@@ -221,6 +223,9 @@ static int handle_init(struct sw__worker *w, struct sw__request *r)
     if (o->insecure &&
         (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
          curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L)))
+        return -1;
+    if (sw__netenv_setup(e) != CURLE_OK ||
+        (!o->insecure && sw__ca_setup(e) != CURLE_OK))
         return -1;
     return 0;
 }
@@ -736,7 +741,7 @@ report_now:
      * failed, so the body continues at resume_pc as after a response. */
     r->done = 1;
     u->resp.status = 0;
-    u->resp.transport_error = curl_easy_strerror(r->result);
+    u->resp.transport_error = sw__netenv_strerror(r->result);
     u->resp.easy = e;
     /* re-entering the body now would recurse; the scheduler handles a
      * finished request that completed before SW_YIELD was returned */
@@ -759,7 +764,7 @@ void sw__http_done(struct sw__loop *l, CURL *easy, CURLcode result)
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     u->resp.status = result == CURLE_OK ? status : 0;
     u->resp.transport_error =
-        result == CURLE_OK ? NULL : curl_easy_strerror(result);
+        result == CURLE_OK ? NULL : sw__netenv_strerror(result);
     u->resp.easy = easy;
     sw__sched_resume(u);
 }
@@ -815,7 +820,7 @@ void sw_req_end(sw_user_t *u)
     clock_gettime(CLOCK_REALTIME, &ts);
     s.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (r->result != CURLE_OK) {
-        s.error = curl_easy_strerror(r->result);
+        s.error = sw__netenv_strerror(r->result);
     } else if (u->fail_msg) {
         s.error = u->fail_msg;
     } else if (u->resp.status >= 400 && !u->status_checked) {

@@ -13,12 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <curl/curl.h>
 #include <uv.h>
 #include "arrival.h"
+#include "engine/curl/ca.h"
+#include "engine/curl/netenv.h"
 #include "cli.h"
 #include "data.h"
 #include "plan.h"
@@ -255,7 +258,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     struct sw__run run;
     struct main_state m;
     int rc = 1;
-    char err[256];
+    char err[1024];             /* room for a path in a CA file's error */
 
     /* `./shop merge RESULT.json...`: the shards' results into one
      * (swarm.h, runtime/merge.c), not a run */
@@ -284,6 +287,31 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "%s: curl_global_init failed\n", opt.prog);
         goto out_cli;
+    }
+    /* What a static binary needs from the machine: a CA store (unless
+     * --insecure) and the resolver's files, said up front or per error.
+     * A CA store that cannot be read stops a run on https:// and one with
+     * --cacert; for an http:// host only its HTTPS requests would fail. */
+    sw__netenv_init();
+    int https = opt.host != NULL && strncasecmp(opt.host, "https://", 8) == 0;
+    if (!opt.insecure &&
+        sw__ca_init(opt.cacert, sc->ca_pem, sc->ca_pem_len, err,
+                    sizeof err) != 0) {
+        if (opt.cacert != NULL || https) {
+            fprintf(stderr, "%s: %s\n", opt.prog, err);
+            rc = SW_EXIT_USAGE;
+            goto out_curl;
+        }
+        fprintf(stderr, "%s: warning: %s (HTTPS requests will fail)\n",
+                opt.prog, err);
+    }
+    if (!opt.insecure && https && sw__ca_source() == NULL) {
+        fprintf(stderr, "%s: no CA certificates to verify %s: none of %s "
+                "exists; give --cacert FILE, build with swarmc build "
+                "--embed-ca FILE, or skip verification with --insecure\n",
+                opt.prog, opt.host, sw__ca_searched());
+        rc = SW_EXIT_USAGE;
+        goto out_curl;
     }
     if (sw__data_init(sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
@@ -428,6 +456,7 @@ out_run:
     sw__sched_release(&run);
     sw__data_free();
 out_curl:
+    sw__ca_free();
     curl_global_cleanup();
 out_cli:
     sw__cli_free(&opt, sc);
