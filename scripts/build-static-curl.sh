@@ -70,7 +70,7 @@ set -- -o Dir::Etc::SourceList="$APT/sources.list" \
        -o Dir::State::Lists="$APT/lists" \
        -o Dir::Cache="$APT/cache" \
        -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q
-step "read the deb-src index (apt-get update)" apt-get "$@" update
+step "read the deb-src index (apt-get update)" apt-get "$@" --error-on=any update
 command -v dpkg-source >/dev/null 2>&1 ||
     { echo "dpkg-source is missing (package dpkg-dev)" >>"$LOG"; fail "unpack (dpkg-source, package dpkg-dev)"; }
 # The installed libcurl's version when the index has it, so the static and
