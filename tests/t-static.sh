@@ -134,6 +134,18 @@ if [ "$(echo "$s" | cut -d' ' -f2)" = 0 ] && [ "${s%% *}" -gt 0 ] 2>/dev/null \
 else
     fail etc-hosts-in-chroot "result '$s'; $(head -c 300 "$D/hosts.out")"
 fi
+# Two shards, then merge with a pattern no shell expanded (a FROM scratch
+# image has none: examples/k8s/merge.yaml).
+for i in 0 1; do
+    jail "$R" /get --host "$URL" -u 2 -r 2 -t 1s -q --shard "$i/2" \
+        --json "/shard-$i.json" >"$D/shard-$i.out" 2>&1
+done
+jail "$R" /get merge '/shard-*.json' --json /merged.json >"$D/merge.out" 2>&1
+check merge-pattern-exit 0 "$?"
+contains merge-pattern-both-shards "Merged 2 shards" "$(cat "$D/merge.out")"
+jail "$R" /get merge '/none-*.json' >"$D/merge-none.out" 2>&1
+check merge-pattern-no-match "2 merge: /none-*.json: no file matches" \
+    "$? $(cat "$D/merge-none.out")"
 stop_target
 
 # ---- HTTPS against a certificate of our own CA --------------------------------
