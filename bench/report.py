@@ -109,6 +109,7 @@ mems = collections.defaultdict(lambda: collections.defaultdict(list))
 mem_cmds = {}
 irs = collections.defaultdict(dict)
 irs_real = collections.defaultdict(dict)   # section realistic, under callgrind
+irs_link = collections.defaultdict(dict)   # section link, under callgrind
 builds = collections.defaultdict(list)     # file -> [dict(wall, cpu, rc, other)]
 linkinfo = {}                              # "one_get-static" -> (bytes, stripped, build_s)
 build_cmds = {}
@@ -133,10 +134,10 @@ for line in read(os.path.join(W, "records.tsv")).splitlines():
             slab_kb=int(slab1) - int(slab0)))
         mem_cmds.setdefault(name, short_cmd(cmd))
         continue
-    if f[0] in ("ir", "ir-realistic"):
+    if f[0] in ("ir", "ir-realistic", "ir-link"):
         _, label, size, base, s0, s1, cmd = f[:7]
         r0, r1 = int(s0.split()[2]), int(s1.split()[2])
-        (irs if f[0] == "ir" else irs_real)[label][size] = dict(
+        {"ir": irs, "ir-realistic": irs_real, "ir-link": irs_link}[f[0]][label][size] = dict(
             base=base, req=r1 - r0 - 1, cmd=short_cmd(cmd))
         continue
     section, label, kind, rep, base, ncpu, wall, s0, s1, cmd, ndesc, protos, busy = (f + [""] * 13)[:13]
@@ -685,6 +686,12 @@ def link_table():
                f"| {fmt(st and st['per'], 2)} | {fmt(dy and dy['per'], 2)} "
                f"| {within(st and st['per'], dy and dy['per'])} |")
     out.append(f"| requests/s | {fmt(st and st['rps'])} | {fmt(dy and dy['rps'])} | – |")
+    ir_s = ir_per_request(irs_link.get("ours-static", {}))
+    ir_d = ir_per_request(irs_link.get("ours-dynamic", {}))
+    if ir_s or ir_d:
+        out.append(f"| user-space instructions per request, worker thread (callgrind) "
+                   f"| {fmt(ir_s and ir_s[0])} | {fmt(ir_d and ir_d[0])} "
+                   f"| {within(ir_s and ir_s[0], ir_d and ir_d[0])} |")
     out.append(f"| RSS per idle user (B, {fmt(n) if n else '?'} users) | {fmt(ps)} | {fmt(pd)} "
                f"| {within(ps, pd)} |")
     for b in ("one_get", "idle_user"):

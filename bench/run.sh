@@ -35,7 +35,8 @@
 #   link     the static executable (the default of `swarmc build`, the one
 #            every other section runs) against the same scenario built with
 #            --dynamic: CPU per request as tput, RSS per idle user as mem
-#            (LINK_USERS, default 10000), sizes, and the build time of each
+#            (LINK_USERS, default 10000), instructions per request as ir,
+#            sizes, and the build time of each
 #
 # Environment: BUILD (build dir, default build), W (work dir, default
 # $BUILD/bench), REPS, SECTIONS, MEM_REPS (default 1), MEM_USERS,
@@ -486,6 +487,16 @@ if has link && [ -n "$OURS" ]; then
             ours link "ours-$mode" "$rep" "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
         done
     done
+    # instructions per request: repeatable where seconds are not (a shared
+    # machine); worker thread only, as in the realistic section
+    IR_SEC=ir-link
+    for mode in static dynamic; do
+        ir_one "ours-$mode" small -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS
+        ir_one "ours-$mode" big -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
+    done
+    IR_SEC=ir
     for rep in $(seq "$MEM_REPS"); do
         for n in 1 "$LINK_USERS"; do
             r=$(( n < 5000 ? 5000 : n ))
