@@ -28,16 +28,20 @@ CFLAGS_ALL += $(SANFLAGS)
 # both lines in $(BUILD)/libswarm.link, which `swarmc build` and the unit
 # tests read.  The dynamic line (--dynamic, and swarmc itself) needs
 # Debian's libcurl4 at run time; libuv, jansson and PCRE2 are static in both.
-RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -l:libcares.a \
-                -lcurl -lssl -lcrypto -lz -lpthread -ldl -lm
+RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lssl \
+                -lcrypto -lz -lpthread -ldl -lm
 # The default: one fully static executable (docs/distributed.md).  libcurl
-# is built from Debian's source package by scripts/build-static-curl.sh with
-# c-ares as its resolver, so nothing needs glibc's NSS at run time.
+# is built from Debian's source package by scripts/build-static-curl.sh;
+# its resolver thread's getaddrinfo is runtime/engine/curl/getaddrinfo_ares.c
+# (c-ares), linked into static executables only, so nothing needs glibc's
+# NSS at run time.
 DEPS_DIR    ?= build/deps
 CURL_DIR    := $(abspath $(DEPS_DIR))/curl
-STATIC_LIBS := -static $(CURL_DIR)/prefix/lib/libcurl.a -l:libuv_a.a \
-               -l:libjansson.a -l:libpcre2-8.a -l:libssl.a -l:libcrypto.a \
-               -l:libcares.a -l:libz.a -lpthread -lm
+STATIC_GAI  := runtime/engine/curl/getaddrinfo_ares.c
+STATIC_OBJ  := $(abspath $(BUILD))/static/getaddrinfo_ares.o
+STATIC_LIBS := -static $(STATIC_OBJ) $(CURL_DIR)/prefix/lib/libcurl.a \
+               -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -l:libssl.a \
+               -l:libcrypto.a -l:libcares.a -l:libz.a -lpthread -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),0)
@@ -51,7 +55,7 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c runtime/*/*.c runtime/*/*/*.c)
+RT_SRC    := $(filter-out $(STATIC_GAI),$(wildcard runtime/*.c runtime/*/*.c runtime/*/*/*.c))
 RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
@@ -60,7 +64,7 @@ DEPS      := $(COMP_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(DEMO_OBJ:.o=.d)
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 .PHONY: all test check bench install uninstall clean distclean golden-update
-all: $(BUILD)/swarmc $(BUILD)/libswarm.a $(BUILD)/libswarm.link \
+all: $(BUILD)/swarmc $(BUILD)/libswarm.a $(BUILD)/libswarm.link $(STATIC_OBJ) \
      $(BUILD)/demo-target $(BUILD)/include/swarm.h
 
 # ---- front end (generated into build/gen, never committed) ----------------
@@ -97,7 +101,10 @@ $(BUILD)/libswarm.a: $(RT_OBJ)
 $(CURL_DIR)/stamp:
 	@echo "  CURL   building the static libcurl once for this machine (a few minutes; log: $(CURL_DIR)/build.log)"
 	$(Q)sh scripts/build-static-curl.sh $(CURL_DIR) || true
-# One line per link mode, read by compiler/driver.c (runtime_link_line).
+$(STATIC_OBJ): $(STATIC_GAI)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -c $< -o $@
+# One line per link mode, read by compiler/link.c.
 $(BUILD)/libswarm.link: $(CURL_DIR)/stamp Makefile
 	@mkdir -p $(@D)
 	$(call say,GEN,$@){ \
@@ -140,15 +147,18 @@ install: all
 	install -m 755 $(BUILD)/swarmc $(DESTDIR)$(PREFIX)/bin/swarmc
 	install -m 644 $(BUILD)/libswarm.a $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.a
 	install -m 644 runtime/include/swarm.h $(DESTDIR)$(PREFIX)/include/swarm.h
+	install -d $(DESTDIR)$(PREFIX)/lib/swarmc/static
+	install -m 644 $(STATIC_OBJ) $(DESTDIR)$(PREFIX)/lib/swarmc/static/getaddrinfo_ares.o
 	if [ -f $(CURL_DIR)/stamp ]; then \
-	  install -d $(DESTDIR)$(PREFIX)/lib/swarmc/static && \
 	  install -m 644 $(CURL_DIR)/prefix/lib/libcurl.a $(DESTDIR)$(PREFIX)/lib/swarmc/static/libcurl.a; fi
-	sed 's|$(CURL_DIR)/prefix/lib/libcurl.a|$(PREFIX)/lib/swarmc/static/libcurl.a|' \
+	sed -e 's|$(CURL_DIR)/prefix/lib/libcurl.a|$(PREFIX)/lib/swarmc/static/libcurl.a|' \
+	    -e 's|$(STATIC_OBJ)|$(PREFIX)/lib/swarmc/static/getaddrinfo_ares.o|' \
 	  $(BUILD)/libswarm.link >$(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.link
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/swarmc $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.a \
 	      $(DESTDIR)$(PREFIX)/lib/swarmc/libswarm.link \
 	      $(DESTDIR)$(PREFIX)/lib/swarmc/static/libcurl.a \
+	      $(DESTDIR)$(PREFIX)/lib/swarmc/static/getaddrinfo_ares.o \
 	      $(DESTDIR)$(PREFIX)/include/swarm.h
 
 # Keeps the static libcurl (DEPS_DIR, once per machine); distclean drops it.

@@ -23,8 +23,8 @@ char *link_words(struct arena *a, const char *record, enum link_mode mode);
 
 /* Drops from the linker's output (in place) the warnings a static glibc
  * gives for functions that would need its shared NSS or dlopen at run
- * time (getaddrinfo, getpwuid_r, getservbyname, dlopen): they are linked
- * in by OpenSSL and c-ares but never called on the runtime's paths
+ * time (gethostbyname, getservbyname, dlopen): they are linked in by
+ * OpenSSL and c-ares but never called on the runtime's paths
  * (docs/distributed.md), so each build would repeat them for nothing.
  * Every other line stays. */
 void link_drop_static_warnings(struct buf *out);

@@ -224,8 +224,7 @@ static int handle_init(struct sw__worker *w, struct sw__request *r)
         (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
          curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L)))
         return -1;
-    if (sw__netenv_setup(e) != CURLE_OK ||
-        (!o->insecure && sw__ca_setup(e) != CURLE_OK))
+    if (!o->insecure && sw__ca_setup(e) != CURLE_OK)
         return -1;
     return 0;
 }

@@ -2,9 +2,13 @@
 # Builds the static libcurl that `swarmc build` links into a static
 # executable, from Debian's own source package of the release this machine
 # runs (Debian's patches applied), configured with only what the runtime
-# uses: HTTP/1.1, HTTPS through OpenSSL, cookies, proxies, zlib, and c-ares
-# as the resolver (glibc's getaddrinfo would need NSS modules at run time,
-# which a static binary cannot load).
+# uses: HTTP/1.1, HTTPS through OpenSSL, cookies, proxies, zlib.  Its
+# resolver is the threaded one, as in Debian's shared libcurl: the static
+# executable links runtime/engine/curl/getaddrinfo_ares.c, so the lookups
+# go through c-ares and never through glibc's NSS (whose modules a static
+# binary cannot load safely).  libcurl's own c-ares resolver would cost a
+# 73 KB channel per easy handle, every user's share included
+# (docs/performance.md).
 #
 #   scripts/build-static-curl.sh DIR
 #
@@ -89,13 +93,13 @@ src=$(find "$DIR/src" -mindepth 1 -maxdepth 1 -type d -name 'curl-*' | head -n 1
 say "source: $(basename "$(ls "$DIR"/src/*.dsc)") ($(( $(date +%s) - start ))s)"
 
 # ---- 2. configure: only what the runtime uses -----------------------------
-say "configuring (HTTP/1.1, OpenSSL, cookies, proxies, zlib, c-ares)"
+say "configuring (HTTP/1.1, OpenSSL, cookies, proxies, zlib)"
 t=$(date +%s)
 cd "$src" || fail "unpack the source package"
 step "configure" ./configure --prefix="$DIR/prefix" \
     --disable-shared --enable-static --with-pic=no \
     --disable-dependency-tracking --disable-silent-rules \
-    --with-openssl --with-zlib --enable-ares \
+    --with-openssl --with-zlib --disable-ares --enable-threaded-resolver \
     --enable-cookies --enable-proxy --enable-ipv6 \
     --enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps \
     --disable-rtsp --disable-dict --disable-telnet --disable-tftp \

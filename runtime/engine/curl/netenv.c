@@ -3,38 +3,15 @@
  * lacks (see netenv.h).
  */
 #include <unistd.h>
-#include <ares.h>
 #include "ca.h"
 #include "netenv.h"
 
 static int have_hosts, have_resolv;
-static int uses_ares;           /* libcurl resolves through c-ares */
 
 void sw__netenv_init(void)
 {
     have_hosts = access("/etc/hosts", R_OK) == 0;
     have_resolv = access("/etc/resolv.conf", R_OK) == 0;
-    /* the static libcurl; Debian's shared one has a threaded resolver */
-    uses_ares = curl_version_info(CURLVERSION_NOW)->ares != NULL;
-}
-
-/* Called by libcurl before each name lookup that is not an IP literal,
- * localhost or cached, with the handle's c-ares channel. */
-static int on_resolver_start(void *channel, void *reserved, void *ud)
-{
-    (void)reserved;
-    (void)ud;
-    /* no server: the lookup ends after /etc/hosts, with an error */
-    ares_set_servers(channel, NULL);
-    return 0;
-}
-
-CURLcode sw__netenv_setup(CURL *easy)
-{
-    if (!uses_ares || have_resolv)
-        return CURLE_OK;
-    return curl_easy_setopt(easy, CURLOPT_RESOLVER_START_FUNCTION,
-                            on_resolver_start);
 }
 
 const char *sw__netenv_strerror(CURLcode rc)

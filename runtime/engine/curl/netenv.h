@@ -2,13 +2,11 @@
  * netenv.h - what the machine provides for names and TLS, and errors that
  * say what it lacks.
  *
- * A static binary resolves names itself (libcurl's c-ares resolver reads
- * /etc/hosts and /etc/resolv.conf; localhost and IP literals need neither)
- * and verifies TLS against the CA store of ca.h.  On a bare machine "could
- * not resolve" or "certificate not verified" means a missing file, and the
- * error text names it.  Without /etc/resolv.conf there is no DNS server to
- * ask: a name that is not in /etc/hosts fails at once instead of waiting
- * for c-ares's default server (127.0.0.1) to time out.
+ * A static binary resolves names itself (through c-ares, see
+ * getaddrinfo_ares.c: /etc/hosts and /etc/resolv.conf; localhost and IP
+ * literals need neither) and verifies TLS against the CA store of ca.h.
+ * On a bare machine "could not resolve" or "certificate not verified"
+ * means a missing file, and the error text names it.
  */
 #ifndef SW_NETENV_H
 #define SW_NETENV_H
@@ -17,9 +15,6 @@
 
 /* Looks at the resolver's files once; call before the workers start. */
 void sw__netenv_init(void);
-
-/* Sets a new easy handle up for the resolver (see above). */
-CURLcode sw__netenv_setup(CURL *easy);
 
 /* curl_easy_strerror(rc), or a longer static text naming the missing
  * piece.  Thread-safe after sw__netenv_init. */
