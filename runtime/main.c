@@ -290,20 +290,16 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     }
     /* What a static binary needs from the machine: a CA store (unless
      * --insecure) and the resolver's files, said up front or per error.
-     * A CA store that cannot be read stops a run on https:// and one with
-     * --cacert; for an http:// host only its HTTPS requests would fail. */
+     * The store is read now when the run needs it (an https:// host,
+     * --cacert), else on the first TLS connection (ca.h). */
     sw__netenv_init();
     int https = opt.host != NULL && strncasecmp(opt.host, "https://", 8) == 0;
     if (!opt.insecure &&
-        sw__ca_init(opt.cacert, sc->ca_pem, sc->ca_pem_len, err,
-                    sizeof err) != 0) {
-        if (opt.cacert != NULL || https) {
-            fprintf(stderr, "%s: %s\n", opt.prog, err);
-            rc = SW_EXIT_USAGE;
-            goto out_curl;
-        }
-        fprintf(stderr, "%s: warning: %s (HTTPS requests will fail)\n",
-                opt.prog, err);
+        sw__ca_init(opt.cacert, sc->ca_pem, sc->ca_pem_len,
+                    opt.cacert != NULL || https, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.prog, err);
+        rc = SW_EXIT_USAGE;
+        goto out_curl;
     }
     if (!opt.insecure && https && sw__ca_source() == NULL) {
         fprintf(stderr, "%s: no CA certificates to verify %s: none of %s "

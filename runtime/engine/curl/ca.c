@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,78 +138,89 @@ static char *read_all(const char *path, size_t *len)
     return p;
 }
 
-/* Parses pem into a new store.  0, or -1 with "WHAT: why" in err. */
-static int load(const char *what, const char *pem, size_t len, char *err,
-                size_t errlen)
+/* The source chosen at start-up; parsed into `store` then or on the first
+ * TLS context (under `lock`: workers are threads), whichever comes first,
+ * so a plain-HTTP run never pays for parsing a system bundle. */
+static const char *what;            /* "--cacert", ...; NULL: none */
+static char path[PATH_MAX];         /* the file, or "" for the built-in */
+static const char *builtin_pem;     /* borrowed for the run */
+static size_t builtin_len;
+static int tried;                   /* a load was attempted */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Parses the chosen source into `store`.  0, or -1 with the reason. */
+static int load(char *err, size_t errlen)
 {
     char why[160];
-    X509_STORE *st = X509_STORE_new();
-    if (st == NULL) {
-        snprintf(err, errlen, "%s: out of memory", what);
-        return -1;
+    size_t len = builtin_len;
+    char *file = NULL;
+    const char *pem = builtin_pem;
+    tried = 1;
+    if (path[0] != '\0') {
+        file = read_all(path, &len);
+        if (file == NULL) {
+            snprintf(err, errlen, "%s: cannot read: %s", source,
+                     strerror(errno));
+            return -1;
+        }
+        pem = file;
     }
-    int n = parse_pem(pem, len, st, why, sizeof why);
+    X509_STORE *st = X509_STORE_new();
+    int n = st ? parse_pem(pem, len, st, why, sizeof why) : 0;
+    free(file);
     if (n == 0) {
         X509_STORE_free(st);
-        snprintf(err, errlen, "%s: %s", what, why);
+        snprintf(err, errlen, "%s: %s", source,
+                 st ? why : "out of memory");
         return -1;
     }
     store = st;
     return 0;
 }
 
-static int load_file(const char *what, const char *path, char *err,
-                     size_t errlen)
+static void choose(const char *w, const char *file)
 {
-    size_t len = 0;
-    char *pem = read_all(path, &len);
-    if (pem == NULL) {
-        snprintf(err, errlen, "%s '%s': cannot read: %s", what, path,
-                 strerror(errno));
-        return -1;
-    }
-    char label[PATH_MAX + 32];
-    snprintf(label, sizeof label, "%s '%s'", what, path);
-    int rc = load(label, pem, len, err, errlen);
-    free(pem);
-    if (rc == 0)
-        snprintf(source, sizeof source, "%s", label);
-    return rc;
+    what = w;
+    snprintf(path, sizeof path, "%s", file ? file : "");
+    if (file != NULL)
+        snprintf(source, sizeof source, "%s '%s'", w, file);
+    else
+        snprintf(source, sizeof source, "%s", w);
 }
 
-int sw__ca_init(const char *cacert, const char *pem, size_t len, char *err,
-                size_t errlen)
+int sw__ca_init(const char *cacert, const char *pem, size_t len, int now,
+                char *err, size_t errlen)
 {
     sw__ca_free();
-    if (cacert != NULL)
-        return load_file("--cacert", cacert, err, errlen);
+    builtin_pem = pem;
+    builtin_len = len;
     /* OpenSSL's own variable, honoured by curl and most TLS clients */
     const char *env = getenv("SSL_CERT_FILE");
-    if (env != NULL && *env != '\0')
-        return load_file("SSL_CERT_FILE", env, err, errlen);
-    if (pem != NULL) {
-        if (load("the CA bundle built in (--embed-ca)", pem, len, err,
-                 errlen) != 0)
-            return -1;
-        snprintf(source, sizeof source, "the bundle built in");
-        return 0;
+    if (cacert != NULL) {
+        choose("--cacert", cacert);
+    } else if (env != NULL && *env != '\0') {
+        choose("SSL_CERT_FILE", env);
+    } else if (pem != NULL) {
+        choose("the CA bundle built in (--embed-ca)", NULL);
+    } else {
+        for (size_t i = 0;
+             i < sizeof system_bundles / sizeof *system_bundles; i++) {
+            FILE *fp = fopen(system_bundles[i], "rb");
+            if (fp != NULL) {
+                fclose(fp);
+                choose("system CA bundle", system_bundles[i]);
+                break;
+            }
+        }
     }
-    for (size_t i = 0; i < sizeof system_bundles / sizeof *system_bundles;
-         i++) {
-        FILE *fp = fopen(system_bundles[i], "rb");
-        if (fp == NULL)
-            continue;
-        fclose(fp);
-        /* a broken system bundle is an error too: it would fail quietly */
-        return load_file("system CA bundle", system_bundles[i], err,
-                         errlen);
-    }
-    return 0;                   /* none: the TLS error will say so */
+    if (what == NULL || !now)
+        return 0;               /* none: the TLS error will say so */
+    return load(err, errlen);
 }
 
 const char *sw__ca_source(void)
 {
-    return store != NULL ? source : NULL;
+    return what != NULL ? source : NULL;
 }
 
 const char *sw__ca_searched(void)
@@ -220,13 +232,23 @@ static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *ud)
 {
     (void)easy;
     (void)ud;
-    SSL_CTX_set1_cert_store(ssl_ctx, store);   /* one more reference */
+    pthread_mutex_lock(&lock);
+    if (!tried) {
+        char err[PATH_MAX + 256];
+        if (load(err, sizeof err) != 0)
+            fprintf(stderr, "swarm: %s (HTTPS requests fail)\n", err);
+    }
+    X509_STORE *st = store;
+    pthread_mutex_unlock(&lock);
+    if (st == NULL)
+        return CURLE_SSL_CACERT_BADFILE;
+    SSL_CTX_set1_cert_store(ssl_ctx, st);   /* one more reference */
     return CURLE_OK;
 }
 
 CURLcode sw__ca_setup(CURL *easy)
 {
-    if (store == NULL)
+    if (what == NULL)
         return CURLE_OK;
     CURLcode rc;
     /* No file or directory for libcurl to load per context: the store
@@ -241,5 +263,8 @@ void sw__ca_free(void)
 {
     X509_STORE_free(store);
     store = NULL;
+    what = NULL;
+    tried = 0;
+    path[0] = '\0';
     source[0] = '\0';
 }

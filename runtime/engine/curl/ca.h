@@ -17,14 +17,15 @@
 #include <curl/curl.h>
 
 /* cacert (--cacert, borrowed, or NULL) and the embedded bundle (pem, len;
- * borrowed for the run, pem NULL when none).  0: a store was chosen, or
- * none exists (sw__ca_source() is NULL then: verification will fail);
- * -1: a named file is missing, unreadable or not PEM, said in err. */
-int sw__ca_init(const char *cacert, const char *pem, size_t len, char *err,
-                size_t errlen);
+ * borrowed for the run, pem NULL when none); now: parse it at once.  0: a
+ * source was chosen, or none exists (sw__ca_source() is NULL then:
+ * verification will fail); -1 (only with now): the file is missing,
+ * unreadable or not PEM, said in err. */
+int sw__ca_init(const char *cacert, const char *pem, size_t len, int now,
+                char *err, size_t errlen);
 
-/* Where the certificates came from ("--cacert FILE", "the bundle built
- * in", ...), or NULL when no store was found.  Static storage. */
+/* Where the certificates come from ("--cacert 'FILE'", ...), or NULL when
+ * there is none.  Static storage. */
 const char *sw__ca_source(void);
 
 /* What was searched, for the "no CA store" error: a static string. */
