@@ -674,10 +674,11 @@ def link_table():
         return (top - base) * 1024 / (hi - lo), hi
 
     def within(a, b):
+        """The bound is no loss: at most 5 % above the dynamic build."""
         if not a or not b:
             return "–"
         r = a / b
-        return f"{r:.3f} ({'within' if abs(r - 1) <= 0.05 else 'OUTSIDE'} 5 %)"
+        return f"{r:.3f} ({'no loss: ≤ 1.05' if r <= 1.05 else 'LOSS: > 1.05'})"
 
     ps, n = per_user("link-static")
     pd, _ = per_user("link-dynamic")
