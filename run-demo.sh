@@ -12,9 +12,11 @@ cd "$(dirname "$0")"
 USERS=${USERS:-50}
 RATE=${RATE:-10}
 DURATION=${DURATION:-15s}
+# dpkg-dev, libssl-dev and libc-ares-dev: the static executable that
+# `swarmc build` makes (its libcurl is built once from Debian's source).
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev curl
-          libhttp-parser-dev)
+          libhttp-parser-dev dpkg-dev libssl-dev libc-ares-dev)
 
 . scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"

@@ -109,7 +109,9 @@ mems = collections.defaultdict(lambda: collections.defaultdict(list))
 mem_cmds = {}
 irs = collections.defaultdict(dict)
 irs_real = collections.defaultdict(dict)   # section realistic, under callgrind
+irs_link = collections.defaultdict(dict)   # section link, under callgrind
 builds = collections.defaultdict(list)     # file -> [dict(wall, cpu, rc, other)]
+linkinfo = {}                              # "one_get-static" -> (bytes, stripped, build_s)
 build_cmds = {}
 for line in read(os.path.join(W, "records.tsv")).splitlines():
     f = line.split("\t")
@@ -121,6 +123,9 @@ for line in read(os.path.join(W, "records.tsv")).splitlines():
             other=(float(busy) - float(cpu or 0)) / wall if busy and wall > 0 else None))
         build_cmds.setdefault(path, short_cmd(cmd))
         continue
+    if f[0] == "linkinfo":
+        linkinfo[f[1]] = (int(f[2]), int(f[3]), float(f[4]))
+        continue
     if f[0] == "mem":
         _, label, users, rss, base, active, slab0, slab1, cmd, ndesc = f[:10]
         name = label.rpartition(".r")[0]
@@ -129,10 +134,10 @@ for line in read(os.path.join(W, "records.tsv")).splitlines():
             slab_kb=int(slab1) - int(slab0)))
         mem_cmds.setdefault(name, short_cmd(cmd))
         continue
-    if f[0] in ("ir", "ir-realistic"):
+    if f[0] in ("ir", "ir-realistic", "ir-link"):
         _, label, size, base, s0, s1, cmd = f[:7]
         r0, r1 = int(s0.split()[2]), int(s1.split()[2])
-        (irs if f[0] == "ir" else irs_real)[label][size] = dict(
+        {"ir": irs, "ir-realistic": irs_real, "ir-link": irs_link}[f[0]][label][size] = dict(
             base=base, req=r1 - r0 - 1, cmd=short_cmd(cmd))
         continue
     section, label, kind, rep, base, ncpu, wall, s0, s1, cmd, ndesc, protos, busy = (f + [""] * 13)[:13]
@@ -277,13 +282,15 @@ def load_table(section):
 
 # ------------------------------------------------------------------ memory
 def mem_table():
-    if not mems:
+    if not any(not name.startswith("link-") for name in mems):
         return None
     out = ["| client | state | users | client RSS (median) | RSS per user vs the smallest run "
            "| slope vs previous row | program's own per-handle figure | open conns seen by nginx "
            "| kernel slab per conn (both ends, noisy) |", "|" + "---|" * 9]
     summary = []
     for name, byn in mems.items():
+        if name.startswith("link-"):
+            continue            # the link section's own table
         ns = sorted(byn)
         n0 = ns[0]
         base = med([m["rss_kb"] for m in byn[n0]])
@@ -651,6 +658,62 @@ def merge_summary(old, new):
 
 
 
+def link_table():
+    """Static (the default) against --dynamic: CPU per request, RSS per idle
+    user, sizes, build time; the issue's bound is 5 % on the first two."""
+    st, dy = STATS.get(("link", "ours-static")), STATS.get(("link", "ours-dynamic"))
+    if not st and not linkinfo:
+        return None
+
+    def per_user(name):
+        byn = mems.get(name)
+        if not byn or len(byn) < 2:
+            return None, None
+        ns = sorted(byn)
+        lo, hi = ns[0], ns[-1]
+        base = med([m["rss_kb"] for m in byn[lo]])
+        top = med([m["rss_kb"] for m in byn[hi]])
+        return (top - base) * 1024 / (hi - lo), hi
+
+    def within(a, b):
+        """The bound is no loss: at most 5 % above the dynamic build."""
+        if not a or not b:
+            return "–"
+        r = a / b
+        return f"{r:.3f} ({'no loss: ≤ 1.05' if r <= 1.05 else 'LOSS: > 1.05'})"
+
+    ps, n = per_user("link-static")
+    pd, _ = per_user("link-dynamic")
+    out = ["| measure | static (default) | --dynamic | static ÷ dynamic |", "|---|---|---|---|"]
+    out.append(f"| client CPU per request, tput setup (µs, median of {st['n'] if st else 0}) "
+               f"| {fmt(st and st['per'], 2)} | {fmt(dy and dy['per'], 2)} "
+               f"| {within(st and st['per'], dy and dy['per'])} |")
+    out.append(f"| requests/s | {fmt(st and st['rps'])} | {fmt(dy and dy['rps'])} | – |")
+    ir_s = ir_per_request(irs_link.get("ours-static", {}))
+    ir_d = ir_per_request(irs_link.get("ours-dynamic", {}))
+    if ir_s or ir_d:
+        out.append(f"| user-space instructions per request, worker thread (callgrind) "
+                   f"| {fmt(ir_s and ir_s[0])} | {fmt(ir_d and ir_d[0])} "
+                   f"| {within(ir_s and ir_s[0], ir_d and ir_d[0])} |")
+    out.append(f"| RSS per idle user (B, {fmt(n) if n else '?'} users) | {fmt(ps)} | {fmt(pd)} "
+               f"| {within(ps, pd)} |")
+    for b in ("one_get", "idle_user"):
+        s_, d_ = linkinfo.get(f"{b}-static"), linkinfo.get(f"{b}-dynamic")
+        if s_ and d_:
+            out.append(f"| {b}: size / stripped (MB) | {s_[0] / 1e6:.2f} / {s_[1] / 1e6:.2f} "
+                       f"| {d_[0] / 1e6:.2f} / {d_[1] / 1e6:.2f} | – |")
+            out.append(f"| {b}: `swarmc build` wall time (s, one run) | {s_[2]:.2f} "
+                       f"| {d_[2]:.2f} | {s_[2] / d_[2]:.2f} |")
+    out += ["", "Commands:", ""]
+    for key in (("link", "ours-static"), ("link", "ours-dynamic")):
+        if key in cmds:
+            out.append(f"- {key[1]}: `{cmds[key]}`")
+    for name in ("link-static", "link-dynamic"):
+        if name in mem_cmds:
+            out.append(f"- {name} (memory): `{mem_cmds[name]}`")
+    return "\n".join(out) + "\n"
+
+
 # ------------------------------------------------------------------ output
 blocks = {}
 machine = read(os.path.join(W, "machine.txt")).strip()
@@ -675,6 +738,9 @@ if r:
 b = build_table()
 if b:
     blocks["build"] = b
+lt = link_table()
+if lt:
+    blocks["link"] = lt
 
 for name, text in blocks.items():
     print(f"\n### {name}\n\n{text}")

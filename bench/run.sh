@@ -37,6 +37,11 @@
 #            both under callgrind (worker thread), instructions per request
 #   build    wall time of `swarmc build` of every examples/*.swarm and
 #            bench/*.swarm, median of BUILD_REPS (5) runs each
+#   link     the static executable (the default of `swarmc build`, the one
+#            every other section runs) against the same scenario built with
+#            --dynamic: CPU per request as tput, RSS per idle user as mem
+#            (LINK_USERS, default 10000), instructions per request as ir,
+#            sizes, and the build time of each
 #
 # Environment: BUILD (build dir, default build), W (work dir, default
 # $BUILD/bench), REPS, SECTIONS, MEM_REPS (default 1), MEM_USERS,
@@ -52,7 +57,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic build"}
+SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic build link"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -481,6 +486,51 @@ if has realistic && [ -n "$OURS" ]; then
             "$W/$b" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
     done
     IR_SEC=ir
+fi
+
+# ---------------------------------------------------------------- link
+# Static (the default) against --dynamic, same scenario, same runs, the two
+# alternating within each rep.  Records: "link" rows as tput, "mem" rows
+# named link-static / link-dynamic (the mem table leaves them out), and
+# "linkinfo LABEL BYTES STRIPPED_BYTES BUILD_S" per binary.
+LINK_USERS=${LINK_USERS:-10000}
+if has link && [ -n "$OURS" ]; then
+    for b in one_get idle_user; do
+        for mode in static dynamic; do
+            flag=; [ $mode = dynamic ] && flag=--dynamic
+            t0=$(date +%s.%N)
+            "$BUILD/swarmc" build $flag "$BENCH/$b.swarm" -o "$W/$b-$mode" \
+                > "$W/raw/build.$b-$mode.log" 2>&1 || die "swarmc build $flag $b failed"
+            t1=$(date +%s.%N)
+            strip -o "$W/$b-$mode.stripped" "$W/$b-$mode"
+            printf 'linkinfo\t%s\t%s\t%s\t%s\n' "$b-$mode" "$(stat -c %s "$W/$b-$mode")" \
+                "$(stat -c %s "$W/$b-$mode.stripped")" "$(awk "BEGIN{print $t1 - $t0}")" >> "$RECORDS"
+        done
+    done
+    for rep in $(seq "$REPS"); do
+        for mode in static dynamic; do
+            ours link "ours-$mode" "$rep" "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        done
+    done
+    # instructions per request: repeatable where seconds are not (a shared
+    # machine); worker thread only, as in the realistic section
+    IR_SEC=ir-link
+    for mode in static dynamic; do
+        ir_one "ours-$mode" small -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 4s --host "$H1" $OURS_FLAGS
+        ir_one "ours-$mode" big -- --collect-atstart=no --toggle-collect=thread_main \
+            "$W/one_get-$mode" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
+    done
+    IR_SEC=ir
+    for rep in $(seq "$MEM_REPS"); do
+        for n in 1 "$LINK_USERS"; do
+            r=$(( n < 5000 ? 5000 : n ))
+            for mode in static dynamic; do
+                mem_one "link-$mode.r$rep" "$n" -- "$W/idle_user-$mode" -u "$n" -r "$r" \
+                    --threads 1 -t 120s --host "$H1" $OURS_FLAGS
+            done
+        done
+    done
 fi
 
 stop_nginx

@@ -355,20 +355,39 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
     sw__buf_adds(b, "        .rate_per_s = ");
     cg_double(b, ld->rate_per_s);
     sw__buf_printf(b, ",\n        .rate_duration_ms = %lld,\n"
-                   "        .max_users = %lld,\n        .iterations = %lld,\n"
-                   "    },\n", (long long)ld->rate_duration_ms,
-                   (long long)ld->max_users, (long long)ld->iterations);
+               "        .max_users = %lld,\n        .iterations = %lld,\n"
+               "    },\n", (long long)ld->rate_duration_ms,
+               (long long)ld->max_users, (long long)ld->iterations);
     sw__buf_printf(b, "    .thresholds = %s,\n    .nthresholds = %d,\n",
-                   pg->nthresholds ? "thresholds" : "NULL", pg->nthresholds);
+               pg->nthresholds ? "thresholds" : "NULL", pg->nthresholds);
     sw__buf_printf(b, "    .nvars = %d,\n    .var_names = %s,\n", pg->nvars,
-                   pg->nvars ? "var_names" : "NULL");
+               pg->nvars ? "var_names" : "NULL");
     sw__buf_printf(b, "    .nlocals = %d,\n", pg->nlocals);
     sw__buf_printf(b, "    .regexes = %s,\n    .nregexes = %d,\n",
-                   pg->nregexes ? "regexes" : "NULL", pg->nregexes);
+               pg->nregexes ? "regexes" : "NULL", pg->nregexes);
     sw__buf_printf(b, "    .feeders = %s,\n    .nfeeders = %d,\n",
-                   pg->nfeeders ? "feeders" : "NULL", pg->nfeeders);
-    sw__buf_printf(b, "    .envs = %s,\n    .nenvs = %d,\n};\n",
-                   pg->nenvs ? "envs" : "NULL", pg->nenvs);
+               pg->nfeeders ? "feeders" : "NULL", pg->nfeeders);
+    sw__buf_printf(b, "    .envs = %s,\n    .nenvs = %d,\n",
+               pg->nenvs ? "envs" : "NULL", pg->nenvs);
+    /* Only with --embed-ca, so every other binary's C stays the same. */
+    if (opt->ca_pem != NULL)
+        sw__buf_adds(b, "    .ca_pem = embedded_ca,\n"
+                 "    .ca_pem_len = sizeof embedded_ca - 1,\n");
+    sw__buf_adds(b, "};\n");
+}
+
+/* The --embed-ca bundle, one PEM line per C line. */
+static void embedded_ca(const struct cg_options *opt, struct sw__buf *b)
+{
+    if (opt->ca_pem == NULL)
+        return;
+    /* The file's name is user text: not in the comment. */
+    sw__buf_adds(b, "\n/* CA certificates for HTTPS, embedded by swarmc build "
+             "--embed-ca: used\n * unless --cacert or SSL_CERT_FILE names "
+             "another (docs/distributed.md). */\n"
+             "static const char embedded_ca[] =\n    ");
+    cg_cstring_lines(b, opt->ca_pem, opt->ca_pem_len, 4);
+    sw__buf_adds(b, ";\n");
 }
 
 static void enums(const struct cg *g, struct sw__buf *b)
@@ -472,6 +491,7 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     users(prog, &b);
     data_tables(&g, &b);
     load_tables(prog, &b);
+    embedded_ca(opt, &b);
     scenario(prog, opt, &b);
     sw__buf_adds(&b, "\nint main(int argc, char **argv)\n{\n"
                  "    return sw_main(argc, argv, &scenario);\n}\n");

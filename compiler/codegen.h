@@ -15,6 +15,9 @@ struct cg_options {
     const char *swarm_path;     /* as given on the command line */
     const char *c_name;         /* the .c file's name, for #line back */
     int line_directives;        /* 0: --no-line */
+    /* --embed-ca: a PEM bundle (borrowed) the binary carries, or NULL */
+    const char *ca_pem;
+    size_t ca_pem_len;
 };
 
 /* With more than CG_PART_FNS bodies, the C file is also a set of parts:

@@ -2,7 +2,8 @@
  * driver.c - the swarmc command line: check, build, emit C.
  *
  *   swarmc check [--diagnostics-format text|json] FILE.swarm
- *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] FILE.swarm
+ *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] [--dynamic]
+ *                [--embed-ca PEM] FILE.swarm
  *   swarmc fmt [--check] [-w] FILE.swarm...   (fmt_main.c)
  *
  * Exit status (sysexits): 0 ok, 64 usage, 65 scenario errors, 70 internal
@@ -26,13 +27,11 @@
 #include "codegen.h"
 #include "diag.h"
 #include "fmt.h"
+#include "link.h"
 #include "parse.h"
 
 #ifndef SWARMC_VERSION
 #define SWARMC_VERSION "0.1.0"
-#endif
-#ifndef SWARMC_RUNTIME_LIBS
-#define SWARMC_RUNTIME_LIBS "-lcurl -lpthread -lm"
 #endif
 
 enum { EX_OK = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_SOFTWARE_ = 70,
@@ -45,13 +44,16 @@ struct options {
     const char *emit_c;         /* --emit-c */
     int no_line;
     enum diag_format diag_format;   /* --diagnostics-format */
+    int dynamic;                /* --dynamic (or SWARMC_LINK=dynamic) */
+    const char *embed_ca;       /* --embed-ca */
 };
 
 static void usage(FILE *fp)
 {
     fputs("usage: swarmc check FILE.swarm\n"
           "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
-          "FILE.swarm\n"
+          "[--dynamic]\n"
+          "                    [--embed-ca PEM] FILE.swarm\n"
           "       swarmc fmt [--check] [-w] FILE.swarm...\n"
           "       swarmc merge RESULT.json... [--csv P] [--json F] "
           "[--html F]\n"
@@ -59,7 +61,8 @@ static void usage(FILE *fp)
           "       swarmc --help | --version\n"
           "\n"
           "  check           parse and check the scenario, report errors\n"
-          "  build           compile it to a standalone load-test binary\n"
+          "  build           compile it to a load-test binary: one static\n"
+          "                  executable that needs nothing on the machine\n"
           "  fmt             print the files in the canonical layout;\n"
           "                  -w rewrites them, --check lists those that differ\n"
           "  merge           merge the --json results of sharded runs into\n"
@@ -70,8 +73,13 @@ static void usage(FILE *fp)
           "  --diagnostics-format json\n"
           "                  (check, build) errors as one JSON array on\n"
           "                  stderr, in gcc's shape, with fix-its\n"
+          "  --dynamic       link against the machine's libcurl (quicker\n"
+          "                  to build; runs only where libcurl4 is)\n"
+          "  --embed-ca PEM  carry the CA certificates of PEM in the binary\n"
+          "                  (used unless --cacert or SSL_CERT_FILE is set)\n"
           "\n"
-          "Environment: SWARMC_CFLAGS, extra words for the C compiler.\n"
+          "Environment: SWARMC_CFLAGS, extra words for the C compiler;\n"
+          "SWARMC_LINK=dynamic, the default link mode (static).\n"
           "Exit status: 0 ok, 64 usage, 65 scenario errors, 70 internal "
           "error, 74 I/O error.\n", fp);
 }
@@ -128,6 +136,12 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strncmp(a, "--diagnostics-format=", 21) == 0) {
             if (diag_format_option(a + 21, o) != EX_OK)
                 return EX_USAGE_;
+        } else if (build && strcmp(a, "--dynamic") == 0) {
+            o->dynamic = 1;
+        } else if (build && strcmp(a, "--embed-ca") == 0 && i + 1 < argc) {
+            o->embed_ca = argv[++i];
+        } else if (build && strncmp(a, "--embed-ca=", 11) == 0) {
+            o->embed_ca = a + 11;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "swarmc: unknown or incomplete option '%s'\n", a);
             usage(stderr);
@@ -139,6 +153,14 @@ static int parse_args(int argc, char **argv, struct options *o)
                     "'%s')\n", o->input, a);
             return EX_USAGE_;
         }
+    }
+    const char *mode = getenv("SWARMC_LINK");
+    if (mode != NULL && strcmp(mode, "dynamic") == 0)
+        o->dynamic = 1;
+    else if (mode != NULL && *mode != '\0' && strcmp(mode, "static") != 0) {
+        fprintf(stderr, "swarmc: SWARMC_LINK: expected static or dynamic, "
+                "got '%s'\n", mode);
+        return EX_USAGE_;
     }
     if (o->input == NULL) {
         fprintf(stderr, "swarmc: no scenario file given\n");
@@ -195,7 +217,8 @@ static int exists(const char *path)
 }
 
 /* Build tree: <dir>/libswarm.a and <dir>/include/swarm.h.  Installed:
- * <dir>/../lib/swarmc/libswarm.a and <dir>/../include/swarm.h. */
+ * <dir>/../lib/swarmc/libswarm.a and <dir>/../include/swarm.h.  The link
+ * record (link.h) is next to libswarm.a, libswarm.link. */
 static int find_runtime(struct arena *a, char **lib, char **inc)
 {
     char self[PATH_MAX];
@@ -398,8 +421,8 @@ static void cc_words(struct argv_list *l, struct arena *a, const char *inc)
 }
 
 /* Runs one cc command; its output goes to stderr (all of it on failure,
- * with an internal-error line). */
-static int run_cc(struct argv_list *l)
+ * with an internal-error line; a static link's known warnings dropped). */
+static int run_cc(struct argv_list *l, enum link_mode mode)
 {
     struct sw__buf out = { 0 };
     int status = run(l->v, &out);
@@ -413,6 +436,8 @@ static int run_cc(struct argv_list *l)
         sw__buf_free(&out);
         return EX_SOFTWARE_;
     }
+    if (mode == LINK_STATIC)
+        link_drop_static_warnings(&out);
     if (out.len > 0)
         fputs(out.ptr, stderr);
     sw__buf_free(&out);
@@ -423,13 +448,18 @@ static int run_cc(struct argv_list *l)
  * one cc command for one file, else each file to an object (a .o next to
  * it, removed afterwards) and then one link. */
 static int compile_files(struct arena *a, char **c_files, int n,
-                         const char *output)
+                         const char *output, enum link_mode mode)
 {
     char *lib, *inc;
     int rc = find_runtime(a, &lib, &inc);
     if (rc != EX_OK)
         return rc;
     struct argv_list l = { 0 };
+    size_t lib_len = strlen(lib);   /* libswarm.a -> libswarm.link */
+    char *record = arena_printf(a, "%.*slink", (int)(lib_len - 1), lib);
+    char *libs = link_words(a, record, mode);
+    if (libs == NULL)
+        return EX_SOFTWARE_;
     char **objs = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
     for (int i = 0; n > 1 && i < n; i++) {
         objs[i] = arena_printf(a, "%.*s.o", (int)strlen(c_files[i]) - 2,
@@ -440,23 +470,29 @@ static int compile_files(struct arena *a, char **c_files, int n,
         push(&l, file_arg(a, c_files[i]));
         push(&l, "-o");
         push(&l, file_arg(a, objs[i]));
-        if ((rc = run_cc(&l)) != EX_OK)
+        if ((rc = run_cc(&l, LINK_DYNAMIC)) != EX_OK)
             return rc;
     }
     cc_words(&l, a, inc);
     for (int i = 0; i < n; i++)
         push(&l, file_arg(a, n > 1 ? objs[i] : c_files[i]));
     push(&l, file_arg(a, lib));
-    push_words(&l, a, SWARMC_RUNTIME_LIBS);
+    push_words(&l, a, libs);
     push(&l, "-o");
     push(&l, file_arg(a, output));
-    return run_cc(&l);
+    return run_cc(&l, mode);
 }
 
-static int compile(struct arena *a, const char *c_file, const char *output)
+static int compile(struct arena *a, const char *c_file, const char *output,
+                   enum link_mode mode)
 {
     char *files[] = { (char *)c_file };
-    return compile_files(a, files, 1, output);
+    return compile_files(a, files, 1, output, mode);
+}
+
+static enum link_mode link_mode(const struct options *o)
+{
+    return o->dynamic ? LINK_DYNAMIC : LINK_STATIC;
 }
 
 /* A private temporary directory, removed by remove_temp(); NULL after an
@@ -514,7 +550,7 @@ static int split_parts(struct arena *a, const struct sw__buf *c, const char *dir
 /* Builds output from c in parts, in a temporary directory: 0 when c has
  * none (the caller builds it as one file), else the exit status. */
 static int build_parts(struct arena *a, const struct sw__buf *c,
-                       const char *output, int *done)
+                       const char *output, enum link_mode mode, int *done)
 {
     *done = 0;
     if (c->ptr == NULL || strstr(c->ptr, CG_PART_MARK) == NULL)
@@ -526,7 +562,7 @@ static int build_parts(struct arena *a, const struct sw__buf *c,
     char **files = NULL;
     int n = split_parts(a, c, dir, base_name(output), &files);
     die_if_signalled();
-    int rc = n < 0 ? EX_IOERR_ : compile_files(a, files, n, output);
+    int rc = n < 0 ? EX_IOERR_ : compile_files(a, files, n, output, mode);
     remove_temp();
     return rc;
 }
@@ -536,7 +572,7 @@ static int build_temp(struct arena *a, const struct options *o,
                       const struct sw__buf *c, const char *output)
 {
     int done;
-    int rc = build_parts(a, c, output, &done);
+    int rc = build_parts(a, c, output, link_mode(o), &done);
     if (done)
         return rc;
     char *dir = make_temp_dir(a);
@@ -547,9 +583,8 @@ static int build_temp(struct arena *a, const struct options *o,
     rc = write_file(cfile, c);
     die_if_signalled();
     if (rc == EX_OK)
-        rc = compile(a, cfile, output);
+        rc = compile(a, cfile, output, link_mode(o));
     remove_temp();
-    (void)o;
     return rc;
 }
 
@@ -582,6 +617,14 @@ static int compile_scenario(struct arena *a, const struct options *o)
     if (output == NULL && o->emit_c == NULL)
         output = default_output(a, o->input);
     struct cg_options cgo;
+    memset(&cgo, 0, sizeof cgo);
+    if (o->embed_ca != NULL) {
+        char *pem;
+        int rc = link_embed_ca(a, o->embed_ca, &pem, &cgo.ca_pem_len);
+        if (rc != EX_OK)
+            return rc;
+        cgo.ca_pem = pem;
+    }
     cgo.swarm_path = o->input;
     cgo.line_directives = !o->no_line;
     cgo.c_name = base_name(o->emit_c ? o->emit_c
@@ -594,9 +637,9 @@ static int compile_scenario(struct arena *a, const struct options *o)
         rc = write_file(o->emit_c, &c);
         int done = 0;
         if (rc == EX_OK && output != NULL)
-            rc = build_parts(a, &c, output, &done);
+            rc = build_parts(a, &c, output, link_mode(o), &done);
         if (rc == EX_OK && output != NULL && !done)
-            rc = compile(a, o->emit_c, output);
+            rc = compile(a, o->emit_c, output, link_mode(o));
     } else {
         rc = build_temp(a, o, &c, output);
     }

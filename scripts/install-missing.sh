@@ -9,7 +9,9 @@ command_of() {
     case $1 in
     nodejs) echo node ;;
     chromium) echo chromium ;;
-    gcc | make | flex | bison | pkg-config | python3 | curl | npm) echo "$1" ;;
+    gcc | make | flex | bison | pkg-config | python3 | curl | npm | file | \
+    nginx | openssl) echo "$1" ;;
+    dpkg-dev) echo dpkg-source ;;
     *) echo "" ;;
     esac
 }

@@ -46,6 +46,14 @@ if make -s install BUILD="$BUILD" PREFIX="$PREFIX_DIR" >"$OUT/install.log" 2>&1 
     if (cd "$elsewhere" && "$PREFIX_DIR/bin/swarmc" build shop.swarm \
             && ./shop --help >/dev/null) >"$OUT/install-build.log" 2>&1; then
         echo "PASS examples/installed-swarmc-builds-anywhere"
+        # the static default links the installed copy of the static libcurl
+        if [ "${SWARMC_LINK:-static}" = static ]; then
+            case $(file "$elsewhere/shop") in
+            *"statically linked"*) echo "PASS examples/installed-build-is-static" ;;
+            *) echo "FAIL examples/installed-build-is-static: $(file "$elsewhere/shop")"
+               rc=1 ;;
+            esac
+        fi
     else
         echo "FAIL examples/installed-swarmc-builds-anywhere: see $OUT/install-build.log"
         rc=1

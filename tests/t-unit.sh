@@ -6,7 +6,9 @@ BUILD=${BUILD:-build}
 OUT="$BUILD/tests/unit"
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unused-function ${SWARMC_CFLAGS:-}"
-LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+# The link line make recorded (Makefile: RUNTIME_LIBS), the dynamic one:
+# quick to link, and the sanitizers need it.
+LIBS="$BUILD/libswarm.a $(sed -n 's/^dynamic //p' "$BUILD/libswarm.link")"
 # every runtime folder, as the Makefile's RT_INC
 RT_INC="-iquote runtime $(find runtime -name '*.[ch]' -not -path 'runtime/include/*' -exec dirname {} \; | sort -u | sed 's/^/-iquote /' | tr '\n' ' ')"
 rc=0

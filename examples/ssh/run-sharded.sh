@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs one compiled scenario as N shards over ssh, one per host, all
 # starting at the same instant, then fetches the results and merges them.
-# Needs only sshd (and libcurl) on the load-generator hosts.
+# Needs only sshd on the load-generator hosts: the binary is one static
+# executable (docs/distributed.md), and this copies that one file.
 #
 #   sh examples/ssh/run-sharded.sh [-l LEAD_S] [-o OUTDIR] BINARY HOSTS \
 #       [-- SCENARIO OPTIONS...]

@@ -19,7 +19,8 @@
 enum opt_id {
     O_HOST, O_USERS, O_SPAWN_RATE, O_RUN_TIME, O_STOP_TIMEOUT, O_THREADS,
     O_TAGS, O_EXCLUDE_TAGS, O_SEED, O_ITERATIONS, O_ITERATIONS_SHARED,
-    O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_TIMEOUT, O_ENGINE, O_CSV,
+    O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_CACERT, O_TIMEOUT, O_ENGINE,
+    O_CSV,
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
     O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
     O_EXIT_CODE_ON_ERROR, O_HELP, O_VERSION
@@ -80,6 +81,10 @@ static const struct opt_def opts[] = {
       "the last stage" },
     { O_INSECURE, 'k', "insecure", NULL,
       "do not verify TLS certificates" },
+    { O_CACERT, 0, "cacert", "FILE",
+      "verify TLS certificates against the PEM bundle FILE (default:\n"
+      "SSL_CERT_FILE, then a bundle built in with swarmc build\n"
+      "--embed-ca, then the system's; docs/distributed.md)" },
     { O_TIMEOUT, 0, "timeout", "TIME",
       "default timeout of one request (default 30s; a request's own\n"
       "`timeout` wins)" },
@@ -570,6 +575,11 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             break;
         case O_INSECURE:
             o->insecure = 1;
+            break;
+        case O_CACERT:
+            if (!*val)
+                BAD("%s: expected a file name", flag);
+            o->cacert = val;    /* read and checked at start-up (ca.c) */
             break;
         case O_TIMEOUT:
             if (sw__parse_duration_ms(val, &iv) || iv <= 0)

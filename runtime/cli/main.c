@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <uv.h>
 #include "arrival.h"
+#include "ca.h"
+#include "netenv.h"
 #include "cli.h"
 #include "data.h"
 #include "plan.h"
@@ -256,7 +259,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     struct sw__data data = { 0 };
     struct main_state m;
     int rc = 1;
-    char err[256];
+    char err[1024];             /* room for a path in a CA file's error */
 
     /* `./shop merge RESULT.json...`: the shards' results into one
      * (swarm.h, runtime/merge.c), not a run */
@@ -286,6 +289,27 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 
     if (sw__engines_process_init() != 0)
         goto out_cli;
+    /* What a static binary needs from the machine: a CA store (unless
+     * --insecure) and the resolver's files, said up front or per error.
+     * The store is read now when the run needs it (an https:// host,
+     * --cacert), else on the first TLS connection (ca.h). */
+    sw__netenv_init();
+    int https = opt.host != NULL && strncasecmp(opt.host, "https://", 8) == 0;
+    if (!opt.insecure &&
+        sw__ca_init(opt.cacert, sc->ca_pem, sc->ca_pem_len,
+                    opt.cacert != NULL || https, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.prog, err);
+        rc = SW_EXIT_USAGE;
+        goto out_engines;
+    }
+    if (!opt.insecure && https && sw__ca_source() == NULL) {
+        fprintf(stderr, "%s: no CA certificates to verify %s: none of %s "
+                "exists; give --cacert FILE, build with swarmc build "
+                "--embed-ca FILE, or skip verification with --insecure\n",
+                opt.prog, opt.host, sw__ca_searched());
+        rc = SW_EXIT_USAGE;
+        goto out_engines;
+    }
     if (sw__data_init(&data, sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt.prog, err);
@@ -441,6 +465,7 @@ out_run:
     sw__sched_release(&run);
     sw__data_free(&data);
 out_engines:
+    sw__ca_free();
     sw__engines_process_cleanup();
 out_cli:
     sw__cli_free(&opt, sc);

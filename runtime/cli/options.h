@@ -31,6 +31,7 @@ struct sw__options {
     const char *const *tags;    /* -T/--tags, NULL-terminated, or NULL */
     const char *const *exclude_tags; /* -E/--exclude-tags */
     int insecure;               /* -k/--insecure: no TLS verification */
+    const char *cacert;         /* --cacert FILE (argv's), or NULL */
     int64_t timeout_ms;         /* --timeout: default per-request timeout */
     const char *engine;         /* --engine: "auto" (default), "native" or
                                    "curl" */

@@ -199,6 +199,8 @@ typedef struct sw_scenario {
     int nfeeders;
     const sw_env_def_t *envs;   /* resolved once at start-up */
     int nenvs;
+    const char *ca_pem;         /* swarmc build --embed-ca: PEM, or NULL */
+    size_t ca_pem_len;
 } sw_scenario_t;
 
 /*
@@ -217,6 +219,14 @@ int sw_main(int argc, char **argv, const sw_scenario_t *scenario);
  * Used by the compiled binary (`./shop merge ...`) and `swarmc merge`.
  */
 int sw_merge_main(int argc, char **argv);
+
+/*
+ * Checks that pem[0..len) is a bundle of PEM certificates the binary can
+ * verify TLS against (the same parser that loads it at run time).  Returns
+ * the number of certificates, or 0 with a reason in why (NUL-terminated,
+ * at most whylen bytes).  `swarmc build --embed-ca` calls it.
+ */
+int sw_ca_check_pem(const char *pem, size_t len, char *why, size_t whylen);
 
 /* ===================================================================== */
 /* Requests                                                               */

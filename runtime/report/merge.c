@@ -16,6 +16,7 @@
 #include "merge.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "options.h"
 #include "report_int.h"
@@ -677,6 +679,8 @@ static void usage(FILE *f)
         "counters summed exactly, the per-second history rebuilt, the\n"
         "recorded thresholds and every --threshold evaluated again on the\n"
         "merged data.  Prints the summary and writes the reports asked for.\n"
+        "A RESULT with * ? or [ is expanded here when the shell has not\n"
+        "(an image with no shell): 'results/shard-*.json'.\n"
         "\n"
         "  --csv PREFIX     Locust's CSV files (history: Aggregated rows)\n"
         "  --json FILE      the merged result (itself mergeable)\n"
@@ -768,6 +772,9 @@ int sw_merge_main(int argc, char **argv)
     opt.rate_per_s = -1;
     opt.prog = ME;
     int rc = SW_MERGE_EXIT_INPUT;
+    glob_t globbed;             /* owns the paths of expanded patterns */
+    memset(&globbed, 0, sizeof(globbed));
+    int gr, globs = 0;
     const char **extra = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*extra));
     int nextra = 0;
     st.in = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*st.in));
@@ -800,11 +807,34 @@ int sw_merge_main(int argc, char **argv)
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "%s: unknown option '%s' (see --help)\n", ME, a);
             goto out;
+        } else if (strpbrk(a, "*?[") != NULL && access(a, F_OK) != 0) {
+            /* a pattern the shell left alone: no shell in the image */
+            gr = glob(a, globs++ ? GLOB_APPEND : 0, NULL, &globbed);
+            if (gr == GLOB_NOSPACE) {
+                fprintf(stderr, "%s: out of memory\n", ME);
+                goto out;
+            }
+            if (gr == GLOB_NOMATCH || gr == GLOB_ABORTED) {
+                fprintf(stderr, "%s: %s: no file matches\n", ME, a);
+                goto out;
+            }
         } else {
             st.in[st.nin++].path = a;
         }
         if (err)
             goto out;
+    }
+    if (globbed.gl_pathc > 0) {
+        struct input *in = realloc(st.in, sizeof(*st.in) *
+                                   ((size_t)st.nin + globbed.gl_pathc));
+        if (!in) {
+            fprintf(stderr, "%s: out of memory\n", ME);
+            goto out;
+        }
+        st.in = in;
+        memset(in + st.nin, 0, sizeof(*in) * globbed.gl_pathc);
+        for (size_t k = 0; k < globbed.gl_pathc; k++)
+            st.in[st.nin++].path = globbed.gl_pathv[k];
     }
     if (st.nin == 0) {
         fprintf(stderr, "%s: no result files given (see --help)\n", ME);
@@ -911,5 +941,7 @@ int sw_merge_main(int argc, char **argv)
 out:
     free(extra);
     state_free(&st);
+    if (globs > 0)
+        globfree(&globbed);
     return rc;
 }

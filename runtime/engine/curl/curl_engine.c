@@ -25,7 +25,9 @@
 #include <string.h>
 #include <strings.h>
 #include "engine.h"
+#include "ca.h"
 #include "curl_loop.h"
+#include "netenv.h"
 #include "util/buf.h"
 #include "util/method.h"
 
@@ -157,6 +159,8 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
     if (g->cfg.insecure &&
         (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
          curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L)))
+        return -1;
+    if (!g->cfg.insecure && sw__ca_setup(e) != CURLE_OK)
         return -1;
     return 0;
 }
@@ -625,7 +629,7 @@ static void fill_result(struct sw__xfer *x)
     struct sw__http_result *r = &x->res;
     long status = 0;
     r->error = error_kind(x->code);
-    r->message = x->code == CURLE_OK ? NULL : curl_easy_strerror(x->code);
+    r->message = x->code == CURLE_OK ? NULL : sw__netenv_strerror(x->code);
     if (x->code == CURLE_OK &&
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         status = 0;
@@ -741,7 +745,7 @@ setopt_failed:
     x->code = CURLE_FAILED_INIT;
     x->resp->status = 0;
     x->res.error = SW__HTTP_E_SETUP;
-    x->res.message = curl_easy_strerror(x->code);
+    x->res.message = sw__netenv_strerror(x->code);
     x->res.status = 0;
     x->res.timing = (struct sw__http_timing){ 0, -1, -1, -1, -1 };
     x->res.body_bytes = 0;
