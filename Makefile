@@ -26,7 +26,7 @@ endif
 CFLAGS_ALL += $(SANFLAGS)
 # libuv, jansson and PCRE2 are linked statically so a compiled scenario needs
 # only libcurl on the load-generator machine.
-RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm
+RUNTIME_LIBS := -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -l:libhttp_parser.a -lcurl -lz -lpthread -ldl -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 ifeq ($(V),0)
@@ -40,8 +40,9 @@ endif
 GEN       := $(BUILD)/gen
 COMP_SRC  := $(wildcard compiler/*.c)
 COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
-RT_SRC    := $(wildcard runtime/*.c)
-RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
+RT_SRC    := $(wildcard runtime/*.c runtime/sched/*.c runtime/web/*.c)
+RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o) $(GEN)/web_assets.o
+WEB_ASSETS := $(sort $(wildcard runtime/web/assets/*))
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
 DEPS      := $(COMP_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(DEMO_OBJ:.o=.d)
@@ -75,9 +76,17 @@ $(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a
 	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) $(COMP_OBJ) $(BUILD)/libswarm.a $(RUNTIME_LIBS) -o $@
 
 # ---- runtime ---------------------------------------------------------------
+RT_INC := -Iruntime/include -iquote runtime -iquote runtime/sched \
+          -iquote runtime/web
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Iruntime/include -iquote runtime -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) $(RT_INC) -c $< -o $@
+# The web UI's page, embedded as a C table (runtime/web/assets.h).
+$(GEN)/web_assets.c: $(WEB_ASSETS) scripts/embed-assets.sh
+	@mkdir -p $(@D)
+	$(call say,EMBED,runtime/web/assets)sh scripts/embed-assets.sh runtime/web/assets $@
+$(GEN)/web_assets.o: $(GEN)/web_assets.c
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -iquote runtime/web -c $< -o $@
 $(BUILD)/libswarm.a: $(RT_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 # The header sits next to the library so the build tree looks like an install.
@@ -118,5 +127,6 @@ clean:
 
 # The driver needs to know how to link a scenario; keep it in one place.
 $(BUILD)/compiler/driver.o: CFLAGS += -DSWARMC_RUNTIME_LIBS='"$(RUNTIME_LIBS)"'
+$(BUILD)/compiler/driver.o: Makefile
 
 -include $(DEPS)
