@@ -13,7 +13,8 @@ USERS=${USERS:-50}
 RATE=${RATE:-10}
 DURATION=${DURATION:-15s}
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
-          libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev curl)
+          libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev
+          libhttp-parser-dev curl)
 
 . scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"

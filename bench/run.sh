@@ -30,6 +30,10 @@
 #   realistic  bench/realistic.swarm (checks, captures, a JSON POST, headers)
 #            against bench/one_get.swarm, alternating, 50 users, as tput; and
 #            both under callgrind (worker thread), instructions per request
+#   web      the web UI's cost: one_get as tput (50 users, --threads 1, 10 s)
+#            without the UI, and with -P PORT --autostart while two pollers
+#            fetch /stats/requests?swarmc=1 every second as an open page
+#            does (the pollers run outside the measured process tree)
 #   build    wall time of `swarmc build` of every examples/*.swarm and
 #            bench/*.swarm, median of BUILD_REPS (5) runs each
 #
@@ -47,7 +51,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir realistic build"}
+SECTIONS=${SECTIONS:-"tput mem threads body newconn tls ir realistic web build"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -456,6 +460,31 @@ if has realistic && [ -n "$OURS" ]; then
             "$W/$b" -u $CONC -r 1000 --threads 1 -t 16s --host "$H1" $OURS_FLAGS
     done
     IR_SEC=ir
+fi
+
+# ---------------------------------------------------------------- web
+# The web UI open and polled against no UI, alternating.  The pollers are
+# started outside run_one (their CPU is not the client's); the binary's own
+# web thread and the main thread's rendering are in the measured process.
+if has web && [ -n "$OURS" ]; then
+    WEBPORT=$(free_port 18500)
+    poller() {
+        while :; do
+            curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$WEBPORT/stats/requests?swarmc=1" || true
+            sleep 1
+        done
+    }
+    for rep in $(seq "$REPS"); do
+        ours web ours-no-ui "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        taskset -c "$SERVER_CPU" bash -c "$(declare -f poller); WEBPORT=$WEBPORT; poller" &
+        p1=$!
+        taskset -c "$SERVER_CPU" bash -c "$(declare -f poller); WEBPORT=$WEBPORT; poller" &
+        p2=$!
+        ours web ours-ui-polled "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1" \
+            -P "$WEBPORT" --autostart --autoquit 0
+        kill "$p1" "$p2" 2>/dev/null || true
+        wait "$p1" "$p2" 2>/dev/null || true
+    done
 fi
 
 stop_nginx

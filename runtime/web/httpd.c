@@ -45,6 +45,10 @@ struct conn {
     struct sw__httpd *h;
     http_parser parser;
     int closing;
+    int lingering;              /* answered and shut down: reading what
+                                   the client still sends, then closing */
+    size_t lingered;
+    uv_shutdown_t shutdown;
     int nclosed;                /* handles closed so far, of 2 */
     int error_status;           /* set by a callback that stops parsing */
     int in_message;
@@ -140,6 +144,33 @@ static void conn_close(struct conn *c)
 
 /* ---- writing -------------------------------------------------------------- */
 
+static void on_shut(uv_shutdown_t *req, int status)
+{
+    (void)req;
+    (void)status;       /* the linger timer closes the connection */
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *buf);
+static void on_timeout(uv_timer_t *t);
+
+/* After an answer that closes the connection: close our side for writing
+ * and read (and drop) what the client is still sending for a moment, so
+ * that a client in the middle of a large body sees the answer instead of
+ * a reset (a close with unread data sends RST). */
+static void linger(struct conn *c)
+{
+    if (c->closing)
+        return;
+    c->lingering = 1;
+    if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shut) != 0) {
+        conn_close(c);
+        return;
+    }
+    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+    uv_timer_start(&c->timer, on_timeout, 2000, 0);
+}
+
 static void on_written(uv_write_t *req, int status)
 {
     struct wreq *w = (struct wreq *)req;
@@ -148,8 +179,10 @@ static void on_written(uv_write_t *req, int status)
         w->release(w->release_arg);
     else
         free(w->body);
-    if (status < 0 || w->close_after)
+    if (status < 0)
         conn_close(w->c);
+    else if (w->close_after)
+        linger(w->c);
     free(w);
 }
 
@@ -411,10 +444,17 @@ static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *buf)
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct conn *c = s->data;
+    (void)buf;
     if (n == 0 || c->closing)
         return;
     if (n < 0) {
         conn_close(c);
+        return;
+    }
+    if (c->lingering) {
+        c->lingered += (size_t)n;
+        if (c->lingered > 4 * 1024 * 1024)
+            conn_close(c);
         return;
     }
     size_t used = http_parser_execute(&c->parser, &settings, buf->base,
@@ -440,7 +480,9 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 static void on_timeout(uv_timer_t *t)
 {
     struct conn *c = t->data;
-    if (c->in_message)
+    if (c->lingering)
+        conn_close(c);
+    else if (c->in_message)
         send_error(c, 408, "request not received in time");
     else
         conn_close(c);

@@ -205,7 +205,8 @@ char *sw__web_render_stats(const struct sw__stats *s,
     put(root, "state", json_string(sw__web_state_name(view->state)));
     if (extra)
         put(root, "swarmc", extra_json(s, ri, view, window));
-    out = json_dumps(root, JSON_COMPACT);
+    /* 12 significant digits: "0.417", not "0.41699999999999998" */
+    out = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
     if (out)
         *len = strlen(out);
 done:
