@@ -6,7 +6,7 @@ BUILD=${BUILD:-build}
 OUT="$BUILD/tests/unit"
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unused-function ${SWARMC_CFLAGS:-}"
-LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -l:libhttp_parser.a -lcurl -lz -lpthread -ldl -lm"
 rc=0
 for src in tests/unit/test-*.c; do
     [ -e "$src" ] || continue

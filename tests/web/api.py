@@ -6,6 +6,10 @@
                                  exit 1 with the last JSON after SECONDS
   api.py keys URL                the key sets of /stats/requests: top level,
                                  stats[] entries, errors[] entries
+  api.py watch URL SECONDS       polls every 0.1 s until the server is gone:
+                                 the states seen, in order, and how long
+                                 the server stayed after the first
+                                 "stopped" ("running stopped 3.0")
   api.py flood HOST PORT N PATH  N connections at once, one GET each; prints
                                  "status count" lines (0: no answer)
 """
@@ -91,6 +95,24 @@ def main():
                 print(json.dumps(d)[:600])
                 return 1
             time.sleep(0.2)
+    elif cmd == "watch":
+        url, limit = sys.argv[2], float(sys.argv[3])
+        end = time.time() + limit
+        states, stopped_at, gone_at = [], None, None
+        while time.time() < end:
+            try:
+                st = fetch(url)["state"]
+                if not states or states[-1] != st:
+                    states.append(st)
+                if st == "stopped" and stopped_at is None:
+                    stopped_at = time.time()
+            except Exception:
+                if states:
+                    gone_at = time.time()
+                    break
+            time.sleep(0.1)
+        stayed = "%.1f" % (gone_at - stopped_at) if stopped_at and gone_at else "-"
+        print(" ".join(states), stayed)
     elif cmd == "keys":
         print(json.dumps(keys(fetch(sys.argv[2])), sort_keys=True))
     elif cmd == "flood":
