@@ -139,6 +139,8 @@ static void web_publish(struct main_state *m, const struct sw__stats *s)
     const struct sw__options *o = m->ri.opt;
     v.host = o->host;
     v.run_time_ms = o->run_time_ms;
+    v.users = o->users;
+    v.spawn_rate = o->spawn_rate;
     v.open_model = m->run && m->run->open;
     v.can_change_users = !v.open_model && o->nstages == 0;
     v.target_users = m->phase == 1 && !m->stopping ? m->ri.target_users : 0;

@@ -110,9 +110,11 @@ contains cli-port-in-use-message "--web-port: cannot listen" "$(cat "$OUT/busy2.
 stop_ui
 
 # ===== the API: a whole run driven with curl ================================
-start_ui api --csv "$OUT/api" --html "$OUT/api.html"
+start_ui api --csv "$OUT/api" --html "$OUT/api.html" -u 4 -r 3 -t 10m
 contains api-waiting-line "waiting for its start form" "$(cat "$OUT/api.err")"
 check api-ready-state ready "$(state)"
+# the start form's values come from the command line
+check api-form-defaults "4 3.0 600.0" "$($API get "$UI/stats/requests?swarmc=1" swarmc.users) $($API get "$UI/stats/requests?swarmc=1" swarmc.spawn_rate) $($API get "$UI/stats/requests?swarmc=1" swarmc.run_time_s)"
 check api-page 200 "$(code "$UI/")"
 contains api-page-body "Start swarming" "$($C "$UI/")"
 check api-page-js 200 "$(code "$UI/assets/app.js")"

@@ -130,6 +130,8 @@ static json_t *extra_json(const struct sw__stats *s,
                                ? ri->scenario->source : ""));
     put(x, "host", v->host ? str(v->host) : json_null());
     put(x, "target_users", json_integer(v->target_users));
+    put(x, "users", json_integer(v->users));
+    put(x, "spawn_rate", json_real(v->spawn_rate));
     put(x, "max_users", json_integer(o ? o->web_max_users : 0));
     put(x, "run_time_s", v->run_time_ms >= 0
                              ? json_real((double)v->run_time_ms / 1000.0)

@@ -56,6 +56,9 @@ struct sw__web_view {
     const char *host;           /* borrowed; NULL: none yet */
     int64_t target_users;       /* what the plan asks of this process */
     int64_t run_time_ms;        /* -1: until stopped */
+    int64_t users;              /* the count asked for (start form: the
+                                   command line's or scenario's) */
+    double spawn_rate;
     int open_model;
     int can_change_users;       /* not a load shape or the open model */
 };

@@ -143,7 +143,11 @@
     if (!running) { editing = false; }
     show($("edit"), editing);
     if (st === "ready" && !$("start-users").dataset.filled) {
+      // the command line's and the scenario's values, as Locust fills its form
       $("start-host").value = x.host || "";
+      if (x.users) $("start-users").value = String(x.users);
+      if (x.spawn_rate) $("start-rate").value = String(x.spawn_rate);
+      if (x.run_time_s) $("start-time").value = x.run_time_s + "s";
       $("start-users").dataset.filled = "1";
     }
     if (st === "stopped") {
@@ -228,7 +232,7 @@
     $("edit-open").addEventListener("click", function () {
       editing = true;
       $("edit-users").value = last ? (last.swarmc && last.swarmc.target_users) || last.user_count : "";
-      $("edit-rate").value = $("start-rate").value;
+      $("edit-rate").value = last && last.swarmc && last.swarmc.spawn_rate ? String(last.swarmc.spawn_rate) : $("start-rate").value;
       show($("edit"), true);
     });
     $("edit-cancel").addEventListener("click", function () { editing = false; show($("edit"), false); });
