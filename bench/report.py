@@ -679,6 +679,9 @@ if w:
     if nu and pu:
         w += (f"\nClient CPU per request with the UI open and polled ÷ without it: "
               f"**{pu / nu:.3f}** (target ≤ 1.02).\n")
+    wt = read(os.path.join(W, "web_threads.md")).strip()
+    if wt:
+        w += "\n" + wt + "\n"
     blocks["web"] = w
 b = build_table()
 if b:

@@ -467,6 +467,7 @@ fi
 # started outside run_one (their CPU is not the client's); the binary's own
 # web thread and the main thread's rendering are in the measured process.
 if has web && [ -n "$OURS" ]; then
+    rm -f "$W/web_threads.md"
     WEBPORT=$(free_port 18500)
     poller() {
         while :; do
@@ -485,6 +486,10 @@ if has web && [ -n "$OURS" ]; then
         kill "$p1" "$p2" 2>/dev/null || true
         wait "$p1" "$p2" 2>/dev/null || true
     done
+    # and the UI's own threads, measured directly (noise-free of the others)
+    taskset -c "$CLIENT_CPU" "$PY" "$BENCH/web_threads.py" "$W/web_threads.md" \
+        "$W/one_get" "$H1" "$WEBPORT" > "$W/raw/web_threads.log" 2>&1 ||
+        log "web_threads.py failed (see $W/raw/web_threads.log)"
 fi
 
 stop_nginx

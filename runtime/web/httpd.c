@@ -545,6 +545,8 @@ static void on_stop(uv_async_t *a)
 static void *serve(void *arg)
 {
     struct sw__httpd *h = arg;
+    /* named, so that top -H and bench/web_threads.py can tell it apart */
+    pthread_setname_np(pthread_self(), "swarm-web");
     uv_run(&h->loop, UV_RUN_DEFAULT);
     return NULL;
 }
