@@ -32,8 +32,10 @@
 #            both under callgrind (worker thread), instructions per request
 #   web      the web UI's cost: one_get as tput (50 users, --threads 1, 10 s)
 #            without the UI, and with -P PORT --autostart while two pollers
-#            fetch /stats/requests?swarmc=1 every second as an open page
-#            does (the pollers run outside the measured process tree)
+#            (bench/web_poll.py, keep-alive) fetch /stats/requests?swarmc=1
+#            every second as an open page does (outside the measured
+#            process tree); then the UI's own threads from schedstat
+#            (bench/web_threads.py)
 #   build    wall time of `swarmc build` of every examples/*.swarm and
 #            bench/*.swarm, median of BUILD_REPS (5) runs each
 #
@@ -469,17 +471,13 @@ fi
 if has web && [ -n "$OURS" ]; then
     rm -f "$W/web_threads.md"
     WEBPORT=$(free_port 18500)
-    poller() {
-        while :; do
-            curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$WEBPORT/stats/requests?swarmc=1" || true
-            sleep 1
-        done
-    }
     for rep in $(seq "$REPS"); do
         ours web ours-no-ui "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
-        taskset -c "$SERVER_CPU" bash -c "$(declare -f poller); WEBPORT=$WEBPORT; poller" &
+        # two open pages: keep-alive, once a second each, niced on the
+        # server's core so that they disturb neither the client nor nginx
+        taskset -c "$SERVER_CPU" nice -n 19 "$PY" "$BENCH/web_poll.py" "$WEBPORT" &
         p1=$!
-        taskset -c "$SERVER_CPU" bash -c "$(declare -f poller); WEBPORT=$WEBPORT; poller" &
+        taskset -c "$SERVER_CPU" nice -n 19 "$PY" "$BENCH/web_poll.py" "$WEBPORT" &
         p2=$!
         ours web ours-ui-polled "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1" \
             -P "$WEBPORT" --autostart --autoquit 0
