@@ -65,7 +65,8 @@ COMP_OBJ  := $(COMP_SRC:%.c=$(BUILD)/%.o) $(GEN)/lexer.o $(GEN)/parser.o
 RT_DIRS   := $(sort $(patsubst %/,%,$(dir $(shell find runtime -name '*.[ch]' -not -path 'runtime/include/*'))))
 RT_INC    := -iquote runtime $(addprefix -iquote ,$(RT_DIRS))
 RT_SRC    := $(filter-out $(STATIC_GAI),$(sort $(shell find runtime -name '*.c')))
-RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o)
+RT_OBJ    := $(RT_SRC:%.c=$(BUILD)/%.o) $(GEN)/web_assets.o
+WEB_ASSETS := $(sort $(wildcard runtime/web/assets/*))
 DEMO_SRC  := $(wildcard demo/*.c)
 DEMO_OBJ  := $(DEMO_SRC:%.c=$(BUILD)/%.o)
 DEPS      := $(COMP_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(DEMO_OBJ:.o=.d)
@@ -104,6 +105,12 @@ $(BUILD)/swarmc: $(COMP_OBJ) $(BUILD)/libswarm.a
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -Iruntime/include $(RT_INC) -c $< -o $@
+# The web UI's page, embedded as a C table (runtime/web/assets.h).
+$(GEN)/web_assets.c: $(WEB_ASSETS) scripts/embed-assets.sh
+	@mkdir -p $(@D)
+	$(call say,EMBED,runtime/web/assets)sh scripts/embed-assets.sh runtime/web/assets $@
+$(GEN)/web_assets.o: $(GEN)/web_assets.c
+	$(call say,CC,$<)$(CC) $(CFLAGS_ALL) -iquote runtime/web -c $< -o $@
 # ar keeps only a member's base name: two objects with the same name in
 # different folders would replace each other, so that is an error.
 $(BUILD)/libswarm.a: $(RT_OBJ)

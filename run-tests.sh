@@ -17,7 +17,8 @@ cd "$(dirname "$0")"
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
           curl nodejs npm python3-yaml chromium bsdutils vim
-          libhttp-parser-dev dpkg-dev libssl-dev libc-ares-dev nginx openssl file)
+          libhttp-parser-dev dpkg-dev libssl-dev libc-ares-dev nginx openssl file
+          python3-locust)
 
 . scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"

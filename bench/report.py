@@ -213,6 +213,8 @@ TITLES = {
     "realistic": "A realistic scenario (bench/realistic.swarm: checks, captures, a JSON POST, "
                  "headers) against the one-request scenario (bench/one_get.swarm), 50 users, "
                  "client on one core",
+    "web": "The web UI: keep-alive GET /hello, 50 users, --threads 1, without the UI and "
+           "with it open (-P PORT --autostart) and polled every second by two clients",
 }
 PENDING = {
     "tput": ["ours"], "threads": ["ours-threads1", "ours-threads2"],
@@ -735,6 +737,17 @@ if i:
 r = realistic_block()
 if r:
     blocks["realistic"] = r
+w = load_table("web")
+if w:
+    nu = STATS.get(("web", "ours-no-ui"), {}).get("per")
+    pu = STATS.get(("web", "ours-ui-polled"), {}).get("per")
+    if nu and pu:
+        w += (f"\nClient CPU per request with the UI open and polled ÷ without it: "
+              f"**{pu / nu:.3f}** (target ≤ 1.02).\n")
+    wt = read(os.path.join(W, "web_threads.md")).strip()
+    if wt:
+        w += "\n" + wt + "\n"
+    blocks["web"] = w
 b = build_table()
 if b:
     blocks["build"] = b

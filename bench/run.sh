@@ -35,6 +35,12 @@
 #   realistic  bench/realistic.swarm (checks, captures, a JSON POST, headers)
 #            against bench/one_get.swarm, alternating, 50 users, as tput; and
 #            both under callgrind (worker thread), instructions per request
+#   web      the web UI's cost: one_get as tput (50 users, --threads 1, 10 s)
+#            without the UI, and with -P PORT --autostart while two pollers
+#            (bench/web_poll.py, keep-alive) fetch /stats/requests?swarmc=1
+#            every second as an open page does (outside the measured
+#            process tree); then the UI's own threads from schedstat
+#            (bench/web_threads.py)
 #   build    wall time of `swarmc build` of every examples/*.swarm and
 #            bench/*.swarm, median of BUILD_REPS (5) runs each
 #   link     the static executable (the default of `swarmc build`, the one
@@ -57,7 +63,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic build link"}
+SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic web build link"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -531,6 +537,30 @@ if has link && [ -n "$OURS" ]; then
             done
         done
     done
+# ---------------------------------------------------------------- web
+# The web UI open and polled against no UI, alternating.  The pollers are
+# started outside run_one (their CPU is not the client's); the binary's own
+# web thread and the main thread's rendering are in the measured process.
+if has web && [ -n "$OURS" ]; then
+    rm -f "$W/web_threads.md"
+    WEBPORT=$(free_port 18500)
+    for rep in $(seq "$REPS"); do
+        ours web ours-no-ui "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1"
+        # two open pages: keep-alive, once a second each, niced on the
+        # server's core so that they disturb neither the client nor nginx
+        taskset -c "$SERVER_CPU" nice -n 19 "$PY" "$BENCH/web_poll.py" "$WEBPORT" &
+        p1=$!
+        taskset -c "$SERVER_CPU" nice -n 19 "$PY" "$BENCH/web_poll.py" "$WEBPORT" &
+        p2=$!
+        ours web ours-ui-polled "$rep" "$W/one_get" -u $CONC -r 1000 --threads 1 -t 10s --host "$H1" \
+            -P "$WEBPORT" --autostart --autoquit 0
+        kill "$p1" "$p2" 2>/dev/null || true
+        wait "$p1" "$p2" 2>/dev/null || true
+    done
+    # and the UI's own threads, measured directly (noise-free of the others)
+    taskset -c "$CLIENT_CPU" "$PY" "$BENCH/web_threads.py" "$W/web_threads.md" \
+        "$W/one_get" "$H1" "$WEBPORT" > "$W/raw/web_threads.log" 2>&1 ||
+        log "web_threads.py failed (see $W/raw/web_threads.log)"
 fi
 
 stop_nginx

@@ -23,7 +23,8 @@ enum opt_id {
     O_CSV,
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
     O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
-    O_EXIT_CODE_ON_ERROR, O_HELP, O_VERSION
+    O_EXIT_CODE_ON_ERROR, O_WEB_UI, O_WEB_HOST, O_WEB_PORT, O_AUTOSTART,
+    O_AUTOQUIT, O_WEB_AUTH, O_HEADLESS, O_HELP, O_VERSION
 };
 
 struct opt_def {
@@ -122,6 +123,24 @@ static const struct opt_def opts[] = {
     { O_EXIT_CODE_ON_ERROR, 0, "exit-code-on-error", "N",
       "exit with N when any request failed (default 0: failures alone\n"
       "do not change the exit code; Locust's default is 1)" },
+    { O_WEB_UI, 0, "web-ui", NULL,
+      "serve the web UI on 127.0.0.1:8089 and wait for its start form\n"
+      "(also implied by every --web-* option, -P and --autostart)" },
+    { O_WEB_HOST, 0, "web-host", "ADDR",
+      "address the web UI listens on (default 127.0.0.1; another\n"
+      "address without --web-auth is warned about)" },
+    { O_WEB_PORT, 'P', "web-port", "N",
+      "port of the web UI (default 8089; 0: any free port)" },
+    { O_AUTOSTART, 0, "autostart", NULL,
+      "with the web UI: start the run at once instead of waiting for\n"
+      "the start form" },
+    { O_AUTOQUIT, 0, "autoquit", "N",
+      "with the web UI: exit N seconds after the run has stopped\n"
+      "(default: serve the results until Ctrl-C)" },
+    { O_WEB_AUTH, 0, "web-auth", "USER:PASS",
+      "HTTP basic authentication on every path of the web UI" },
+    { O_HEADLESS, 0, "headless", NULL,
+      "no web UI: start at once (the default without web options)" },
     { O_HELP, 'h', "help", NULL, "show this help and exit" },
     { O_VERSION, 'V', "version", NULL, "show the version and exit" },
 };
@@ -434,6 +453,10 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     o->engine = "auto";
     o->shard_count = 1;
     o->start_at_ms = -1;
+    o->web_host = "127.0.0.1";
+    o->web_port = 8089;
+    o->autoquit_s = -1;
+    int headless = 0, web_given = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -674,6 +697,43 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                     val);
             o->exit_code_on_error = (int)iv;
             break;
+        case O_WEB_UI:
+        case O_AUTOSTART:
+            web_given = 1;
+            if (d->id == O_AUTOSTART)
+                o->autostart = 1;
+            break;
+        case O_WEB_HOST:
+            if (!*val || strlen(val) > 255)
+                BAD("%s: expected an IP address, got '%s'", flag, val);
+            o->web_host = val;
+            web_given = 1;
+            break;
+        case O_WEB_PORT:
+            if (parse_i64(val, &iv) || iv < 0 || iv > 65535)
+                BAD("%s: expected a port from 0 to 65535, got '%s'", flag,
+                    val);
+            o->web_port = (int)iv;
+            web_given = 1;
+            break;
+        case O_AUTOQUIT:
+            if (parse_i64(val, &iv) || iv < 0 || iv > 86400 * 365)
+                BAD("%s: expected a number of seconds >= 0, got '%s'", flag,
+                    val);
+            o->autoquit_s = iv;
+            web_given = 1;
+            break;
+        case O_WEB_AUTH: {
+            const char *colon = strchr(val, ':');
+            if (!colon || colon == val || strlen(val) > 512)
+                BAD("%s: expected USER:PASS, got '%s'", flag, val);
+            o->web_auth = val;
+            web_given = 1;
+            break;
+        }
+        case O_HEADLESS:
+            headless = 1;
+            break;
         case O_HELP:
             print_help(out, o->prog, sc);
             rc = SW_CLI_EXIT;
@@ -713,7 +773,15 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         o->stages = own.stages;
         o->nstages = ld->nstages;
     }
-    if (!o->host || !*o->host)
+    /* The web UI runs only when asked for (a web option): a command line
+     * without one keeps today's headless run.  --headless wins, as in
+     * Locust, where it turns the UI off. */
+    if (headless && web_given)
+        BAD("--headless: no web UI, but a web option (-P, --web-host, "
+            "--web-auth, --web-ui, --autostart, --autoquit) asks for one");
+    o->web = web_given;
+    /* the start form can give the host; --autostart needs it now */
+    if ((!o->host || !*o->host) && !(o->web && !o->autostart))
         BAD("no host: give --host URL (or declare `host` in the scenario)");
     if (sw__engine_url_error(o->host))
         BAD("host '%s': %s", o->host, sw__engine_url_error(o->host));
@@ -739,6 +807,15 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     }
     int open = o->rate_per_s > 0 ||
                (o->nstages > 0 && o->stages[0].rate_per_s >= 0);
+    if (o->web && !open) {
+        /* the most users the UI may start: --max-users, else the
+         * open-file limit's share (one connection per user) */
+        o->web_max_users = max_users_given ? o->max_users : 0;
+        if (max_users_given && o->max_users < o->users)
+            BAD("--max-users: %lld is below --users %lld",
+                (long long)o->max_users, (long long)o->users);
+        max_users_given = 0;
+    }
     if (open) {
         /* `rate R/s for D` ends the run after D unless -t says otherwise */
         if (!run_time_given && o->nstages == 0 && ld->rate_duration_ms >= 0 &&

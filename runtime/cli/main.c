@@ -22,11 +22,13 @@
 #include "ca.h"
 #include "netenv.h"
 #include "cli.h"
+#include "control.h"
 #include "data.h"
 #include "plan.h"
 #include "report.h"
 #include "scheduler.h"
 #include "stats.h"
+#include "web.h"
 #include "worker.h"
 #include "engine.h"
 
@@ -46,6 +48,16 @@ struct main_state {
     int closed;
     int handles_ready;
     atomic_int exhausted;
+    /* the web UI (web/web.h): NULL when not asked for */
+    struct sw__web *web;
+    int phase;                  /* web: 0 waiting for the start form, 1
+                                   running, 2 ended (results served) */
+    int quit;                   /* web: a signal while waiting / after */
+    struct sw__control ctl;     /* valid once ctl_ready */
+    int ctl_ready;
+    char *form_host;            /* owned: the host the start form gave */
+    const struct sw__stats *final;  /* borrowed: the merged total, after
+                                       the run */
 };
 
 static int64_t unix_ms(void)
@@ -100,7 +112,9 @@ static void fill_info(struct main_state *m)
         return;
     }
     double t = (double)uv_hrtime() / 1e6 - (double)m->run->t0_ms;
-    int64_t target = sw__plan_target(&m->run->plan, t, NULL);
+    const struct sw__plan *plan = m->ctl_ready ? sw__control_plan(&m->ctl)
+                                               : &m->run->plan;
+    int64_t target = sw__plan_target(plan, t, NULL);
     /* this shard's share of the plan's target */
     int64_t mine = 0;
     for (int64_t k = 1; k <= target; k++)
@@ -119,14 +133,213 @@ static void begin_stop(struct main_state *m)
         sw__worker_stop(&m->workers[i]);
 }
 
-static void on_tick(uv_timer_t *t)
+/* ---- the web UI's view of the run ------------------------------------------ */
+
+static void web_publish(struct main_state *m, const struct sw__stats *s)
 {
-    struct main_state *m = t->data;
+    struct sw__web_view v;
+    memset(&v, 0, sizeof v);
+    const struct sw__options *o = m->ri.opt;
+    v.host = o->host;
+    v.run_time_ms = o->run_time_ms;
+    v.users = o->users;
+    v.spawn_rate = o->spawn_rate;
+    v.open_model = m->run && m->run->open;
+    v.can_change_users = !v.open_model && o->nstages == 0;
+    v.target_users = m->phase == 1 && !m->stopping ? m->ri.target_users : 0;
+    if (m->phase == 0) {
+        v.state = SW_WEB_READY;
+    } else if (m->phase == 2) {
+        v.state = SW_WEB_STOPPED;
+    } else if (m->stopping) {
+        v.state = SW_WEB_STOPPING;
+    } else {
+        double next = -1;
+        if (!v.open_model && m->ctl_ready)
+            sw__plan_target(sw__control_plan(&m->ctl),
+                            (double)uv_hrtime() / 1e6 -
+                                (double)m->run->t0_ms, &next);
+        v.state = next >= 0 ? SW_WEB_SPAWNING : SW_WEB_RUNNING;
+    }
+    sw__web_publish(m->web, s, &m->ri, &v);
+}
+
+static void merge_snapshot(struct main_state *m)
+{
     sw__stats_reset(m->snap);
     for (int i = 0; i < m->nworkers; i++)
         sw__stats_merge(m->snap, m->workers[i].stats);
     fill_info(m);
+}
+
+/* POST /swarm: the start form, or a new user count mid-run. */
+static void web_swarm(struct main_state *m, struct sw__web_cmd *c)
+{
+    struct sw__options *o = (struct sw__options *)m->ri.opt;
+    if (m->phase == 0) {
+        if (c->host) {
+            char *h = strdup(c->host);
+            if (!h) {
+                c->status = 503;
+                snprintf(c->message, sizeof c->message, "out of memory");
+                return;
+            }
+            free(m->form_host);
+            m->form_host = h;
+            o->host = h;
+        }
+        if (!o->host || !*o->host) {
+            c->status = 400;
+            snprintf(c->message, sizeof c->message, "host: no host: give "
+                     "one in the form (or --host on the command line)");
+            return;
+        }
+        if (c->has_users)
+            o->users = c->users;
+        if (c->has_rate)
+            o->spawn_rate = c->rate;
+        if (c->has_run_time)
+            o->run_time_ms = c->run_time_ms;
+        m->phase = 1;
+        uv_stop(m->uv);         /* sw_main goes on with the run */
+        c->status = 200;
+        snprintf(c->message, sizeof c->message, "Swarming started");
+        return;
+    }
+    if (m->phase == 2 || m->stopping) {
+        c->status = 409;
+        snprintf(c->message, sizeof c->message, "the run has ended: its "
+                 "results stay here until the binary exits; start the "
+                 "binary again for a new run");
+        return;
+    }
+    if (c->host && strcmp(c->host, o->host)) {
+        c->status = 400;
+        snprintf(c->message, sizeof c->message, "host: the host cannot "
+                 "change while the run is running");
+        return;
+    }
+    if (!c->has_users && !c->has_rate) {
+        c->status = 400;
+        snprintf(c->message, sizeof c->message, "user_count: missing");
+        return;
+    }
+    double t = (double)uv_hrtime() / 1e6 - (double)m->run->t0_ms;
+    int64_t users = c->has_users ? c->users
+                  : sw__plan_target(sw__control_plan(&m->ctl), 1e18, NULL);
+    double rate = c->has_rate ? c->rate : o->spawn_rate;
+    char why[200];
+    if (sw__control_users(&m->ctl, users, rate, t, why, sizeof why) != 0) {
+        c->status = 400;
+        snprintf(c->message, sizeof c->message, "%s", why);
+        return;
+    }
+    o->users = users;
+    o->spawn_rate = rate;
+    c->status = 200;
+    snprintf(c->message, sizeof c->message, "Swarming started");
+    fill_info(m);
+    web_publish(m, m->snap);
+}
+
+/* Runs on the main thread: what the UI asks of the run. */
+static void on_web_cmd(void *arg, struct sw__web_cmd *c)
+{
+    struct main_state *m = arg;
+    c->status = 200;
+    switch (c->kind) {
+    case SW_WEB_SWARM:
+        web_swarm(m, c);
+        /* Locust's answer names the host; it lives as long as the run */
+        c->host = m->ri.opt->host;
+        break;
+    case SW_WEB_STOP:
+        if (m->phase == 1)
+            begin_stop(m);
+        snprintf(c->message, sizeof c->message, m->phase == 0
+                 ? "nothing to stop: the run has not started"
+                 : "Test stopped");
+        break;
+    case SW_WEB_RESET:
+        if (m->phase == 2) {
+            c->status = 409;
+            snprintf(c->message, sizeof c->message, "the run has ended: "
+                     "its results are final");
+            break;
+        }
+        if (m->phase == 1) {
+            sw__control_reset_stats(&m->ctl);
+            sw__reporter_stats_reset(m->reporter);
+            m->ri.start_unix_ms = unix_ms();
+            merge_snapshot(m);
+            web_publish(m, m->snap);
+        }
+        snprintf(c->message, sizeof c->message, "ok");
+        break;
+    case SW_WEB_REPORT:
+        if (m->phase == 0) {
+            c->status = 409;
+            snprintf(c->message, sizeof c->message, "no run yet: the "
+                     "report exists once the run has started");
+            break;
+        }
+        c->body = sw__reporter_html(m->reporter,
+                                    m->final ? m->final : m->snap, &m->ri,
+                                    &c->len);
+        if (!c->body) {
+            c->status = 503;
+            snprintf(c->message, sizeof c->message, "out of memory");
+        }
+        break;
+    }
+}
+
+static void on_quit_signal(uv_signal_t *s, int signum)
+{
+    struct main_state *m = s->data;
+    (void)signum;
+    m->quit = 1;
+    uv_stop(m->uv);
+}
+
+static void on_autoquit(uv_timer_t *t)
+{
+    struct main_state *m = t->data;
+    m->quit = 1;
+    uv_stop(m->uv);
+}
+
+/* Runs the main loop for the web UI alone (before the run: until the start
+ * form; after it: until a signal or --autoquit N).  0, or 1 after a
+ * signal. */
+static int web_serve(struct main_state *m, int64_t autoquit_s)
+{
+    uv_signal_t si, st;
+    uv_timer_t aq;
+    uv_signal_init(m->uv, &si);
+    uv_signal_init(m->uv, &st);
+    uv_timer_init(m->uv, &aq);
+    si.data = st.data = aq.data = m;
+    uv_signal_start(&si, on_quit_signal, SIGINT);
+    uv_signal_start(&st, on_quit_signal, SIGTERM);
+    if (autoquit_s >= 0)
+        uv_timer_start(&aq, on_autoquit, (uint64_t)autoquit_s * 1000, 0);
+    m->quit = 0;
+    uv_run(m->uv, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&si, NULL);
+    uv_close((uv_handle_t *)&st, NULL);
+    uv_close((uv_handle_t *)&aq, NULL);
+    uv_run(m->uv, UV_RUN_NOWAIT);
+    return m->quit;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    struct main_state *m = t->data;
+    merge_snapshot(m);
     sw__reporter_tick(m->reporter, m->snap, &m->ri);
+    if (m->web)
+        web_publish(m, m->snap);
     if (!m->stopping &&
         sw__reporter_should_abort(m->reporter, m->snap, &m->ri)) {
         fprintf(stderr, "%s: a threshold marked `abort` is broken: "
@@ -235,6 +448,10 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
                              o->nstages, o->run_time_ms) != 0) {
         goto out;
     }
+    /* the web UI may ask for more users later: room for them now (the
+     * slots and class_of are sized by the plan's largest target) */
+    if (o->web && !run->open && o->web_max_users > run->plan.max_users)
+        run->plan.max_users = o->web_max_users;
     run->class_of = calloc((size_t)run->plan.max_users + 1,
                            sizeof *run->class_of);
     if (!run->class_of || sw__spread_init(&sp, sc->users, sc->nusers,
@@ -315,6 +532,38 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         fprintf(stderr, "%s: %s\n", opt.prog, err);
         goto out_engines;
     }
+    m.uv = uv_default_loop();
+    if (opt.web) {
+        /* The UI's capacity: what the open-file limit allows (one
+         * connection per user), at most 100000 users per process. */
+        if (opt.web_max_users <= 0) {
+            int64_t per = (int64_t)nofile > 64 + 1 ? (int64_t)nofile - 64 : 1;
+            if (per > 100000)
+                per = 100000;
+            opt.web_max_users = per * opt.shard_count;
+        }
+        if (opt.web_max_users < opt.users)
+            opt.web_max_users = opt.users;
+        m.run = &run;
+        m.ri.scenario = sc;
+        m.ri.opt = &opt;
+        m.ri.start_unix_ms = m.ri.now_unix_ms = unix_ms();
+        m.ri.threads = opt.threads;
+        m.web = sw__web_start(&opt, m.uv, on_web_cmd, &m);
+        if (!m.web)
+            goto out_run;
+        struct sw__stats *none = sw__stats_new();
+        if (none) {
+            web_publish(&m, none);
+            sw__stats_free(none);
+        }
+        if (opt.autostart)
+            m.phase = 1;
+        else if (web_serve(&m, -1) != 0) {
+            rc = 0;             /* stopped before the start form */
+            goto out_run;
+        }
+    }
     if (prepare(&run, sc, &opt) != 0)
         goto out_run;
 
@@ -340,7 +589,6 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     m.nworkers = run.threads;
     m.workers = calloc((size_t)m.nworkers, sizeof *m.workers);
     m.snap = sw__stats_new();
-    m.uv = uv_default_loop();
     if (!m.workers || !m.snap || !m.uv) {
         fprintf(stderr, "%s: out of memory\n", opt.prog);
         goto out_run;
@@ -401,6 +649,13 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         m.nworkers = started;
         begin_stop(&m);
     }
+    if (m.web) {
+        sw__control_init(&m.ctl, &run, m.workers, m.nworkers,
+                         opt.web_max_users);
+        m.ctl_ready = 1;
+        fill_info(&m);
+        web_publish(&m, m.snap);
+    }
     uv_signal_start(&m.sigint, on_signal, SIGINT);
     uv_signal_start(&m.sigterm, on_signal, SIGTERM);
     uv_timer_start(&m.tick, on_tick, 1000, 1000);
@@ -435,9 +690,23 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         rc = opt.exit_code_on_error;
     if (started < run.threads && rc == 0)
         rc = 1;
+    if (m.web && m.signals == 0) {
+        /* the results stay on the page (and its downloads equal the
+         * files just written) until a signal or --autoquit */
+        m.phase = 2;
+        m.final = total;
+        web_publish(&m, total);
+        web_serve(&m, opt.autoquit_s);
+    }
+    m.final = NULL;
     sw__stats_free(total);
 
 out_run:
+    if (m.web)
+        sw__web_stop(m.web);
+    m.web = NULL;
+    if (m.ctl_ready)
+        sw__control_free(&m.ctl);
     if (m.reporter)
         sw__reporter_free(m.reporter);
     if (m.uv) {
@@ -464,6 +733,7 @@ out_run:
     sw__arrivals_free(&run.arrivals);
     sw__sched_release(&run);
     sw__data_free(&data);
+    free(m.form_host);
 out_engines:
     sw__ca_free();
     sw__engines_process_cleanup();

@@ -54,6 +54,14 @@ struct sw__options {
     int exit_code_on_error;     /* --exit-code-on-error N: exit N when any
                                    request failed; 0 (default) = off */
     const char *prog;           /* program name for messages (argv[0]) */
+    /* the web UI (docs/webui.md) */
+    int web;                    /* serve the UI: a web flag was given */
+    const char *web_host;       /* --web-host, default 127.0.0.1 */
+    int web_port;               /* -P/--web-port, default 8089 */
+    int autostart;              /* --autostart: start without the form */
+    int64_t autoquit_s;         /* --autoquit N; -1 = serve until a signal */
+    const char *web_auth;       /* --web-auth user:pass, or NULL */
+    int64_t web_max_users;      /* the most users the UI may ask for */
 };
 
 #endif /* SW_OPTIONS_H */

@@ -183,8 +183,11 @@ static void advance(struct sw__reporter *r, const struct sw__stats *snap,
         row->reqs = snap->total.requests;
         row->fails = snap->total.failures;
         row->interval_s = (double)(now - r->last_tick_ms) / 1000.0;
-        row->interval_reqs = row->reqs - (prev ? prev->reqs : 0);
-        row->interval_fails = row->fails - (prev ? prev->fails : 0);
+        /* after a statistics reset the counts start again from 0 */
+        int base = prev && !r->reset_since_row;
+        row->interval_reqs = row->reqs - (base ? prev->reqs : 0);
+        row->interval_fails = row->fails - (base ? prev->fails : 0);
+        r->reset_since_row = 0;
         row->cur_rps = sw__stats_current_rps(&snap->total, now,
                                              ri->start_unix_ms, &row->cur_fps);
         row->p50_ms = interval_pct_ms(r->interval, 50);
@@ -348,4 +351,38 @@ int sw__reporter_finish(struct sw__reporter *r, const struct sw__stats *total,
     if (broken)
         return SW_EXIT_THRESHOLDS;
     return files_failed ? 1 : 0;
+}
+
+void sw__reporter_stats_reset(struct sw__reporter *r)
+{
+    for (int i = 0; i < r->ntracks; i++)
+        sw__hdr_reset(r->tracks[i].prev);
+    r->reset_since_row = 1;
+}
+
+char *sw__reporter_html(struct sw__reporter *r, const struct sw__stats *snap,
+                        const struct sw__run_info *ri, size_t *len)
+{
+    const struct sw__options *opt = ri->opt;
+    int nt = opt ? opt->nthresholds : 0;
+    struct sw__tresult *tres = calloc(nt > 0 ? (size_t)nt : 1, sizeof(*tres));
+    if (!tres)
+        return NULL;
+    double dur = sw__report_duration_s(ri);
+    for (int i = 0; i < nt; i++)
+        tres[i].passed = sw__threshold_eval(&opt->thresholds[i], snap, dur,
+                                            &tres[i].actual);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    int rc = f ? sw__report_html_write(f, r, snap, ri, tres) : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    free(tres);
+    if (rc < 0) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
 }

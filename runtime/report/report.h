@@ -47,5 +47,12 @@ int sw__reporter_should_abort(struct sw__reporter *r,
                               const struct sw__stats *snap,
                               const struct sw__run_info *ri);
 void sw__reporter_free(struct sw__reporter *r);
+/* The statistics were zeroed (the web UI's reset): the next history step
+ * starts from nothing instead of the previous cumulative counts. */
+void sw__reporter_stats_reset(struct sw__reporter *r);
+/* owns: the HTML report of snap as it stands (thresholds evaluated on it),
+ * NUL-terminated, *len its size; NULL when out of memory. */
+char *sw__reporter_html(struct sw__reporter *r, const struct sw__stats *snap,
+                        const struct sw__run_info *ri, size_t *len);
 
 #endif /* SW_REPORT_H */

@@ -154,23 +154,69 @@ static int commit(struct sw__afile *af)
     return rc;
 }
 
+void sw__csv_stats(FILE *f, const struct sw__stats *s,
+                   const struct sw__run_info *ri)
+{
+    double dur = sw__report_duration_s(ri);
+    fputs(stats_header, f);
+    fputs(EOL, f);
+    int n = 0;
+    struct sw__stats_entry **v = sw__stats_sorted(s, &n);
+    for (int i = 0; i < n; i++)
+        stats_row(f, v[i], sw__method_name(v[i]->method), dur);
+    free(v);
+    stats_row(f, &s->total, "", dur);
+}
+
+void sw__csv_failures(FILE *f, const struct sw__stats *s)
+{
+    fputs(failures_header, f);
+    fputs(EOL, f);
+    /* Locust sorts failures like the entries: by (name, method). */
+    int n = 0;
+    struct sw__stats_error **ev = sw__stats_errors_sorted(s, &n);
+    for (int i = 1; i < n; i++) {
+        struct sw__stats_error *x = ev[i];
+        int j = i - 1;
+        while (j >= 0) {
+            int c = strcmp(ev[j]->name, x->name);
+            if (c == 0)
+                c = strcmp(sw__method_name(ev[j]->method),
+                           sw__method_name(x->method));
+            if (c <= 0)
+                break;
+            ev[j + 1] = ev[j];
+            j--;
+        }
+        ev[j + 1] = x;
+    }
+    for (int i = 0; i < n; i++) {
+        sw__csv_field(f, sw__method_name(ev[i]->method));
+        fputc(',', f);
+        sw__csv_field(f, ev[i]->name);
+        fputc(',', f);
+        sw__csv_field(f, ev[i]->message);
+        fprintf(f, ",%lld" EOL, (long long)ev[i]->count);
+    }
+    free(ev);
+}
+
+void sw__csv_exceptions(FILE *f)
+{
+    /* Scenarios have no user-code exceptions: the file has its header. */
+    fputs(exceptions_header, f);
+    fputs(EOL, f);
+}
+
 int sw__report_csv(struct sw__reporter *r, const struct sw__stats *s,
                    const struct sw__run_info *ri)
 {
     const char *prefix = ri->opt->csv_prefix;
-    double dur = sw__report_duration_s(ri);
     struct sw__afile af;
     int rc = 0;
 
     if (open_csv(&af, prefix, "_stats.csv") == 0) {
-        fputs(stats_header, af.f);
-        fputs(EOL, af.f);
-        int n = 0;
-        struct sw__stats_entry **v = sw__stats_sorted(s, &n);
-        for (int i = 0; i < n; i++)
-            stats_row(af.f, v[i], sw__method_name(v[i]->method), dur);
-        free(v);
-        stats_row(af.f, &s->total, "", dur);
+        sw__csv_stats(af.f, s, ri);
         rc |= commit(&af);
     } else {
         rc = -1;
@@ -189,44 +235,14 @@ int sw__report_csv(struct sw__reporter *r, const struct sw__stats *s,
     }
 
     if (open_csv(&af, prefix, "_failures.csv") == 0) {
-        fputs(failures_header, af.f);
-        fputs(EOL, af.f);
-        /* Locust sorts failures like the entries: by (name, method). */
-        int n = 0;
-        struct sw__stats_error **ev = sw__stats_errors_sorted(s, &n);
-        for (int i = 1; i < n; i++) {
-            struct sw__stats_error *x = ev[i];
-            int j = i - 1;
-            while (j >= 0) {
-                int c = strcmp(ev[j]->name, x->name);
-                if (c == 0)
-                    c = strcmp(sw__method_name(ev[j]->method),
-                               sw__method_name(x->method));
-                if (c <= 0)
-                    break;
-                ev[j + 1] = ev[j];
-                j--;
-            }
-            ev[j + 1] = x;
-        }
-        for (int i = 0; i < n; i++) {
-            sw__csv_field(af.f, sw__method_name(ev[i]->method));
-            fputc(',', af.f);
-            sw__csv_field(af.f, ev[i]->name);
-            fputc(',', af.f);
-            sw__csv_field(af.f, ev[i]->message);
-            fprintf(af.f, ",%lld" EOL, (long long)ev[i]->count);
-        }
-        free(ev);
+        sw__csv_failures(af.f, s);
         rc |= commit(&af);
     } else {
         rc = -1;
     }
 
-    /* Scenarios have no user-code exceptions: the file has its header. */
     if (open_csv(&af, prefix, "_exceptions.csv") == 0) {
-        fputs(exceptions_header, af.f);
-        fputs(EOL, af.f);
+        sw__csv_exceptions(af.f);
         rc |= commit(&af);
     } else {
         rc = -1;

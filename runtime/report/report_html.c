@@ -208,17 +208,35 @@ int sw__report_html(struct sw__reporter *r, const struct sw__stats *s,
                     const struct sw__run_info *ri,
                     const struct sw__tresult *tres, const char *path)
 {
+    struct sw__afile af;
+    if (sw__afile_open(&af, path) < 0)
+        goto fail;
+    if (sw__report_html_write(af.f, r, s, ri, tres) < 0) {
+        int e = errno;
+        sw__afile_abort(&af);
+        errno = e;
+        goto fail;
+    }
+    if (sw__afile_commit(&af) < 0)
+        goto fail;
+    return 0;
+fail:
+    fprintf(stderr, "swarm: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
+}
+
+int sw__report_html_write(FILE *f, struct sw__reporter *r,
+                          const struct sw__stats *s,
+                          const struct sw__run_info *ri,
+                          const struct sw__tresult *tres)
+{
     const struct sw__options *opt = ri->opt;
     double dur = sw__report_duration_s(ri);
     char *data = chart_data(r, ri);
     if (!data) {
         errno = ENOMEM;
-        goto fail;
+        return -1;
     }
-    struct sw__afile af;
-    if (sw__afile_open(&af, path) < 0)
-        goto fail;
-    FILE *f = af.f;
     const char *src = ri->scenario && ri->scenario->source
                           ? ri->scenario->source : "scenario";
     char t0[64], t1[64];
@@ -319,12 +337,5 @@ int sw__report_html(struct sw__reporter *r, const struct sw__stats *s,
     }
     fprintf(f, "</script>\n<script>\n%s</script>\n</body></html>\n", script);
     free(data);
-    data = NULL;
-    if (sw__afile_commit(&af) < 0)
-        goto fail;
     return 0;
-fail:
-    free(data);
-    fprintf(stderr, "swarm: cannot write %s: %s\n", path, strerror(errno));
-    return -1;
 }

@@ -75,6 +75,7 @@ struct sw__reporter {
     int warned_names;
     int warned_errors;
     int finished;
+    int reset_since_row;        /* statistics zeroed since the last row */
 };
 
 /* The value reported for percentile p of e, in us: the HDR value clamped
@@ -101,6 +102,12 @@ void sw__csv_history_rows(FILE *f, const struct sw__stats *s,
                           const struct sw__run_info *ri, int full);
 int sw__report_csv(struct sw__reporter *r, const struct sw__stats *s,
                    const struct sw__run_info *ri);
+/* The bodies of PREFIX_stats.csv, _failures.csv and _exceptions.csv (the
+ * web UI serves the same bytes). */
+void sw__csv_stats(FILE *f, const struct sw__stats *s,
+                   const struct sw__run_info *ri);
+void sw__csv_failures(FILE *f, const struct sw__stats *s);
+void sw__csv_exceptions(FILE *f);
 /* report_json.c, report_html.c, report_junit.c: 0 or -1 (errno). */
 int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
                     const struct sw__run_info *ri,
@@ -108,6 +115,11 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
 int sw__report_html(struct sw__reporter *r, const struct sw__stats *s,
                     const struct sw__run_info *ri,
                     const struct sw__tresult *tres, const char *path);
+/* The HTML report into f; 0, or -1 with errno. */
+int sw__report_html_write(FILE *f, struct sw__reporter *r,
+                          const struct sw__stats *s,
+                          const struct sw__run_info *ri,
+                          const struct sw__tresult *tres);
 int sw__report_junit(const struct sw__stats *s,
                      const struct sw__run_info *ri,
                      const struct sw__tresult *tres, const char *path);

@@ -123,8 +123,9 @@ static void on_spawn(uv_timer_t *t)
         return;
     double now = now_ms() - (double)w->run->t0_ms;
     double next;
-    int64_t target = sw__plan_target(&w->run->plan, now, &next);
-    apply_plan(w, target, sw__plan_step_ms(&w->run->plan, now));
+    const struct sw__plan *plan = w->plan ? w->plan : &w->run->plan;
+    int64_t target = sw__plan_target(plan, now, &next);
+    apply_plan(w, target, sw__plan_step_ms(plan, now));
     if (next >= 0) {
         double d = next - (now_ms() - (double)w->run->t0_ms);
         uv_timer_start(&w->spawn_timer, on_spawn, d > 0 ? (uint64_t)d : 0, 0);
@@ -218,9 +219,12 @@ static void on_kill(uv_timer_t *t)
     maybe_done(w);
 }
 
+static void take_plan(struct sw__worker *w);
+
 static void on_wake(uv_async_t *a)
 {
     struct sw__worker *w = a->data;
+    take_plan(w);
     if (atomic_load(&w->cmd) != SW_CMD_STOP || w->stopping)
         return;
     w->stopping = 1;
@@ -353,6 +357,12 @@ static void *thread_main(void *arg)
         atomic_fetch_add(&w->run->loops_left_open, 1);
     }
     sw__net_free(&w->net);
+    take_plan(w);       /* one sent after the end */
+    if (w->plan) {
+        sw__plan_free(w->plan);
+        free(w->plan);
+        w->plan = NULL;
+    }
     if (uv_loop_close(&w->uv) != 0) {
         fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
         atomic_fetch_add(&w->run->loops_left_open, 1);
@@ -462,6 +472,8 @@ int sw__worker_start(struct sw__worker *w)
     atomic_init(&w->dropped, 0);
     atomic_init(&w->idle, 0);
     atomic_init(&w->finished, 0);
+    atomic_init(&w->plan_next, NULL);
+    w->plan = NULL;
     if (uv_loop_init(&w->uv) != 0)
         return -1;
     w->clock = (struct sw__clock){
@@ -489,4 +501,36 @@ int sw__worker_start(struct sw__worker *w)
         return -1;
     }
     return 0;
+}
+
+/* ---- run control ---------------------------------------------------------- */
+
+void sw__worker_set_plan(struct sw__worker *w, struct sw__plan *p)
+{
+    struct sw__plan *old = atomic_exchange(&w->plan_next, p);
+    if (old) {
+        /* not taken yet: the newer plan replaces it */
+        sw__plan_free(old);
+        free(old);
+    }
+    uv_async_send(&w->wake);
+}
+
+/* On the worker's thread: a plan sent by sw__worker_set_plan replaces the
+ * one followed so far, and the spawn timer runs it from now on. */
+static void take_plan(struct sw__worker *w)
+{
+    struct sw__plan *p = atomic_exchange(&w->plan_next, NULL);
+    if (!p)
+        return;
+    if (w->plan) {
+        sw__plan_free(w->plan);
+        free(w->plan);
+    }
+    w->plan = p;
+    if (w->stopping || w->closed || w->open)
+        return;
+    w->spawning_done = 0;
+    atomic_store(&w->idle, 0);
+    uv_timer_start(&w->spawn_timer, on_spawn, 0, 0);
 }

@@ -89,6 +89,10 @@ struct sw__worker {
                                        free in the pool */
     atomic_int idle;                /* no users and no spawns to come */
     atomic_int finished;            /* the thread's loop has ended */
+    /* --- run control (control.c): a new ramp for this worker --- */
+    _Atomic(struct sw__plan *) plan_next;   /* owned; set by main */
+    struct sw__plan *plan;          /* owned by the thread once taken;
+                                       NULL: run->plan */
 };
 
 /* Starts the thread; 0 or -1. */
@@ -107,6 +111,12 @@ void sw__worker_defer(struct sw__worker *w, sw_user_t *u);
 /* sched.c: open-model user u finished its iteration (or its on_start)
  * and is back in the pool. */
 void sw__worker_user_idle(struct sw__worker *w, sw_user_t *u);
+
+/* Run control (main thread): from now on the worker follows plan p
+ * (takes p: heap-allocated, freed by the worker) instead of run->plan,
+ * starting or stopping users to meet its target at once.  Closed model
+ * only. */
+void sw__worker_set_plan(struct sw__worker *w, struct sw__plan *p);
 
 /* Open model: the global index of the m-th arrival (0-based) of thread
  * `index`: n = (m * threads + index) * shards + shard. */
