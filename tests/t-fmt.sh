@@ -31,7 +31,7 @@ fi
 # of a task or threshold row (`{ "browse", 3, ..., 8 },`).
 mask_positions() {
     sed -E 's#^(/\* .*, line )[0-9]+( \*/)$#\1N\2#
-            s#^(    \{ ".*, )[0-9]+( \},)$#\1N\2#'
+            s#^(    \{ .*\.line = )[0-9]+( \},)$#\1N\2#'
 }
 
 # Every scenario that parses: fmt twice gives the same text, and one that

@@ -12,7 +12,8 @@ ROOT=$(pwd)
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror ${SWARMC_CFLAGS:-}"
 INC="-Icompiler -I$BUILD/gen -Iruntime/include -iquote runtime $(find runtime -mindepth 1 -type d | sed "s/^/-iquote /" | tr "\n" " ") -iquote tests/fuzz"
 COMP=$(ls "$BUILD"/compiler/*.o | grep -v '/driver\.o$')
-LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+# the dynamic link line make recorded (Makefile: RUNTIME_LIBS)
+LIBS="$BUILD/libswarm.a $(sed -n "s/^dynamic //p" "$BUILD/libswarm.link")"
 rc=0
 
 for t in front csv jsonpath threshold hdr; do

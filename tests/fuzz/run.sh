@@ -19,9 +19,9 @@ command -v "$CLANG" >/dev/null || {
     exit 1
 }
 # The compiler and runtime, instrumented for coverage and sanitizers.
-make -s BUILD=$B CC="$CLANG" SAN="fuzzer-no-link,$SAN" "$B/swarmc"
+make -s BUILD=$B CC="$CLANG" SAN="fuzzer-no-link,$SAN" "$B/swarmc" "$B/libswarm.link"
 COMP=$(ls $B/compiler/*.o | grep -v '/driver\.o$')
-LIBS="$B/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+LIBS="$B/libswarm.a $(sed -n "s/^dynamic //p" "$B/libswarm.link")"
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,$SAN -fno-sanitize-recover=all"
 INC="-Icompiler -I$B/gen -Iruntime/include -iquote runtime $(find runtime -mindepth 1 -type d | sed "s/^/-iquote /" | tr "\n" " ") -iquote tests/fuzz"
 mkdir -p $B/fuzz
