@@ -165,6 +165,18 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
     return 0;
 }
 
+/* libcurl's text for rc, or one naming what the machine lacks (netenv.h). */
+static const char *error_text(CURLcode rc)
+{
+    const char *named = NULL;
+    if (rc == CURLE_COULDNT_RESOLVE_HOST)
+        named = sw__netenv_resolve_error();
+    else if (rc == CURLE_PEER_FAILED_VERIFICATION ||
+             rc == CURLE_SSL_CACERT_BADFILE)
+        named = sw__netenv_ca_error();
+    return named != NULL ? named : curl_easy_strerror(rc);
+}
+
 static void pool_unlink(struct sw__engine *g, struct sw__xfer *x)
 {
     if (x->prev)
@@ -629,7 +641,7 @@ static void fill_result(struct sw__xfer *x)
     struct sw__http_result *r = &x->res;
     long status = 0;
     r->error = error_kind(x->code);
-    r->message = x->code == CURLE_OK ? NULL : sw__netenv_strerror(x->code);
+    r->message = x->code == CURLE_OK ? NULL : error_text(x->code);
     if (x->code == CURLE_OK &&
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         status = 0;
@@ -745,7 +757,7 @@ setopt_failed:
     x->code = CURLE_FAILED_INIT;
     x->resp->status = 0;
     x->res.error = SW__HTTP_E_SETUP;
-    x->res.message = sw__netenv_strerror(x->code);
+    x->res.message = error_text(x->code);
     x->res.status = 0;
     x->res.timing = (struct sw__http_timing){ 0, -1, -1, -1, -1 };
     x->res.body_bytes = 0;

@@ -179,7 +179,17 @@ void sw__nv_dns_wait(struct sw__nv_dns *d, struct sw__nv_dns_entry *e,
     e->req.data = e;
     e->state = DNS_RESOLVING;
     d->pending++;
-    int rc = uv_getaddrinfo(d->uv, &e->req, on_resolved, e->host, port,
+    /* libcurl answers "localhost" and "*.localhost" itself (RFC 6761),
+     * without the resolver's files; so does this engine, with the IPv4
+     * loopback a numeric lookup gives on any machine. */
+    const char *node = e->host;
+    size_t hl = strlen(node);
+    if (strcasecmp(node, "localhost") == 0 ||
+        (hl > 10 && strcasecmp(node + hl - 10, ".localhost") == 0)) {
+        node = "127.0.0.1";
+        hints.ai_flags |= AI_NUMERICHOST;
+    }
+    int rc = uv_getaddrinfo(d->uv, &e->req, on_resolved, node, port,
                             &hints);
     if (rc != 0) {
         /* cannot even start: report through the same path, from the loop

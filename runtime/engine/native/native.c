@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
+#include "netenv.h"
 #include "nv.h"
 #include "util/buf.h"
 
@@ -167,7 +168,11 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     struct sw__http_result *res = &x->result;
     struct sw__response *resp = x->resp;
     res->error = map_error(r->err);
-    res->message = r->err ? sw__nv_strerror(r->err) : NULL;
+    res->message = NULL;
+    if (r->err == SW_NV_ERR_RESOLVE)
+        res->message = sw__netenv_resolve_error();
+    if (r->err && res->message == NULL)
+        res->message = sw__nv_strerror(r->err);
     res->status = r->err ? 0 : r->status;
     res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
     res->timing.dns_us = r->timing.dns_us;
