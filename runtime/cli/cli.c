@@ -783,7 +783,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     /* the start form can give the host; --autostart needs it now */
     if ((!o->host || !*o->host) && !(o->web && !o->autostart))
         BAD("no host: give --host URL (or declare `host` in the scenario)");
-    if (sw__engine_url_error(o->host))
+    if (o->host && *o->host && sw__engine_url_error(o->host))
         BAD("host '%s': %s", o->host, sw__engine_url_error(o->host));
     for (int i = 0; i < o->nstages; i++)
         if (o->stages[i].rate_per_s > RATE_MAX ||
