@@ -20,7 +20,7 @@ fi
 echo "PASS hdr-interop/npm-install"
 
 if ! cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror ${SWARMC_CFLAGS:-} \
-        -Iruntime/include -Iruntime/stats tests/hdr-interop/hdrtool.c \
+        -Iruntime/include -Iruntime -Iruntime/stats tests/hdr-interop/hdrtool.c \
         "$BUILD/libswarm.a" -lz -lm -o "$OUT/hdrtool" 2>"$OUT/cc.log"; then
     echo "FAIL hdr-interop/build: hdrtool does not compile"
     sed 's/^/    /' "$OUT/cc.log" | head -20

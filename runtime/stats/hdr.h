@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "util/base64.h"
 
 /* The runtime's one configuration: 1 us .. 1 h, 3 significant digits. */
 #define SW_HDR_LOWEST 1
@@ -95,11 +96,7 @@ char *sw__hdr_encode_base64(const struct sw__hdr *h);
 struct sw__hdr *sw__hdr_decode_base64(const char *text, char *err,
                                       size_t errlen);
 
-/* Base64 (RFC 4648, padded).  encode: malloc'd string, NULL = no memory.
- * decode: malloc'd bytes in *out (caller owns), length returned, -1 on a
- * malformed input or no memory. */
-char *sw__base64_encode(const unsigned char *p, size_t n);
-long sw__base64_decode(const char *s, unsigned char **out);
+/* Base64 (sw__base64_encode, sw__base64_decode): util/base64.h. */
 
 /* .hlog interval log (Java HdrHistogram log format 1.3 with tags). */
 void sw__hlog_write_header(FILE *f, int64_t start_unix_ms);

@@ -18,91 +18,11 @@
 #include <zlib.h>
 
 #include "swarm.h"
+#include "util/base64.h"
 
 #define COOKIE_PAYLOAD 0x1c849313u
 #define COOKIE_COMPRESSED 0x1c849314u
 #define PAYLOAD_HEADER 40
-
-/* ---- base64 ------------------------------------------------------------ */
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *sw__base64_encode(const unsigned char *p, size_t n)
-{
-    char *out = malloc((n + 2) / 3 * 4 + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        out[o++] = b64[(v >> 18) & 63];
-        out[o++] = b64[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-static int b64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-long sw__base64_decode(const char *s, unsigned char **out)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
-                     s[n - 1] == ' '))
-        n--;
-    if (n % 4 != 0)
-        return -1;
-    unsigned char *p = malloc(n / 4 * 3 + 1);
-    if (!p)
-        return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; k++) {
-            int c = (unsigned char)s[i + k];
-            if (c == '=' && i + 4 == n && k >= 2) {
-                v[k] = 0;
-                pad++;
-            } else {
-                v[k] = pad ? -1 : b64_value(c);
-            }
-            if (v[k] < 0) {
-                free(p);
-                return -1;
-            }
-        }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 |
-                     (uint32_t)v[2] << 6 | (uint32_t)v[3];
-        p[o++] = (unsigned char)(w >> 16);
-        if (pad < 2)
-            p[o++] = (unsigned char)(w >> 8);
-        if (pad < 1)
-            p[o++] = (unsigned char)w;
-    }
-    *out = p;
-    return (long)o;
-}
 
 /* ---- big-endian and varint helpers ------------------------------------- */
 

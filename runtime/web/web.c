@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "util/base64.h"
 #include "assets.h"
 #include "form.h"
 #include "hdr.h"
@@ -491,27 +492,12 @@ static void handle(void *arg, const struct sw__httpd_req *rq,
 
 static char *basic_auth(const char *userpass)
 {
-    static const char b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t n = strlen(userpass);
-    char *out = malloc(6 + (n + 2) / 3 * 4 + 1);
+    char *out = malloc(6 + SW__BASE64_LEN(n) + 1);
     if (!out)
         return NULL;
-    char *o = out + 6;
     memcpy(out, "Basic ", 6);
-    const unsigned char *s = (const unsigned char *)userpass;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)s[i] << 16;
-        if (i + 1 < n)
-            v |= (unsigned)s[i + 1] << 8;
-        if (i + 2 < n)
-            v |= s[i + 2];
-        *o++ = b64[(v >> 18) & 63];
-        *o++ = b64[(v >> 12) & 63];
-        *o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        *o++ = i + 2 < n ? b64[v & 63] : '=';
-    }
-    *o = 0;
+    sw__base64_encode_into(out + 6, (const unsigned char *)userpass, n);
     return out;
 }
 

@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <strings.h>
+#include "util/base64.h"
 #include "nv_int.h"
 
 /* libcurl sends "Expect: 100-continue" above this body size. */
@@ -99,22 +100,10 @@ int sw__nv_covers(const struct sw__nv_request *req)
     return 1;
 }
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 static void add_base64(struct sw__nv_buf *b, const unsigned char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)s[i] << 16;
-        if (i + 1 < n)
-            v |= (unsigned)s[i + 1] << 8;
-        if (i + 2 < n)
-            v |= s[i + 2];
-        char q[4] = { b64[(v >> 18) & 63], b64[(v >> 12) & 63],
-                      i + 1 < n ? b64[(v >> 6) & 63] : '=',
-                      i + 2 < n ? b64[v & 63] : '=' };
-        sw__nv_buf_add(b, q, 4);
-    }
+    sw__nv_buf_reserve(b, SW__BASE64_LEN(n));
+    b->len += sw__base64_encode_into(b->ptr + b->len, s, n);
 }
 
 void sw__nv_template_build(const struct sw__nv_wire *w,
