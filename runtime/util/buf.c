@@ -36,13 +36,15 @@ void sw__buf_reserve(struct sw__buf *b, size_t extra)
     b->cap = cap;
 }
 
-void sw__buf_add(struct sw__buf *b, const char *s, size_t n)
+void sw__buf_add_u64(struct sw__buf *b, uint64_t v)
 {
-    sw__buf_reserve(b, n);
-    if (n > 0)
-        memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = '\0';
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sw__buf_add(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
 void sw__buf_adds(struct sw__buf *b, const char *s)

@@ -16,6 +16,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 struct sw__buf {
     char *ptr;          /* owned; NULL until the first byte is put */
@@ -26,9 +28,20 @@ struct sw__buf {
 /* Room for extra more bytes and the NUL without another allocation. */
 void sw__buf_reserve(struct sw__buf *b, size_t extra);
 /* Appends s[0..n) (which may contain NUL bytes). */
-void sw__buf_add(struct sw__buf *b, const char *s, size_t n);
+static inline void sw__buf_add(struct sw__buf *b, const char *s, size_t n)
+{
+    /* inline: the native engine builds every request with it */
+    if (b->len + n + 1 > b->cap)
+        sw__buf_reserve(b, n);
+    if (n > 0)
+        memcpy(b->ptr + b->len, s, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
 /* Appends the C string s. */
 void sw__buf_adds(struct sw__buf *b, const char *s);
+/* Appends v in decimal. */
+void sw__buf_add_u64(struct sw__buf *b, uint64_t v);
 void sw__buf_addc(struct sw__buf *b, char c);
 void sw__buf_printf(struct sw__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

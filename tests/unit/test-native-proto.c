@@ -61,13 +61,13 @@ TEST(url_coverage)
 
 static int resolves(const char *base, const char *loc, const char *want)
 {
-    struct sw__nv_buf out = { 0 };
+    struct sw__buf out = { 0 };
     int rc = sw__nv_url_resolve(base, loc, strlen(loc), &out);
     int ok = want ? rc == 0 && !strcmp(out.ptr, want) : rc != 0;
     if (!ok)
         printf("    resolve(%s, %s) = %d %s\n", base, loc, rc,
                out.ptr ? out.ptr : "");
-    sw__nv_buf_free(&out);
+    sw__buf_free(&out);
     return ok;
 }
 
@@ -95,7 +95,7 @@ TEST(url_redirects)
 
 #define UA "User-Agent: swarmc/test"
 
-static struct sw__nv_buf fmt_out;
+static struct sw__buf fmt_out;
 
 /* Formats req as the engine would send it first (no redirect) into
  * fmt_out, with a template built both ways (cache and direct). */
@@ -118,15 +118,15 @@ static const char *format(const struct sw__nv_request *req,
     sw__nv_format(t, &w, jar, 1000, &fmt_out);
     /* the cached template and a fresh one give the same bytes */
     struct sw__nv_template fresh = { { 0 }, { 0 }, { 0 } };
-    struct sw__nv_buf again = { 0 };
+    struct sw__buf again = { 0 };
     sw__nv_template_build(&w, &fresh);
     sw__nv_format(&fresh, &w, jar, 1000, &again);
     int same = again.len == fmt_out.len &&
                !memcmp(again.ptr, fmt_out.ptr, again.len);
-    sw__nv_buf_free(&again);
-    sw__nv_buf_free(&fresh.head);
-    sw__nv_buf_free(&fresh.tail);
-    sw__nv_buf_free(&fresh.ctype);
+    sw__buf_free(&again);
+    sw__buf_free(&fresh.head);
+    sw__buf_free(&fresh.tail);
+    sw__buf_free(&fresh.ctype);
     return same ? fmt_out.ptr : "(cache differs)";
 }
 
@@ -278,8 +278,8 @@ struct parsed {
 static struct parsed parse(const char *s, size_t step, int head, int eof)
 {
     static struct parsed p;
-    sw__nv_buf_free(&p.res.headers);
-    sw__nv_buf_free(&p.res.body);
+    sw__buf_free(&p.res.headers);
+    sw__buf_free(&p.res.body);
     memset(&p, 0, sizeof p);
     struct sw__nv_resp r;
     sw__nv_resp_start(&r, &p.res, head, 16);
@@ -445,7 +445,7 @@ TEST(header_find)
 
 /* ---- cookies ------------------------------------------------------------ */
 
-static struct sw__nv_buf cookie_out;
+static struct sw__buf cookie_out;
 
 static void set(struct sw__nv_jar *j, const char *host, const char *path,
                 const char *v, int64_t now)
@@ -458,7 +458,7 @@ static const char *cookies(struct sw__nv_jar *j, const char *host,
                            const char *path, int64_t now)
 {
     cookie_out.len = 0;
-    sw__nv_buf_add(&cookie_out, "", 0);
+    sw__buf_add(&cookie_out, "", 0);
     sw__nv_jar_header(j, host, strlen(host), path, strlen(path), now,
                       &cookie_out);
     return cookie_out.ptr;
@@ -568,7 +568,7 @@ int main(int argc, char **argv)
     RUN(cookie_domain_path);
     RUN(cookie_expiry_replace);
     RUN(cookie_secure_and_order);
-    sw__nv_buf_free(&fmt_out);
-    sw__nv_buf_free(&cookie_out);
+    sw__buf_free(&fmt_out);
+    sw__buf_free(&cookie_out);
     TEST_EXIT();
 }

@@ -89,15 +89,15 @@ struct sw__nv_xfer {
     int addr_idx;               /* which of dest's addresses is tried */
     /* what is sent now (redirects change it) */
     const struct sw__nv_request *req;   /* borrowed until completion */
-    struct sw__nv_buf url;
+    struct sw__buf url;
     struct sw__nv_url u;
     int method;
     const char *method_str;
     int has_body;
-    struct sw__nv_buf first_host;   /* credentials go to this host only */
+    struct sw__buf first_host;   /* credentials go to this host only */
     int first_port;
     struct sw__nv_dns_entry *dest;
-    struct sw__nv_buf out;
+    struct sw__buf out;
     struct sw__nv_resp resp;
     struct sw__nv_result res;
     /* uv_hrtime ns: the request's start, this hop's (redirect) start,
@@ -145,11 +145,11 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap)
 
 static void xfer_bufs_free(struct sw__nv_xfer *x)
 {
-    sw__nv_buf_free(&x->url);
-    sw__nv_buf_free(&x->first_host);
-    sw__nv_buf_free(&x->out);
-    sw__nv_buf_free(&x->res.headers);
-    sw__nv_buf_free(&x->res.body);
+    sw__buf_free(&x->url);
+    sw__buf_free(&x->first_host);
+    sw__buf_free(&x->out);
+    sw__buf_free(&x->res.headers);
+    sw__buf_free(&x->res.body);
 }
 
 static void on_xfer_closed(uv_handle_t *h)
@@ -204,7 +204,7 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
     }
     x = calloc(1, sizeof *x);
     if (!x)
-        sw__nv_oom();
+        sw__oom();
     x->eng = e;
     uv_timer_init(e->uv, &x->timer);
     uv_unref((uv_handle_t *)&x->timer);  /* the connection keeps the loop */
@@ -213,10 +213,10 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
     return x;
 }
 
-static void trim(struct sw__nv_buf *b)
+static void trim(struct sw__buf *b)
 {
     if (b->cap > KEEP_CAP)
-        sw__nv_buf_free(b);
+        sw__buf_free(b);
     b->len = 0;
     if (b->ptr)
         b->ptr[0] = 0;
@@ -431,7 +431,7 @@ static void connect_to(struct sw__nv_xfer *x)
     struct sw__nv_engine *e = x->eng;
     struct sw__nv_conn *c = calloc(1, sizeof *c);
     if (!c)
-        sw__nv_oom();
+        sw__oom();
     c->eng = e;
     c->s = s;
     c->dest = x->dest;
@@ -518,7 +518,7 @@ static void take_cookies(struct sw__nv_xfer *x)
 {
     if (!x->res.has_special)
         return;
-    const struct sw__nv_buf *h = &x->res.headers;
+    const struct sw__buf *h = &x->res.headers;
     const char *v = NULL;
     size_t vlen = 0;
     int64_t now = 0;
@@ -545,13 +545,13 @@ static void response_done(struct sw__nv_xfer *x)
         finish(x, SW_NV_ERR_REDIRECTS);
         return;
     }
-    struct sw__nv_buf next = { 0 };
+    struct sw__buf next = { 0 };
     if (sw__nv_url_resolve(x->url.ptr, loc, llen, &next) != 0) {
-        sw__nv_buf_free(&next);
+        sw__buf_free(&next);
         finish(x, SW_NV_ERR_BAD_REDIRECT);
         return;
     }
-    sw__nv_buf_free(&x->url);
+    sw__buf_free(&x->url);
     x->url = next;
     sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     /* libcurl 7.88: 301, 302 and 303 drop the body; a POST becomes a GET,
@@ -692,7 +692,7 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->t_start = uv_hrtime();
     x->t_dns = x->t_conn = x->t_sent = x->t_first = 0;
     x->url.len = 0;
-    sw__nv_buf_add(&x->url, req->url, req->url_len);
+    sw__buf_add(&x->url, req->url, req->url_len);
     x->method = req->method;
     x->method_str = sw__nv_method_str(req->method);
     x->has_body = req->has_body;
@@ -702,7 +702,7 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
         return -1;              /* not covered: the caller checks first */
     }
     x->first_host.len = 0;
-    sw__nv_buf_add(&x->first_host, x->u.host, x->u.host_len);
+    sw__buf_add(&x->first_host, x->u.host, x->u.host_len);
     x->first_port = x->u.port;
     x->deadline_ms = 0;
     if (req->timeout_ms > 0) {
@@ -762,7 +762,7 @@ int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
 }
 
 void sw__nv_session_cookies_export(const struct sw__nv_session *s,
-                                   struct sw__nv_buf *out)
+                                   struct sw__buf *out)
 {
     sw__nv_jar_export(&s->jar, out);
 }

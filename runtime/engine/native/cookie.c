@@ -86,7 +86,7 @@ static char *dup_n(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (!p)
-        sw__nv_oom();
+        sw__oom();
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -183,7 +183,7 @@ void sw__nv_jar_set(struct sw__nv_jar *j, const char *v, size_t vlen,
     const char *end = v + vlen, *p = v;
     struct sw__nv_cookie *c = calloc(1, sizeof *c);
     if (!c)
-        sw__nv_oom();
+        sw__oom();
     const char *expires = NULL, *max_age = NULL;
     size_t expires_len = 0, max_age_len = 0;
     int bad = 0, first = 1;
@@ -311,7 +311,7 @@ static int send_before(const struct sw__nv_cookie *a,
 
 void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,
                        size_t host_len, const char *path, size_t path_len,
-                       int64_t now_s, struct sw__nv_buf *out)
+                       int64_t now_s, struct sw__buf *out)
 {
     if (!j->head)
         return;
@@ -352,14 +352,14 @@ void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,
         size_t add = strlen(pick[i]->name) + strlen(pick[i]->value) + 1;
         if (line + add > MAX_HEADER_LEN)
             break;
-        sw__nv_buf_adds(out, i ? "; " : "Cookie: ");
-        sw__nv_buf_adds(out, pick[i]->name);
-        sw__nv_buf_add(out, "=", 1);
-        sw__nv_buf_adds(out, pick[i]->value);
+        sw__buf_adds(out, i ? "; " : "Cookie: ");
+        sw__buf_adds(out, pick[i]->name);
+        sw__buf_add(out, "=", 1);
+        sw__buf_adds(out, pick[i]->value);
         line += add + (i ? 2 : 0);
     }
     if (out->len > start)
-        sw__nv_buf_add(out, "\r\n", 2);
+        sw__buf_add(out, "\r\n", 2);
 }
 
 size_t sw__nv_jar_count(const struct sw__nv_jar *j)
@@ -382,13 +382,13 @@ int sw__nv_jar_get(const struct sw__nv_jar *j, const char *name,
     return best != NULL;
 }
 
-void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__nv_buf *out)
+void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__buf *out)
 {
     /* creation order: the jar is newest first */
     size_t n = sw__nv_jar_count(j), i = n;
     const struct sw__nv_cookie **v = malloc(sizeof *v * (n ? n : 1));
     if (!v)
-        sw__nv_oom();
+        sw__oom();
     for (const struct sw__nv_cookie *c = j->head; c; c = c->next)
         v[--i] = c;
     /* replacements keep their place: order by the creation counter */
@@ -401,18 +401,18 @@ void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__nv_buf *out)
     for (i = 0; i < n; i++) {
         const struct sw__nv_cookie *c = v[i];
         if (c->tailmatch)
-            sw__nv_buf_add(out, ".", 1);
-        sw__nv_buf_adds(out, c->domain);
-        sw__nv_buf_adds(out, c->tailmatch ? "\tTRUE\t" : "\tFALSE\t");
-        sw__nv_buf_adds(out, c->path);
-        sw__nv_buf_adds(out, c->secure ? "\tTRUE\t" : "\tFALSE\t");
-        sw__nv_buf_add_u64(out, (uint64_t)(c->expires_s > 0 ? c->expires_s
+            sw__buf_add(out, ".", 1);
+        sw__buf_adds(out, c->domain);
+        sw__buf_adds(out, c->tailmatch ? "\tTRUE\t" : "\tFALSE\t");
+        sw__buf_adds(out, c->path);
+        sw__buf_adds(out, c->secure ? "\tTRUE\t" : "\tFALSE\t");
+        sw__buf_add_u64(out, (uint64_t)(c->expires_s > 0 ? c->expires_s
                                                             : 0));
-        sw__nv_buf_add(out, "\t", 1);
-        sw__nv_buf_adds(out, c->name);
-        sw__nv_buf_add(out, "\t", 1);
-        sw__nv_buf_adds(out, c->value);
-        sw__nv_buf_add(out, "\n", 1);
+        sw__buf_add(out, "\t", 1);
+        sw__buf_adds(out, c->name);
+        sw__buf_add(out, "\t", 1);
+        sw__buf_adds(out, c->value);
+        sw__buf_add(out, "\n", 1);
     }
     free(v);
 }
@@ -448,7 +448,7 @@ void sw__nv_jar_import(struct sw__nv_jar *j, const char *p, size_t len)
             continue;
         struct sw__nv_cookie *c = calloc(1, sizeof *c);
         if (!c)
-            sw__nv_oom();
+            sw__oom();
         if (f[0][0] == '.') {
             f[0]++;
             fl[0]--;

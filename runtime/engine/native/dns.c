@@ -94,7 +94,7 @@ struct sw__nv_dns_entry *sw__nv_dns_entry(struct sw__nv_dns *d,
             return e;
     struct sw__nv_dns_entry *e = calloc(1, sizeof *e);
     if (!e || !(e->host = malloc(host_len + 1)))
-        sw__nv_oom();
+        sw__oom();
     memcpy(e->host, host, host_len);
     e->host[host_len] = 0;
     e->port = port;

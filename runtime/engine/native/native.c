@@ -230,7 +230,7 @@ static int native_cookie(sw__session_t *s, const char *name,
 
 static void native_cookies_export(sw__session_t *s, struct sw__buf *out)
 {
-    struct sw__nv_buf b = { out->ptr, out->len, out->cap };
+    struct sw__buf b = { out->ptr, out->len, out->cap };
     sw__nv_session_cookies_export(s->nv, &b);
     out->ptr = b.ptr;
     out->len = b.len;

@@ -28,14 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-/* A growable byte buffer; NUL-terminated whenever ptr is set.  The same
- * layout as the runtime's struct sw__buf, so buffers can be swapped. */
-struct sw__nv_buf {
-    char *ptr;
-    size_t len;
-    size_t cap;
-};
+#include "util/buf.h"
 
 /* Error classes.  Each has libcurl's CURLcode equivalent (the message the
  * libcurl engine would report for the same server behaviour) and a
@@ -86,7 +79,7 @@ int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out);
  * absolute URL to out.  0, or -1 when the result is not an http:// URL the
  * engine covers. */
 int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
-                       struct sw__nv_buf *out);
+                       struct sw__buf *out);
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -132,8 +125,8 @@ struct sw__nv_result {
     long status;                /* 0 after an error */
     /* The final response's header block as libcurl hands it over: status
      * line, "Name: value" lines, each ending in CRLF, then CRLF. */
-    struct sw__nv_buf headers;
-    struct sw__nv_buf body;     /* capped at body_cap; NUL-terminated */
+    struct sw__buf headers;
+    struct sw__buf body;     /* capped at body_cap; NUL-terminated */
     int64_t bytes;              /* body bytes received, also past the cap */
     int opened;                 /* connections this request opened */
     int has_special;            /* a header name starting with S or L was
@@ -189,7 +182,7 @@ int sw__nv_session_cookie(const struct sw__nv_session *s, const char *name,
 /* The jar as libcurl's cookie list, appended to out; and the jar replaced
  * by such a list (see cookies_export in engine.h). */
 void sw__nv_session_cookies_export(const struct sw__nv_session *s,
-                                   struct sw__nv_buf *out);
+                                   struct sw__buf *out);
 void sw__nv_session_cookies_import(struct sw__nv_session *s,
                                    const char *lines, size_t len);
 /* Cookies in the session's jar (tests). */

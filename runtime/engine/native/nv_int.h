@@ -2,7 +2,6 @@
  * nv_int.h - the native engine's modules as they see each other
  * (internal to runtime/engine/native).
  *
- *   nv_buf.c   growable buffers (the layout of util/buf.h's struct sw__buf)
  *   url.c      http:// URLs: what is covered, redirect resolution
  *   reqfmt.c   request serialization, with a per-engine template cache
  *   resp.c     response parsing (libhttp-parser) into a struct sw__nv_result
@@ -16,23 +15,6 @@
 #include <string.h>
 #include <http_parser.h>
 #include "nv.h"
-
-/* ---- buffers (buf.c) ----------------------------------------------------- */
-
-void sw__nv_buf_reserve(struct sw__nv_buf *b, size_t extra);
-static inline void sw__nv_buf_add(struct sw__nv_buf *b, const char *s,
-                                  size_t n)
-{
-    if (b->len + n + 1 > b->cap)
-        sw__nv_buf_reserve(b, n);
-    memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = 0;
-}
-void sw__nv_buf_adds(struct sw__nv_buf *b, const char *s);
-void sw__nv_buf_add_u64(struct sw__nv_buf *b, uint64_t v);
-void sw__nv_buf_free(struct sw__nv_buf *b);
-void sw__nv_oom(void) __attribute__((noreturn));
 
 /* ---- cookies (cookie.c) -------------------------------------------------- */
 
@@ -56,10 +38,10 @@ void sw__nv_jar_set(struct sw__nv_jar *j, const char *v, size_t vlen,
  * nothing when no cookie matches. */
 void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,
                        size_t host_len, const char *path, size_t path_len,
-                       int64_t now_s, struct sw__nv_buf *out);
+                       int64_t now_s, struct sw__buf *out);
 size_t sw__nv_jar_count(const struct sw__nv_jar *j);
 /* The jar as libcurl's cookie list (see cookies_export in engine.h). */
-void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__nv_buf *out);
+void sw__nv_jar_export(const struct sw__nv_jar *j, struct sw__buf *out);
 /* Replaces the jar's cookies with those of such a list. */
 void sw__nv_jar_import(struct sw__nv_jar *j, const char *lines, size_t len);
 /* The oldest cookie called name (exact): 1 and its value, or 0. */
@@ -75,9 +57,9 @@ struct sw__nv_tcache;
  * request's own body: the parts that only depend on the request's method,
  * URL, header lines and credentials, prepared once and reused. */
 struct sw__nv_template {
-    struct sw__nv_buf head;     /* request line .. Accept (before Cookie) */
-    struct sw__nv_buf tail;     /* custom headers (before Content-Length) */
-    struct sw__nv_buf ctype;    /* after Content-Length: default type, CRLF */
+    struct sw__buf head;     /* request line .. Accept (before Cookie) */
+    struct sw__buf tail;     /* custom headers (before Content-Length) */
+    struct sw__buf ctype;    /* after Content-Length: default type, CRLF */
 };
 
 /* One send of a request, after redirects changed what they change. */
@@ -109,7 +91,7 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
 /* The whole request into out (cleared first). */
 void sw__nv_format(const struct sw__nv_template *t, const struct sw__nv_wire *w,
                    struct sw__nv_jar *jar, int64_t now_s,
-                   struct sw__nv_buf *out);
+                   struct sw__buf *out);
 
 /* ---- response parsing (resp.c) ------------------------------------------- */
 
@@ -146,7 +128,7 @@ int sw__nv_resp_keep_alive(const struct sw__nv_resp *r);
 /* Finds a header in a header block: value and length, or NULL.  `from`
  * lets a caller walk every occurrence (pass the previous value + its
  * length, or NULL). */
-const char *sw__nv_header_find(const struct sw__nv_buf *h, const char *name,
+const char *sw__nv_header_find(const struct sw__buf *h, const char *name,
                                const char *from, size_t *vlen);
 
 /* ---- DNS (dns.c) --------------------------------------------------------- */

@@ -100,9 +100,9 @@ int sw__nv_covers(const struct sw__nv_request *req)
     return 1;
 }
 
-static void add_base64(struct sw__nv_buf *b, const unsigned char *s, size_t n)
+static void add_base64(struct sw__buf *b, const unsigned char *s, size_t n)
 {
-    sw__nv_buf_reserve(b, SW__BASE64_LEN(n));
+    sw__buf_reserve(b, SW__BASE64_LEN(n));
     b->len += sw__base64_encode_into(b->ptr + b->len, s, n);
 }
 
@@ -112,29 +112,29 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
     const struct sw__nv_request *req = w->req;
     const struct sw__nv_url *u = w->url;
     t->head.len = t->tail.len = t->ctype.len = 0;
-    struct sw__nv_buf *h = &t->head;
-    sw__nv_buf_reserve(h, 96 + u->target_len);
-    sw__nv_buf_adds(h, w->method_str);
-    sw__nv_buf_add(h, " ", 1);
+    struct sw__buf *h = &t->head;
+    sw__buf_reserve(h, 96 + u->target_len);
+    sw__buf_adds(h, w->method_str);
+    sw__buf_add(h, " ", 1);
     if (!u->target_len || u->target[0] != '/')
-        sw__nv_buf_add(h, "/", 1);
-    sw__nv_buf_add(h, u->target, u->target_len);
-    sw__nv_buf_add(h, " HTTP/1.1\r\nHost: ", 17);
-    sw__nv_buf_add(h, u->host, u->host_len);
+        sw__buf_add(h, "/", 1);
+    sw__buf_add(h, u->target, u->target_len);
+    sw__buf_add(h, " HTTP/1.1\r\nHost: ", 17);
+    sw__buf_add(h, u->host, u->host_len);
     if (u->port != 80) {
-        sw__nv_buf_add(h, ":", 1);
-        sw__nv_buf_add_u64(h, (uint64_t)u->port);
+        sw__buf_add(h, ":", 1);
+        sw__buf_add_u64(h, (uint64_t)u->port);
     }
-    sw__nv_buf_add(h, "\r\n", 2);
+    sw__buf_add(h, "\r\n", 2);
     if (w->send_auth) {
-        struct sw__nv_buf cred = { 0 };
-        sw__nv_buf_adds(&cred, req->auth_user);
-        sw__nv_buf_add(&cred, ":", 1);
-        sw__nv_buf_adds(&cred, req->auth_password);
-        sw__nv_buf_adds(h, "Authorization: Basic ");
+        struct sw__buf cred = { 0 };
+        sw__buf_adds(&cred, req->auth_user);
+        sw__buf_add(&cred, ":", 1);
+        sw__buf_adds(&cred, req->auth_password);
+        sw__buf_adds(h, "Authorization: Basic ");
         add_base64(h, (const unsigned char *)cred.ptr, cred.len);
-        sw__nv_buf_add(h, "\r\n", 2);
-        sw__nv_buf_free(&cred);
+        sw__buf_add(h, "\r\n", 2);
+        sw__buf_free(&cred);
     }
     int own_accept = 0, own_ua = 0, own_ctype = 0;
     const char *p = req->hdr;
@@ -146,11 +146,11 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
         own_ctype |= name_is(p, n, "Content-Type");
     }
     if (!own_accept)
-        sw__nv_buf_adds(h, "Accept: */*\r\n");
-    struct sw__nv_buf *tl = &t->tail;
+        sw__buf_adds(h, "Accept: */*\r\n");
+    struct sw__buf *tl = &t->tail;
     if (!own_ua && req->user_agent) {
-        sw__nv_buf_adds(tl, req->user_agent);
-        sw__nv_buf_add(tl, "\r\n", 2);
+        sw__buf_adds(tl, req->user_agent);
+        sw__buf_add(tl, "\r\n", 2);
     }
     p = req->hdr;
     for (int i = 0; i < req->nhdr; i++, p += strlen(p) + 1) {
@@ -161,33 +161,33 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
             continue;
         switch (kind) {
         case LINE_SEND:
-            sw__nv_buf_adds(tl, p);
-            sw__nv_buf_add(tl, "\r\n", 2);
+            sw__buf_adds(tl, p);
+            sw__buf_add(tl, "\r\n", 2);
             break;
         case LINE_EMPTY:
-            sw__nv_buf_add(tl, p, n);
-            sw__nv_buf_add(tl, ":\r\n", 3);
+            sw__buf_add(tl, p, n);
+            sw__buf_add(tl, ":\r\n", 3);
             break;
         default:
             break;              /* removes a header: nothing to send */
         }
     }
     if (w->has_body && !own_ctype)
-        sw__nv_buf_adds(&t->ctype,
+        sw__buf_adds(&t->ctype,
                         "Content-Type: application/x-www-form-urlencoded\r\n");
-    sw__nv_buf_add(&t->ctype, "\r\n", 2);
+    sw__buf_add(&t->ctype, "\r\n", 2);
 }
 
 /* ---- the cache ---------------------------------------------------------- */
 
 struct tslot {
     uint64_t hash;
-    struct sw__nv_buf key;      /* len 0: empty slot */
+    struct sw__buf key;      /* len 0: empty slot */
     struct sw__nv_template t;
 };
 
 struct sw__nv_tcache {
-    struct sw__nv_buf key;      /* scratch: the key being looked up */
+    struct sw__buf key;      /* scratch: the key being looked up */
     struct tslot slots[TCACHE_SLOTS];
 };
 
@@ -201,38 +201,38 @@ void sw__nv_tcache_free(struct sw__nv_tcache *c)
     if (!c)
         return;
     for (int i = 0; i < TCACHE_SLOTS; i++) {
-        sw__nv_buf_free(&c->slots[i].key);
-        sw__nv_buf_free(&c->slots[i].t.head);
-        sw__nv_buf_free(&c->slots[i].t.tail);
-        sw__nv_buf_free(&c->slots[i].t.ctype);
+        sw__buf_free(&c->slots[i].key);
+        sw__buf_free(&c->slots[i].t.head);
+        sw__buf_free(&c->slots[i].t.tail);
+        sw__buf_free(&c->slots[i].t.ctype);
     }
-    sw__nv_buf_free(&c->key);
+    sw__buf_free(&c->key);
     free(c);
 }
 
 /* Every input of a template, NUL-separated (the strings hold no NUL). */
-static void make_key(struct sw__nv_buf *k, const struct sw__nv_wire *w)
+static void make_key(struct sw__buf *k, const struct sw__nv_wire *w)
 {
     const struct sw__nv_request *req = w->req;
     const struct sw__nv_url *u = w->url;
     char flags[4] = { (char)('0' + w->send_auth), (char)('0' + w->has_body),
                       (char)('0' + w->same_host), 0 };
     k->len = 0;
-    sw__nv_buf_add(k, flags, 4);
-    sw__nv_buf_adds(k, w->method_str);
-    sw__nv_buf_add(k, "", 1);
+    sw__buf_add(k, flags, 4);
+    sw__buf_adds(k, w->method_str);
+    sw__buf_add(k, "", 1);
     /* host, port and target: the URL from its host on */
-    sw__nv_buf_add(k, u->host, (size_t)(u->target + u->target_len - u->host));
-    sw__nv_buf_add(k, "", 1);
-    sw__nv_buf_add(k, req->hdr, req->hdr_len);
-    sw__nv_buf_add(k, "", 1);
+    sw__buf_add(k, u->host, (size_t)(u->target + u->target_len - u->host));
+    sw__buf_add(k, "", 1);
+    sw__buf_add(k, req->hdr, req->hdr_len);
+    sw__buf_add(k, "", 1);
     if (req->user_agent)
-        sw__nv_buf_adds(k, req->user_agent);
+        sw__buf_adds(k, req->user_agent);
     if (w->send_auth) {
-        sw__nv_buf_add(k, "", 1);
-        sw__nv_buf_adds(k, req->auth_user);
-        sw__nv_buf_add(k, "", 1);
-        sw__nv_buf_adds(k, req->auth_password);
+        sw__buf_add(k, "", 1);
+        sw__buf_adds(k, req->auth_user);
+        sw__buf_add(k, "", 1);
+        sw__buf_adds(k, req->auth_password);
     }
 }
 
@@ -263,33 +263,33 @@ const struct sw__nv_template *sw__nv_template_get(struct sw__nv_tcache *c,
     /* a miss (or a collision): this slot now holds w's template */
     s->hash = h;
     s->key.len = 0;
-    sw__nv_buf_add(&s->key, c->key.ptr, c->key.len);
+    sw__buf_add(&s->key, c->key.ptr, c->key.len);
     sw__nv_template_build(w, &s->t);
     return &s->t;
 }
 
 void sw__nv_format(const struct sw__nv_template *t, const struct sw__nv_wire *w,
                    struct sw__nv_jar *jar, int64_t now_s,
-                   struct sw__nv_buf *out)
+                   struct sw__buf *out)
 {
     const struct sw__nv_url *u = w->url;
     out->len = 0;
-    sw__nv_buf_reserve(out, t->head.len + t->tail.len + t->ctype.len + 32 +
+    sw__buf_reserve(out, t->head.len + t->tail.len + t->ctype.len + 32 +
                             (w->has_body ? w->body_len : 0));
-    sw__nv_buf_add(out, t->head.ptr, t->head.len);
+    sw__buf_add(out, t->head.ptr, t->head.len);
     if (jar)
         sw__nv_jar_header(jar, u->host, u->host_len, u->target, u->path_len,
                           now_s, out);
     if (t->tail.len)
-        sw__nv_buf_add(out, t->tail.ptr, t->tail.len);
+        sw__buf_add(out, t->tail.ptr, t->tail.len);
     if (w->has_body) {
-        sw__nv_buf_add(out, "Content-Length: ", 16);
-        sw__nv_buf_add_u64(out, (uint64_t)w->body_len);
-        sw__nv_buf_add(out, "\r\n", 2);
+        sw__buf_add(out, "Content-Length: ", 16);
+        sw__buf_add_u64(out, (uint64_t)w->body_len);
+        sw__buf_add(out, "\r\n", 2);
     }
-    sw__nv_buf_add(out, t->ctype.ptr, t->ctype.len);
+    sw__buf_add(out, t->ctype.ptr, t->ctype.len);
     if (w->has_body && w->body_len)
-        sw__nv_buf_add(out, w->body, w->body_len);
+        sw__buf_add(out, w->body, w->body_len);
 }
 
 const char *sw__nv_method_str(int method)

@@ -81,7 +81,7 @@ static void status_line(struct sw__nv_resp *r)
         line[n++] = (char)('0' + code / 10 % 10);
     line[n++] = (char)('0' + code % 10);
     line[n++] = ' ';
-    sw__nv_buf_add(&r->res->headers, line, n);
+    sw__buf_add(&r->res->headers, line, n);
     r->status_written = 1;
 }
 
@@ -89,11 +89,11 @@ static void end_status_line(struct sw__nv_resp *r)
 {
     status_line(r);
     if (r->status_written == 1) {
-        struct sw__nv_buf *h = &r->res->headers;
+        struct sw__buf *h = &r->res->headers;
         /* "HTTP/1.1 200 " without a reason phrase: as received */
         if (h->len && h->ptr[h->len - 1] == ' ')
             h->ptr[--h->len] = 0;
-        sw__nv_buf_add(h, "\r\n", 2);
+        sw__buf_add(h, "\r\n", 2);
         r->status_written = 2;
     }
 }
@@ -102,7 +102,7 @@ static int on_status(http_parser *p, const char *at, size_t len)
 {
     struct sw__nv_resp *r = p->data;
     status_line(r);
-    sw__nv_buf_add(&r->res->headers, at, len);
+    sw__buf_add(&r->res->headers, at, len);
     return 0;
 }
 
@@ -110,7 +110,7 @@ static int on_status(http_parser *p, const char *at, size_t len)
  * headers only when a response has them. */
 static void name_done(struct sw__nv_resp *r)
 {
-    const struct sw__nv_buf *h = &r->res->headers;
+    const struct sw__buf *h = &r->res->headers;
     size_t n = h->len - (size_t)r->name_start;
     const char *name = h->ptr + r->name_start;
     if ((n == 10 && (name[0] | 0x20) == 's' &&
@@ -128,9 +128,9 @@ static void end_line(struct sw__nv_resp *r)
 {
     if (r->name_start >= 0) {
         name_done(r);
-        sw__nv_buf_add(&r->res->headers, ":\r\n", 3);
+        sw__buf_add(&r->res->headers, ":\r\n", 3);
     } else if (r->in_value) {
-        sw__nv_buf_add(&r->res->headers, "\r\n", 2);
+        sw__buf_add(&r->res->headers, "\r\n", 2);
     }
     r->in_value = 0;
 }
@@ -147,7 +147,7 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
         end_line(r);
     if (r->name_start < 0)      /* a new line: the name starts here */
         r->name_start = (long)r->res->headers.len;
-    sw__nv_buf_add(&r->res->headers, at, len);
+    sw__buf_add(&r->res->headers, at, len);
     return 0;
 }
 
@@ -158,10 +158,10 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
         if (r->name_start >= 0)
             name_done(r);
         /* an empty value comes as one empty call: "Name:" as received */
-        sw__nv_buf_add(&r->res->headers, ": ", len ? 2 : 1);
+        sw__buf_add(&r->res->headers, ": ", len ? 2 : 1);
         r->in_value = 1;
     }
-    sw__nv_buf_add(&r->res->headers, at, len);
+    sw__buf_add(&r->res->headers, at, len);
     return 0;
 }
 
@@ -170,7 +170,7 @@ static int on_headers_complete(http_parser *p)
     struct sw__nv_resp *r = p->data;
     end_status_line(r);
     end_line(r);
-    sw__nv_buf_add(&r->res->headers, "\r\n", 2);
+    sw__buf_add(&r->res->headers, "\r\n", 2);
     r->headers_done = 1;
     unsigned code = p->status_code;
     if (code == 101 || p->upgrade) {
@@ -189,7 +189,7 @@ static int on_body(http_parser *p, const char *at, size_t len)
     res->bytes += (int64_t)len;
     if (res->body.len < r->body_cap) {
         size_t room = r->body_cap - res->body.len;
-        sw__nv_buf_add(&res->body, at, len < room ? len : room);
+        sw__buf_add(&res->body, at, len < room ? len : room);
     }
     return 0;
 }
@@ -310,7 +310,7 @@ int sw__nv_resp_keep_alive(const struct sw__nv_resp *r)
     return r->complete && r->keep_alive && !r->upgrade;
 }
 
-const char *sw__nv_header_find(const struct sw__nv_buf *h, const char *name,
+const char *sw__nv_header_find(const struct sw__buf *h, const char *name,
                                const char *from, size_t *vlen)
 {
     size_t nl = strlen(name);

@@ -106,7 +106,7 @@ int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out)
 
 /* RFC 3986 5.2.4 on path[0..n) into out (appended). */
 static void remove_dot_segments(const char *in, size_t n,
-                                struct sw__nv_buf *out)
+                                struct sw__buf *out)
 {
     size_t base = out->len;
     size_t i = 0;
@@ -120,7 +120,7 @@ static void remove_dot_segments(const char *in, size_t n,
         } else if (left >= 3 && !memcmp(s, "/./", 3)) {
             i += 2;
         } else if (left == 2 && !memcmp(s, "/.", 2)) {
-            sw__nv_buf_add(out, "/", 1);
+            sw__buf_add(out, "/", 1);
             i += 2;
         } else if ((left >= 4 && !memcmp(s, "/../", 4)) ||
                    (left == 3 && !memcmp(s, "/..", 3))) {
@@ -132,7 +132,7 @@ static void remove_dot_segments(const char *in, size_t n,
             out->ptr[out->len] = 0;
             /* "/../x" continues as "/x"; a final "/.." leaves "/" */
             if (left == 3)
-                sw__nv_buf_add(out, "/", 1);
+                sw__buf_add(out, "/", 1);
             i += 3;
         } else if ((left == 1 && s[0] == '.') ||
                    (left == 2 && !memcmp(s, "..", 2))) {
@@ -141,14 +141,14 @@ static void remove_dot_segments(const char *in, size_t n,
             size_t j = (s[0] == '/') ? 1 : 0;
             while (j < left && s[j] != '/')
                 j++;
-            sw__nv_buf_add(out, s, j);
+            sw__buf_add(out, s, j);
             i += j;
         }
     }
 }
 
 int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
-                       struct sw__nv_buf *out)
+                       struct sw__buf *out)
 {
     struct sw__nv_url b;
     if (sw__nv_url_parse(base, strlen(base), &b) != 0)
@@ -162,28 +162,28 @@ int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
             return -1;          /* libcurl would percent-encode it */
     }
     out->len = 0;
-    sw__nv_buf_reserve(out, loc_len + strlen(base) + 8);
+    sw__buf_reserve(out, loc_len + strlen(base) + 8);
     /* the scheme, if any: letters, digits, + - . before a ':' */
     size_t k = 0;
     while (k < loc_len && loc[k] != ':' && loc[k] != '/' && loc[k] != '?')
         k++;
     if (k < loc_len && loc[k] == ':' && k > 0) {
-        sw__nv_buf_add(out, loc, loc_len);
+        sw__buf_add(out, loc, loc_len);
     } else if (loc_len >= 2 && loc[0] == '/' && loc[1] == '/') {
-        sw__nv_buf_add(out, "http:", 5);
-        sw__nv_buf_add(out, loc, loc_len);
+        sw__buf_add(out, "http:", 5);
+        sw__buf_add(out, loc, loc_len);
     } else {
         const char *origin_end = b.target;
-        sw__nv_buf_add(out, base, (size_t)(origin_end - base));
-        struct sw__nv_buf merged = { 0 };
+        sw__buf_add(out, base, (size_t)(origin_end - base));
+        struct sw__buf merged = { 0 };
         const char *query = NULL;
         size_t query_len = 0;
         if (loc_len == 0) {
-            sw__nv_buf_add(&merged, b.target, b.path_len);
+            sw__buf_add(&merged, b.target, b.path_len);
             query = b.target + b.path_len;
             query_len = b.target_len - b.path_len;
         } else if (loc[0] == '?') {
-            sw__nv_buf_add(&merged, b.target, b.path_len);
+            sw__buf_add(&merged, b.target, b.path_len);
             query = loc;
             query_len = loc_len;
         } else {
@@ -191,27 +191,27 @@ int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
             while (pl < loc_len && loc[pl] != '?')
                 pl++;
             if (loc[0] == '/') {
-                sw__nv_buf_add(&merged, loc, pl);
+                sw__buf_add(&merged, loc, pl);
             } else {
                 /* the base path up to its last '/' (or "/"), then loc */
                 size_t d = b.path_len;
                 while (d > 0 && b.target[d - 1] != '/')
                     d--;
                 if (d == 0)
-                    sw__nv_buf_add(&merged, "/", 1);
+                    sw__buf_add(&merged, "/", 1);
                 else
-                    sw__nv_buf_add(&merged, b.target, d);
-                sw__nv_buf_add(&merged, loc, pl);
+                    sw__buf_add(&merged, b.target, d);
+                sw__buf_add(&merged, loc, pl);
             }
             query = loc + pl;
             query_len = loc_len - pl;
         }
         if (merged.len == 0 || merged.ptr[0] != '/')
-            sw__nv_buf_add(out, "/", 1);
+            sw__buf_add(out, "/", 1);
         if (merged.len)
             remove_dot_segments(merged.ptr, merged.len, out);
-        sw__nv_buf_free(&merged);
-        sw__nv_buf_add(out, query, query_len);
+        sw__buf_free(&merged);
+        sw__buf_add(out, query, query_len);
     }
     struct sw__nv_url check;
     return sw__nv_url_parse(out->ptr, out->len, &check);
