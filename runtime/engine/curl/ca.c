@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 #include <swarm.h>
 #include "ca.h"
+#include "ca_setup.h"
 
 /* The system bundles, in the order the common distributions put them. */
 static const char *const system_bundles[] = {

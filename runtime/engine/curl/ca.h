@@ -14,7 +14,6 @@
 #define SW_CA_H
 
 #include <stddef.h>
-#include <curl/curl.h>
 
 /* cacert (--cacert, borrowed, or NULL) and the embedded bundle (pem, len;
  * borrowed for the run, pem NULL when none); now: parse it at once.  0: a
@@ -30,9 +29,6 @@ const char *sw__ca_source(void);
 
 /* What was searched, for the "no CA store" error: a static string. */
 const char *sw__ca_searched(void);
-
-/* Points a new easy handle at the chosen store (nothing when none). */
-CURLcode sw__ca_setup(CURL *easy);
 
 void sw__ca_free(void);
 

@@ -26,6 +26,7 @@
 #include <strings.h>
 #include "engine.h"
 #include "ca.h"
+#include "ca_setup.h"
 #include "curl_loop.h"
 #include "netenv.h"
 #include "util/buf.h"
