@@ -132,6 +132,14 @@ if compile unique-run; then
     check unique-run "$OUT/unique-run" 20 4
 fi
 
+# unique_stop_run with 400 ms answers and users started 100 ms apart: when
+# the rows run out three users have a request in flight, and every one of
+# the 20 requests the target answered is recorded.
+if compile unique-inflight; then
+    run unique-inflight unique-inflight -u 4 -r 10 -t 20s --threads 2
+    check unique-inflight "$OUT/unique-inflight" 20
+fi
+
 # Checks: failure messages in the JSON, expect status 404 is a success.
 if compile checks; then
     run checks checks -u 2 -r 10 -t 2s

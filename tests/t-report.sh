@@ -13,6 +13,8 @@
 #   timing-*     the dns/connect/tls/ttfb breakdown in the JSON
 #   sigint-*     SIGINT after 2 s: status 0, the summary on stdout, the
 #                final _stats.csv rows equal to it, Locust's CSV headers
+#   sigtwice-*   a second SIGTERM while the reports are written: 130,
+#                every report whole, no temporary file left
 #   live-*       the live line on a pseudo-terminal (script(1)) every 2 s,
 #                no colour with NO_COLOR, nothing with --quiet
 #
@@ -181,6 +183,52 @@ ok sigint-csv-matches-summary $CHECK summary "$S/stdout" "$S/out" \
     "$S/result.json"
 ok sigint-csv-locust-headers $CHECK headers tests/report/locust-headers.txt \
     "$S/out"
+
+# ===== a second signal while the reports are written ======================
+# SWARM_TEST_REPORT_DELAY_MS (test-only, atomicfile.c) holds every report's
+# temporary file 700 ms, so the second SIGTERM lands while one is open.
+# Every report must still be there and whole, no temporary file left, and
+# the status 130 (killed by the signal it would be 143).
+S="$OUT/sigtwice"
+mkdir -p "$S"
+start_target "$S"
+spawn "$S" env SWARM_TEST_REPORT_DELAY_MS=700 "$BIN" -H "$URL" -u 4 -r 4 \
+    -t 30s --csv "$S/out" --json "$S/result.json" --html "$S/report.html" \
+    --junit "$S/junit.xml" >"$S/stdout" 2>"$S/stderr"
+sleep 2
+kill -TERM "$BGPID"
+# the reports are being written once the first temporary file exists
+n=0
+while [ -z "$(ls "$S" | grep '\.tmp\.')" ] && [ $n -lt 100 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
+kill -TERM "$BGPID"
+wait_files 150 "$S/rc"
+kill -KILL "$BGPID" 2>/dev/null
+BGPID=
+stop_target
+check sigtwice-exit-130 130 \
+    "$(cat "$S/rc" 2>/dev/null || echo 'none: still running after 15 s')"
+check sigtwice-no-tmp-file "" "$(ls "$S" | grep '\.tmp\.' | tr '\n' ' ')"
+ok sigtwice-reports-whole python3 -c '
+import csv, json, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+res = json.load(open(d + "/result.json"))
+n = sum(e["requests"] for e in res["requests"])
+assert n > 0, "no request in result.json"
+rows = list(csv.DictReader(open(d + "/out_stats.csv")))
+assert rows and rows[-1]["Name"] == "Aggregated", "_stats.csv has no Aggregated row"
+assert int(rows[-1]["Request Count"]) == n, "_stats.csv: %s requests, json %d" % (rows[-1]["Request Count"], n)
+assert len(rows) == len(res["requests"]) + 1, "_stats.csv: %d rows" % len(rows)
+hist = list(csv.DictReader(open(d + "/out_stats_history.csv")))
+assert hist, "_stats_history.csv has no row"
+for f in ("out_failures.csv", "out_exceptions.csv"):
+    list(csv.reader(open(d + "/" + f)))
+ET.parse(d + "/junit.xml")
+h = open(d + "/report.html").read()
+assert h.rstrip().endswith("</html>"), "report.html is cut short"
+' "$S"
 
 # ===== the live view on a pseudo-terminal ==================================
 L="$OUT/live"

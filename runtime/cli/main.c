@@ -4,7 +4,8 @@
  * Parse the command line, prepare the run (tag-filtered task tables, the
  * load plan, which class each user gets), start one worker thread per
  * --threads, then run the main loop: SIGINT/SIGTERM (first: graceful stop
- * with every output; second: exit 130 at once), a 1 s reporter tick on a
+ * with every output; second: exit 130 at once, or, once the reports are
+ * being written, 130 after the last one), a 1 s reporter tick on a
  * merged snapshot, the run-time timer; at the end join the workers, merge
  * their statistics and let the reporter write everything.
  */
@@ -45,7 +46,9 @@ struct main_state {
     struct sw__stats *snap;
     int signals;
     int stopping;
-    int closed;
+    int closed;                 /* the run's handles closed: the run is
+                                   over, the reports come next */
+    int signals_closed;
     int handles_ready;
     atomic_int exhausted;
     /* the web UI (web/web.h): NULL when not asked for */
@@ -123,14 +126,24 @@ static void fill_info(struct main_state *m)
     m->ri.target_users = mine;
 }
 
-static void begin_stop(struct main_state *m)
+/* drain: the data ran out, the requests in flight finish (worker.h) */
+static void stop_workers(struct main_state *m, int drain)
 {
     if (m->stopping)
         return;
     m->stopping = 1;
     uv_timer_stop(&m->end);
-    for (int i = 0; i < m->nworkers; i++)
-        sw__worker_stop(&m->workers[i]);
+    for (int i = 0; i < m->nworkers; i++) {
+        if (drain)
+            sw__worker_drain(&m->workers[i]);
+        else
+            sw__worker_stop(&m->workers[i]);
+    }
+}
+
+static void begin_stop(struct main_state *m)
+{
+    stop_workers(m, 0);
 }
 
 /* ---- the web UI's view of the run ------------------------------------------ */
@@ -356,6 +369,13 @@ static void on_end(uv_timer_t *t)
 static void on_signal(uv_signal_t *s, int signum)
 {
     struct main_state *m = s->data;
+    if (m->closed) {
+        /* The run is over and the reports are (being) written: a signal
+         * cannot cut one short any more, it only sets the exit status
+         * (a second one: 130, the abort's). */
+        m->signals++;
+        return;
+    }
     if (++m->signals >= 2) {
         fprintf(stderr, "%s: aborted\n", m->run->opt->prog);
         _exit(130);
@@ -370,11 +390,22 @@ static void close_main(struct main_state *m)
     if (m->closed || !m->handles_ready)
         return;
     m->closed = 1;
-    uv_close((uv_handle_t *)&m->sigint, NULL);
-    uv_close((uv_handle_t *)&m->sigterm, NULL);
+    /* The signal handles stay open (unreferenced, so they do not keep the
+     * loop alive) until every report is written: closed, they would give
+     * SIGINT/SIGTERM back their default action, and a second signal
+     * would kill the process between two reports (close_signals). */
     uv_close((uv_handle_t *)&m->tick, NULL);
     uv_close((uv_handle_t *)&m->end, NULL);
     uv_close((uv_handle_t *)&m->wake, NULL);
+}
+
+static void close_signals(struct main_state *m)
+{
+    if (m->signals_closed || !m->handles_ready)
+        return;
+    m->signals_closed = 1;
+    uv_close((uv_handle_t *)&m->sigint, NULL);
+    uv_close((uv_handle_t *)&m->sigterm, NULL);
 }
 
 /* A load shape lasts as long as its stages, even with no user left. */
@@ -388,7 +419,7 @@ static void on_wake(uv_async_t *a)
 {
     struct main_state *m = a->data;
     if (atomic_load(&m->exhausted))
-        begin_stop(m);
+        stop_workers(m, 1);
     int finished = 0, idle = 0;
     for (int i = 0; i < m->nworkers; i++) {
         finished += atomic_load(&m->workers[i].finished);
@@ -658,6 +689,8 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     }
     uv_signal_start(&m.sigint, on_signal, SIGINT);
     uv_signal_start(&m.sigterm, on_signal, SIGTERM);
+    uv_unref((uv_handle_t *)&m.sigint);
+    uv_unref((uv_handle_t *)&m.sigterm);
     uv_timer_start(&m.tick, on_tick, 1000, 1000);
     if (run.plan.end_ms >= 0)
         uv_timer_start(&m.end, on_end, (uint64_t)run.plan.end_ms, 0);
@@ -690,6 +723,18 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         rc = opt.exit_code_on_error;
     if (started < run.threads && rc == 0)
         rc = 1;
+    /* a signal that came while the reports were written waits in libuv's
+     * pipe: count it (referenced again, so that uv_run polls at all),
+     * then give the signals back their default action */
+    uv_ref((uv_handle_t *)&m.sigint);
+    uv_ref((uv_handle_t *)&m.sigterm);
+    uv_run(m.uv, UV_RUN_NOWAIT);
+    close_signals(&m);
+    if (m.signals >= 2) {
+        fprintf(stderr, "%s: aborted (every report was written)\n",
+                opt.prog);
+        rc = 130;
+    }
     if (m.web && m.signals == 0) {
         /* the results stay on the page (and its downloads equal the
          * files just written) until a signal or --autoquit */
@@ -711,6 +756,7 @@ out_run:
         sw__reporter_free(m.reporter);
     if (m.uv) {
         close_main(&m);
+        close_signals(&m);
         uv_run(m.uv, UV_RUN_DEFAULT);
         if (uv_loop_close(m.uv) != 0) {
             fprintf(stderr, "swarm: main loop: uv_loop_close: busy\n");

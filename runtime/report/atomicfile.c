@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void release(struct sw__afile *af)
@@ -56,10 +57,26 @@ static void sync_dir(const char *path)
     free(copy);
 }
 
+/* Test-only: SWARM_TEST_REPORT_DELAY_MS=N holds every temporary file N ms
+ * before it is committed, so a test can send a signal while the reports
+ * are being written (tests/t-report.sh).  Unset (always, outside the
+ * tests) it costs one getenv per file. */
+static void test_delay(void)
+{
+    const char *v = getenv("SWARM_TEST_REPORT_DELAY_MS");
+    long ms = v ? strtol(v, NULL, 10) : 0;
+    if (ms <= 0 || ms > 60000)
+        return;
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
 int sw__afile_commit(struct sw__afile *af)
 {
     int rc = 0;
     int e = 0;
+    test_delay();
     if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0) {
         rc = -1;
         e = errno;

@@ -225,24 +225,39 @@ static void on_wake(uv_async_t *a)
 {
     struct sw__worker *w = a->data;
     take_plan(w);
-    if (atomic_load(&w->cmd) != SW_CMD_STOP || w->stopping)
+    int cmd = atomic_load(&w->cmd);
+    if (cmd == SW_CMD_NONE || w->stopping)
         return;
     w->stopping = 1;
     uv_timer_stop(&w->spawn_timer);
     uv_timer_stop(&w->arrival_timer);
-    int graceful = w->run->opt->stop_timeout_ms > 0;
+    const struct sw__options *o = w->run->opt;
+    /* A run that ends because its data ran out did not ask for its
+     * requests in flight to be dropped: the running tasks finish and
+     * their requests are recorded.  Without --stop-timeout the bound is
+     * --timeout, the longest a request in flight can take by default. */
+    int64_t grace_ms = o->stop_timeout_ms > 0 ? o->stop_timeout_ms
+                       : cmd == SW_CMD_DRAIN ? o->timeout_ms : 0;
+    int graceful = grace_ms > 0;
     for (int64_t i = 0; i < w->nslots; i++)
         if (w->slots[i])
             sw__user_stop(w->slots[i], graceful);
     if (graceful)
-        uv_timer_start(&w->kill_timer, on_kill,
-                       (uint64_t)w->run->opt->stop_timeout_ms, 0);
+        uv_timer_start(&w->kill_timer, on_kill, (uint64_t)grace_ms, 0);
     maybe_done(w);
 }
 
 void sw__worker_stop(struct sw__worker *w)
 {
-    atomic_store(&w->cmd, SW_CMD_STOP);
+    /* a drain asked for first stays one */
+    int none = SW_CMD_NONE;
+    atomic_compare_exchange_strong(&w->cmd, &none, SW_CMD_STOP);
+    uv_async_send(&w->wake);
+}
+
+void sw__worker_drain(struct sw__worker *w)
+{
+    atomic_store(&w->cmd, SW_CMD_DRAIN);
     uv_async_send(&w->wake);
 }
 

@@ -43,7 +43,9 @@ struct sw__run {
                                        cleanly (an internal error) */
 };
 
-enum { SW_CMD_NONE = 0, SW_CMD_STOP = 1 };
+/* SW_CMD_DRAIN: stop because the data ran out (a unique_stop_run feeder):
+ * always graceful, see sw__worker_drain. */
+enum { SW_CMD_NONE = 0, SW_CMD_STOP = 1, SW_CMD_DRAIN = 2 };
 
 struct sw__worker {
     int index;
@@ -100,6 +102,11 @@ int sw__worker_start(struct sw__worker *w);
 /* Asks the worker to stop its users (async-signal-safe enough: an atomic
  * store and uv_async_send). */
 void sw__worker_stop(struct sw__worker *w);
+/* Like sw__worker_stop, for a run whose data ran out: the running users
+ * finish their current task (its requests in flight are recorded) even
+ * without --stop-timeout, within --stop-timeout when it is given, else
+ * within --timeout (no request outlives it). */
+void sw__worker_drain(struct sw__worker *w);
 /* Called by sched.c when one of this worker's users has ended. */
 void sw__worker_user_gone(struct sw__worker *w, sw_user_t *u);
 /* sched.c: run u's next step on this loop turn (a 0 ms wait, an immediate

@@ -170,6 +170,23 @@ def case_unique_run(d, nrows, nusers):
     case_unique(d, nrows, nusers, "unique-run")
 
 
+def case_unique_inflight(d, nrows):
+    """Every row's request the target answered is in the result: the ones
+    in flight when the data ran out were not dropped."""
+    nrows = int(nrows)
+    rows = read_log(d)
+    res = ran_ok("unique-inflight", d, rows, nrows)
+    if res is None:
+        return
+    logged = len([r for r in rows if "code" in r["q"]])
+    e = entry(res, "claim")
+    recorded = e["requests"] if e else 0
+    report("unique-inflight-every-row-sent", logged == nrows,
+           f"{logged} requests logged by the target, want {nrows}")
+    report("unique-inflight-all-recorded", recorded == logged,
+           f"{recorded} recorded of {logged} the target answered")
+
+
 def case_checks(d):
     rows = read_log(d)
     res = ran_ok("checks", d, rows, 10)
@@ -512,6 +529,7 @@ CASES = {
     "roundrobin": case_roundrobin,
     "unique": case_unique,
     "unique-run": case_unique_run,
+    "unique-inflight": case_unique_inflight,
     "checks": case_checks,
     "captures": case_captures,
     "tags": case_tags,
