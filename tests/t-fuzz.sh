@@ -12,10 +12,10 @@ ROOT=$(pwd)
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror ${SWARMC_CFLAGS:-}"
 INC="-Icompiler -I$BUILD/gen -Iruntime/include -iquote runtime $(find runtime -mindepth 1 -type d | sed "s/^/-iquote /" | tr "\n" " ") -iquote tests/fuzz"
 COMP=$(ls "$BUILD"/compiler/*.o | grep -v '/driver\.o$')
-LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+LIBS="$BUILD/libswarm.a -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lssl -lcrypto -lz -lpthread -ldl -lm"
 rc=0
 
-for t in front csv jsonpath threshold hdr; do
+for t in front csv jsonpath threshold hdr resp; do
     bin="$OUT/replay-$t"
     if ! cc $CFLAGS $INC "tests/fuzz/fuzz_$t.c" tests/fuzz/replay.c $COMP \
             "$BUILD/gen/lexer.o" "$BUILD/gen/parser.o" $LIBS -o "$bin" \

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 CLANG=${FUZZ_CC:-clang-14}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-front csv jsonpath threshold hdr}
+TARGETS=${FUZZ_TARGETS:-front csv jsonpath threshold hdr resp}
 B=build-fuzz
 SAN=address,undefined
 command -v "$CLANG" >/dev/null || {
@@ -21,7 +21,7 @@ command -v "$CLANG" >/dev/null || {
 # The compiler and runtime, instrumented for coverage and sanitizers.
 make -s BUILD=$B CC="$CLANG" SAN="fuzzer-no-link,$SAN" "$B/swarmc"
 COMP=$(ls $B/compiler/*.o | grep -v '/driver\.o$')
-LIBS="$B/libswarm.a -l:libuv_a.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lz -lpthread -ldl -lm"
+LIBS="$B/libswarm.a -l:libuv_a.a -l:libhttp_parser.a -l:libjansson.a -l:libpcre2-8.a -lcurl -lssl -lcrypto -lz -lpthread -ldl -lm"
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,$SAN -fno-sanitize-recover=all"
 INC="-Icompiler -I$B/gen -Iruntime/include -iquote runtime $(find runtime -mindepth 1 -type d | sed "s/^/-iquote /" | tr "\n" " ") -iquote tests/fuzz"
 mkdir -p $B/fuzz
