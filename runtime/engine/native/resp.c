@@ -319,9 +319,10 @@ const char *sw__nv_header_find(const struct sw__nv_buf *h, const char *name,
                                const char *from, size_t *vlen)
 {
     size_t nl = strlen(name);
-    const char *p = h->ptr, *end = h->ptr + h->len;
+    const char *p = h->ptr;
     if (!p)
-        return NULL;
+        return NULL;            /* (NULL + 0 would be undefined) */
+    const char *end = p + h->len;
     /* skip the status line, or resume after the previous hit's line */
     const char *eol = memchr(from ? from : p, '\n',
                              (size_t)(end - (from ? from : p)));
