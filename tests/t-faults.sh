@@ -2,9 +2,10 @@
 # Fault injection (tests/faults/run.py): a server that fails on purpose
 # (tests/engines/badserver.py, one fault per path, on 127.0.0.1) and a
 # closed port; every fault runs alone (one --tags task, one request) under
-# --engine curl and --engine auto.  Each must end with the expected exit
-# status (--exit-code-on-error 3), exactly one counted failure with the
-# expected message, and a bounded peak RSS (a 200 MB body keeps 8 MB).
+# --engine curl and --engine auto (which must serve it natively).  Each
+# must end with the expected exit status (--exit-code-on-error 3), exactly
+# one counted failure with the expected message, and a bounded peak RSS
+# (a 200 MB body keeps 8 MB).  About 10 s; the same under SAN=address.
 #
 # Prints "PASS faults/<fault>-<engine>" or "FAIL faults/<...>: <why>".
 set -u

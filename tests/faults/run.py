@@ -119,6 +119,12 @@ def main():
                 if tag == "huge" and sum(r["bytes"] for r in rows) != 200 << 20:
                     why.append(f"{[r['bytes'] for r in rows]} bytes counted, "
                                "expected the whole 200 MB")
+                # auto must have served it natively, else this half of
+                # the suite would test libcurl twice
+                served = res.get("run", {}).get("engines", {})
+                key = "native" if engine == "auto" else "curl"
+                if served.get(key) != 1:
+                    why.append(f"served by {served}, expected {key}")
                 got = [e.get("message", "") for e in errs]
                 if want is not None and not any(want in g for g in got):
                     why.append(f"messages {got}, expected {want!r}")
