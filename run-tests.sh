@@ -13,12 +13,13 @@ cd "$(dirname "$0")"
 
 # The static executables (the default of `swarmc build`) need Debian's curl
 # source package (dpkg-dev for apt-get source) and the static archives of
-# OpenSSL and c-ares; tests/t-static.sh needs nginx, openssl and file.
+# OpenSSL and c-ares; tests/t-static.sh needs nginx, openssl and file;
+# tests/t-faults.sh needs /usr/bin/time (peak RSS).
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
           curl nodejs npm python3-yaml chromium bsdutils vim
           libhttp-parser-dev dpkg-dev libssl-dev libc-ares-dev nginx openssl file
-          python3-locust)
+          python3-locust time)
 
 . scripts/install-missing.sh
 install_missing "${PACKAGES[@]}"

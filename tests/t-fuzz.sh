@@ -16,7 +16,7 @@ COMP=$(ls "$BUILD"/compiler/*.o | grep -v '/driver\.o$')
 LIBS="$BUILD/libswarm.a $(sed -n "s/^dynamic //p" "$BUILD/libswarm.link")"
 rc=0
 
-for t in front csv jsonpath threshold hdr; do
+for t in front csv jsonpath threshold hdr resp; do
     bin="$OUT/replay-$t"
     if ! cc $CFLAGS $INC "tests/fuzz/fuzz_$t.c" tests/fuzz/replay.c $COMP \
             "$BUILD/gen/lexer.o" "$BUILD/gen/parser.o" $LIBS -o "$bin" \

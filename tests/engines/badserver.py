@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""A server that answers badly on purpose (tests/t-engines.sh).
+"""A server that answers badly on purpose (tests/t-engines.sh and the
+fault-injection suite tests/t-faults.sh).
 
   badserver.py PORTFILE
 
 Listens on 127.0.0.1 (a kernel-chosen port, written to PORTFILE) and
 answers each path with one kind of broken HTTP; /ok is a good answer.
 Runs until killed.  Never a target but 127.0.0.1.
+
+Faults with a behaviour over time (see serve): /never accepts and stays
+silent, /slow sends a good answer 1 byte per 100 ms, /reset-head resets
+in the middle of the header block, /reset in the middle of the body,
+/loop redirects to itself, /huge streams a 200 MB body from one 64 KB
+buffer (never held whole), /headers10k has 10,000 header lines.
 """
 import socket
 import sys
@@ -26,9 +33,29 @@ CASES = {
     "/chunk-cut": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                   b"5\r\nab",
     "/empty": b"",
+    "/reset-head": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Cut: ab",
+    "/5xx": b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n"
+            b"\r\nbusy",
+    "/bigchunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"FFFFFFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n",
+    "/headers10k": b"HTTP/1.1 200 OK\r\n" +
+                   b"".join(b"X-H%d: v\r\n" % i for i in range(10000)) +
+                   b"Content-Length: 2\r\n\r\nok",
+    "/loop": b"HTTP/1.1 302 Found\r\nLocation: /loop\r\n"
+             b"Content-Length: 0\r\n\r\n",
 }
+SLOW = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+HUGE_BYTES = 200 << 20
 CLOSE_AFTER = {"/badstatus", "/garbage", "/badheader", "/badchunk", "/reset",
-               "/cut", "/chunk-cut", "/empty"}
+               "/cut", "/chunk-cut", "/empty", "/reset-head", "/bigchunk"}
+RESET_AFTER = {"/reset", "/reset-head"}
+
+
+def huge(c):
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % HUGE_BYTES)
+    block = b"x" * 65536
+    for _ in range(HUGE_BYTES // len(block)):
+        c.sendall(block)
 
 
 def serve(c):
@@ -45,15 +72,25 @@ def serve(c):
             if path == "/never":
                 time.sleep(3)
                 return
+            if path == "/slow":
+                for i in range(len(SLOW)):
+                    c.sendall(SLOW[i:i + 1])
+                    time.sleep(0.1)
+                continue
+            if path == "/huge":
+                huge(c)
+                continue
             c.sendall(CASES.get(path, b"HTTP/1.1 404 Not Found\r\n"
                                       b"Content-Length: 0\r\n\r\n"))
-            if path == "/reset":
+            if path in RESET_AFTER:
                 time.sleep(0.05)
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                              b"\x01\x00\x00\x00\x00\x00\x00\x00")
                 return
             if path in CLOSE_AFTER:
                 return
+    except OSError:
+        pass    # the client gave up (a timeout, a cap): nothing to do
     finally:
         c.close()
 

@@ -34,7 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (parse_source(&src, a, &d, &file) == 0
         && check_program(&file, &src, a, &d, &prog) == 0
         && d.errors == 0) {
-        struct cg_options opt = { .swarm_path = "fuzz.swarm", .c_name = "fuzz.c", .line_directives = 1 };
+        struct cg_options opt = { .swarm_path = "fuzz.swarm",
+                                  .c_name = "fuzz.c",
+                                  .line_directives = 1 };
         struct sw__buf c = { 0 };
         cg_generate(&prog, &opt, a, &c);
         sw__buf_free(&c);

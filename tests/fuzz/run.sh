@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 CLANG=${FUZZ_CC:-clang-14}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-front csv jsonpath threshold hdr}
+TARGETS=${FUZZ_TARGETS:-front csv jsonpath threshold hdr resp}
 B=build-fuzz
 SAN=address,undefined
 command -v "$CLANG" >/dev/null || {

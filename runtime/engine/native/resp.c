@@ -246,6 +246,11 @@ static int map_error(const struct sw__nv_resp *r, enum http_errno e)
     case HPE_INVALID_CHUNK_SIZE:
         return SW_NV_ERR_BAD_CHUNK;
     case HPE_INVALID_CONTENT_LENGTH:
+        /* http_parser says this of a chunk size that overflows 64 bits
+         * too: in a chunked body it is a bad chunk, as libcurl has it */
+        if (r->headers_done && (r->parser.flags & F_CHUNKED))
+            return SW_NV_ERR_BAD_CHUNK;
+        return SW_NV_ERR_BAD_LENGTH;
     case HPE_UNEXPECTED_CONTENT_LENGTH:
         return SW_NV_ERR_BAD_LENGTH;
     case HPE_INVALID_CONSTANT:
@@ -314,9 +319,10 @@ const char *sw__nv_header_find(const struct sw__buf *h, const char *name,
                                const char *from, size_t *vlen)
 {
     size_t nl = strlen(name);
-    const char *p = h->ptr, *end = h->ptr + h->len;
+    const char *p = h->ptr;
     if (!p)
-        return NULL;
+        return NULL;            /* (NULL + 0 would be undefined) */
+    const char *end = p + h->len;
     /* skip the status line, or resume after the previous hit's line */
     const char *eol = memchr(from ? from : p, '\n',
                              (size_t)(end - (from ? from : p)));
