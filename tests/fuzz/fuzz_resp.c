@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(&r, &res);
         (void)sw__nv_errdetail(err);
     }
-    sw__nv_buf_free(&res.headers);
-    sw__nv_buf_free(&res.body);
+    sw__buf_free(&res.headers);
+    sw__buf_free(&res.body);
     return 0;
 }
