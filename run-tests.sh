@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 # tests/t-faults.sh needs /usr/bin/time (peak RSS).
 PACKAGES=(flex bison make gcc pkg-config libcurl4-openssl-dev libuv1-dev
           libmicrohttpd-dev libjansson-dev libpcre2-dev zlib1g-dev python3
-          curl nodejs npm python3-yaml chromium bsdutils vim
+          curl nodejs npm python3-yaml chromium firefox-esr bsdutils vim
           libhttp-parser-dev dpkg-dev libssl-dev libc-ares-dev nginx openssl file
           python3-locust time)
 

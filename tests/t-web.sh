@@ -12,9 +12,10 @@
 #   shard-*     a sharded run's UI says which shard it shows
 #   locust-*    Debian's Locust 2.12 with its web UI against the same target:
 #               the key sets of /stats/requests compared with ours
-#   browser-*   headless chromium driven by puppeteer-core (npm, installed
+#   browser-*   headless chromium, firefox-* headless firefox-esr, both
+#               driven by puppeteer-core (npm, installed
 #               into $BUILD/web-node at test time): screenshots in
-#               $BUILD/tests/web/browser/
+#               $BUILD/tests/web/{browser,firefox}/
 #
 # Prints "PASS web/<name>" or "FAIL web/<name>: <why>" per test.
 set -u
@@ -298,32 +299,49 @@ else
     fail locust-keys "Debian's locust is not installed (apt-get install python3-locust)"
 fi
 
-# ===== a real browser =======================================================
-if [ ! -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
+# ===== real browsers =========================================================
+# One pinned major of puppeteer-core drives both: chromium over CDP, firefox
+# over WebDriver BiDi (puppeteer-core 23 and later speak BiDi to a stable
+# firefox, which Debian's firefox-esr is).
+PUPPETEER=puppeteer-core@24
+if ! grep -qs '"version": "24\.' "$NODE_DIR/node_modules/puppeteer-core/package.json"; then
     if ! PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix "$NODE_DIR" --no-audit --no-fund \
-            puppeteer-core@21 >"$OUT/npm.log" 2>&1; then
-        fail browser-npm-install "npm install puppeteer-core@21 failed (see $OUT/npm.log)"
+            "$PUPPETEER" >"$OUT/npm.log" 2>&1; then
+        fail browser-npm-install "npm install $PUPPETEER failed (see $OUT/npm.log)"
     fi
 fi
-if [ -d "$NODE_DIR/node_modules/puppeteer-core" ] && command -v chromium >/dev/null 2>&1; then
-    mkdir -p "$OUT/browser"
-    start_ui browser --csv "$OUT/browser/run"
-    NODE_PATH="$NODE_DIR/node_modules" timeout 180 node tests/web/browser.js \
-        "$UI" "$OUT/browser" "$TGT" >"$OUT/browser.log" 2>&1
-    grep -E '^(PASS|FAIL) ' "$OUT/browser.log"
-    grep -qE '^(PASS|FAIL) web/browser-csv-download' "$OUT/browser.log" ||
-        fail browser-run "$(tail -c 600 "$OUT/browser.log")"
+# browser_run NAME PRODUCT: the whole page tour in one browser; PASS/FAIL
+# lines are named web/NAME-*.
+browser_run() {
+    dir="$OUT/$1"
+    mkdir -p "$dir"
+    start_ui "$1" --csv "$dir/run"
+    NODE_PATH="$NODE_DIR/node_modules" timeout 240 node tests/web/browser.js \
+        "$UI" "$dir" "$TGT" "$2" >"$OUT/$1.log" 2>&1
+    grep -E '^(PASS|FAIL) ' "$OUT/$1.log"
+    grep -qE "^(PASS|FAIL) web/$1-csv-download" "$OUT/$1.log" ||
+        fail "$1-run" "$(tail -c 600 "$OUT/$1.log")"
     # the downloaded CSV is the one --csv wrote when the run stopped
-    dl=$(ls "$OUT/browser/downloads"/requests_*.csv 2>/dev/null | head -n 1)
-    wait_files 50 "$OUT/browser/run_stats.csv"
+    dl=$(ls "$dir/downloads"/requests_*.csv 2>/dev/null | head -n 1)
+    wait_files 50 "$dir/run_stats.csv"
     if [ -n "$dl" ]; then
-        ok browser-csv-equals-file cmp "$dl" "$OUT/browser/run_stats.csv"
+        ok "$1-csv-equals-file" cmp "$dl" "$dir/run_stats.csv"
     fi
-    n=$(ls "$OUT/browser"/*.png 2>/dev/null | wc -l)
-    check browser-screenshots 6 "$n"
+    n=$(ls "$dir"/*.png 2>/dev/null | wc -l)
+    check "$1-screenshots" 6 "$n"
     stop_ui
-elif ! command -v chromium >/dev/null 2>&1; then
-    fail browser "Debian's chromium is not installed (apt-get install chromium)"
+}
+if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
+    if command -v chromium >/dev/null 2>&1; then
+        browser_run browser chromium
+    else
+        fail browser "Debian's chromium is not installed (apt-get install chromium)"
+    fi
+    if command -v firefox-esr >/dev/null 2>&1; then
+        browser_run firefox firefox
+    else
+        fail firefox "Debian's firefox-esr is not installed (apt-get install firefox-esr)"
+    fi
 fi
 
 stop_target

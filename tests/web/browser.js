@@ -1,18 +1,48 @@
-// The web UI in a real browser: Debian's chromium, headless, driven by
-// puppeteer-core (no browser download).  Prints "PASS web/browser-..." or
-// "FAIL web/browser-...: why" lines for tests/t-web.sh, and saves
-// screenshots into OUTDIR.
+// The web UI in a real browser: Debian's chromium or firefox-esr, headless,
+// driven by puppeteer-core (CDP for chromium, WebDriver BiDi for firefox; no
+// browser download).  Prints "PASS web/NAME-..." or "FAIL web/NAME-...: why"
+// lines for tests/t-web.sh, NAME being "browser" for chromium and "firefox"
+// for firefox, and saves screenshots into OUTDIR.
 //
-//   node browser.js UI_URL OUTDIR TARGET_URL
+//   node browser.js UI_URL OUTDIR TARGET_URL [chromium|firefox]
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const puppeteer = require("puppeteer-core");
 
-const [url, outdir, target] = process.argv.slice(2);
+const [url, outdir, target, product = "chromium"] = process.argv.slice(2);
+const prefix = product === "firefox" ? "firefox" : "browser";
 let failed = 0;
-const pass = (n) => console.log(`PASS web/browser-${n}`);
-const fail = (n, why) => { failed++; console.log(`FAIL web/browser-${n}: ${why}`); };
+const pass = (n) => console.log(`PASS web/${prefix}-${n}`);
+const fail = (n, why) => { failed++; console.log(`FAIL web/${prefix}-${n}: ${why}`); };
+
+// Both browsers start from a throw-away profile; firefox's own switches
+// are set as preferences (no telemetry, no update checks, no first-run
+// pages that would reach for the network).
+function launch(profile) {
+  if (product === "firefox")
+    return puppeteer.launch({
+      browser: "firefox",
+      executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr",
+      headless: true,
+      userDataDir: profile,
+      extraPrefsFirefox: {
+        "app.update.enabled": false,
+        "browser.shell.checkDefaultBrowser": false,
+        "datareporting.policy.dataSubmissionEnabled": false,
+        "toolkit.telemetry.enabled": false,
+        "network.captive-portal-service.enabled": false,
+      },
+    });
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    userDataDir: profile,
+    args: ["--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`],
+  });
+}
 
 async function until(page, fn, arg, ms) {
   try {
@@ -24,18 +54,19 @@ async function until(page, fn, arg, ms) {
 }
 
 (async () => {
-  const profile = fs.mkdtempSync(path.join(outdir, "chromium-profile-"));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    userDataDir: profile,
-    args: ["--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`],
-  });
+  const profile = fs.mkdtempSync(path.join(outdir, `${product}-profile-`));
+  const dl = path.join(outdir, "downloads");
+  fs.mkdirSync(dl, { recursive: true });
+  const browser = await launch(profile);
   const errors = [];
   try {
-    const page = await browser.newPage();
+    // downloads go to OUTDIR/downloads: a context option both protocols
+    // carry (CDP's Browser.setDownloadBehavior, BiDi's
+    // browser.setDownloadBehavior)
+    const context = await browser.createBrowserContext({
+      downloadBehavior: { policy: "allow", downloadPath: dl },
+    });
+    const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     await page.setViewport({ width: 1280, height: 900 });
@@ -48,8 +79,7 @@ async function until(page, fn, arg, ms) {
       fail("start-form-shown", "no start form on a waiting run");
     await page.screenshot({ path: path.join(outdir, "1-start-form.png") });
     const set = async (sel, v) => {
-      await page.click(sel, { clickCount: 3 });
-      await page.keyboard.press("Backspace");
+      await page.$eval(sel, (e) => { e.value = ""; });
       await page.type(sel, v);
     };
     await set("#start-users", "5");
@@ -115,10 +145,6 @@ async function until(page, fn, arg, ms) {
     await page.screenshot({ path: path.join(outdir, "6-stopped.png"), fullPage: true });
 
     // 6. the CSV download, through the link as a user clicks it
-    const dl = path.join(outdir, "downloads");
-    fs.mkdirSync(dl, { recursive: true });
-    const cdp = await page.target().createCDPSession();
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dl });
     await page.click('a[data-tab="download"]');
     await page.click("#dl-stats");
     let file = null;
