@@ -40,15 +40,17 @@ static int line_of(struct cg *g, struct span sp)
     return source_line(g->prog->src, sp.beg);
 }
 
-/* Where a failure goes when the request just ended failed. */
-static void failure_exit(struct cg *g)
+/* Where a failure goes: the enclosing retry's next try, else (in
+ * on_test_start) the end of the hook.  in_if: the line is an if's. */
+static void failure_exit(struct cg *g, int in_if)
 {
+    const char *ind = in_if ? "    " : "";
     if (g->retry_fail > 0) {
         g->retry_used = 1;
-        cg_stmt(g, "    goto retry_failed%d;", g->retry_fail);
+        cg_stmt(g, "%sgoto retry_failed%d;", ind, g->retry_fail);
+    } else {
+        cg_stmt(g, "%sreturn SW_STOP;", ind);
     }
-    else
-        cg_stmt(g, "    return SW_STOP;");
 }
 
 void cg_flow_after_request(struct cg *g)
@@ -57,7 +59,7 @@ void cg_flow_after_request(struct cg *g)
         return;
     g->uses_u = 1;
     cg_stmt(g, "if (sw_req_failed(u))");
-    failure_exit(g);
+    failure_exit(g, 1);
 }
 
 static void while_stmt(struct cg *g, const struct stmt *s)
@@ -111,7 +113,7 @@ static void retry_stmt(struct cg *g, const struct stmt *s)
     cg_stmt(g, "    continue;");
     if (outer > 0 || g->fail_stops) {
         g->uses_u = 1;
-        failure_exit(g);
+        failure_exit(g, 0);
     } else {
         cg_stmt(g, "break;");
     }
