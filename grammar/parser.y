@@ -1017,8 +1017,8 @@ static int unknown_word(struct parser *p, yysymbol_kind_t tok, struct span sp,
                        noun, word, best);
         else if (p->stmt_frames == 0)
             diag_error(p->diag, sp, "unknown declaration '%s'; a file "
-                       "holds host, user, taskset, seq, data, load and "
-                       "threshold", word);
+                       "holds host, user, taskset, seq, data, load, "
+                       "threshold, on_test_start and on_test_stop", word);
         else
             diag_error(p->diag, sp, "unknown %s '%s'", noun, word);
         return 1;

@@ -74,6 +74,23 @@ if compile hook-fail; then
     check hook-fail "$OUT/hook-fail"
 fi
 
+if compile hook-sigint; then
+    d="$OUT/hook-sigint"
+    mkdir -p "$d"
+    start_target "$d"
+    t0=$(now)
+    timeout 60 "$OUT/hook-sigint/bin" --host "$URL" -q -u 2 -r 2 -t 30s \
+        >"$d/stdout" 2>"$d/stderr" &
+    bpid=$!
+    sleep 1.5
+    kill -INT "$bpid"
+    wait "$bpid"
+    echo $? >"$d/rc"
+    python3 -c "print($(now) - $t0)" >"$d/elapsed"
+    stop_target
+    check hook-sigint "$d"
+fi
+
 if compile retry; then
     run retry retry -u 1 -r 1 --iterations 20 -t 30s
     check retry "$OUT/retry" 20

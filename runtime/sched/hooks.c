@@ -125,6 +125,10 @@ static int run_hook(struct sw__hooks *h, sw_task_fn fn)
         sw__req_cancel(h->user);
         h->user->running = NULL;
         h->w.clock.timer_stop(h->w.clock.ctx, h->user);
+        /* nor is its next round, if queued for the next loop turn */
+        h->w.nready = 0;
+        uv_check_stop(&h->w.reaper);
+        uv_idle_stop(&h->w.idler);
     }
     uv_run(&h->w.uv, UV_RUN_NOWAIT);    /* the signal handles close */
     return h->done ? 0 : h->signal;
@@ -156,7 +160,7 @@ int sw__hooks_test_start(struct sw__hooks *h, struct sw__run *run,
         const char *why = h->user->net.last_error;
         fprintf(stderr, "%s: on_test_start failed: %s; the run is aborted "
                 "before any user starts\n", prog,
-                why ? why : "a request failed");
+                why ? why : "its feeder ran out of rows (unique mode)");
         return 1;
     }
     run->globals = h->user;

@@ -368,9 +368,13 @@ void sw__worker_close(struct sw__worker *w)
     free(w->grave);
     free(w->ready);
     free(w->ready_spare);
+    free(w->pool);
+    free(w->vacant);
     w->slots = NULL;
     w->grave = NULL;
     w->ready = w->ready_spare = NULL;
+    w->pool = NULL;
+    w->vacant = NULL;
 }
 
 /* ---- the thread -------------------------------------------------------- */

@@ -98,6 +98,21 @@ def hook_fail(case, d):
            "a user ran after on_test_start failed")
 
 
+def hook_sigint(case, d):
+    rows = log(d)
+    rc = read(d, "rc").strip()
+    err = read(d, "stderr")
+    el = float(read(d, "elapsed", "999") or 999)
+    report(case, "exit", rc == "130", f"exit status {rc}, expected 130")
+    report(case, "message", "interrupted in on_test_start" in err,
+           f"stderr: {err[:300]!r}")
+    report(case, "prompt", el < 10, f"took {el:.1f} s")
+    report(case, "setup-ran", any(r["target"] == "/about" for r in rows),
+           "on_test_start's request is not in the target's log")
+    report(case, "no-user", not any(r["target"] == "/never" for r in rows),
+           "a user ran after on_test_start was interrupted")
+
+
 def retry(case, d, n):
     st = stats(d)
     want = {"always": (3 * n, 3 * n), "after-always": (n, 0),
@@ -147,6 +162,7 @@ args = [int(x) for x in sys.argv[3:]]
 {"hooks": lambda: hooks(case, d, args[0]),
  "hooks-threads": lambda: hooks(case, d, args[0]),
  "hook-fail": lambda: hook_fail(case, d),
+ "hook-sigint": lambda: hook_sigint(case, d),
  "retry": lambda: retry(case, d, args[0]),
  "return": lambda: ret(case, d, args[0]),
  "while": lambda: loop(case, d, args[0]),
