@@ -40,7 +40,8 @@ enum type { TY_ERROR = 0, TY_INT, TY_STR, TY_BOOL, TY_ROW };
 
 enum expr_kind {
     EX_INT, EX_BOOL, EX_STR, EX_DURATION, EX_VAR, EX_FIELD, EX_CALL,
-    EX_BINARY, EX_NOT, EX_NEG, EX_STATUS, EX_USER_ID
+    EX_BINARY, EX_NOT, EX_NEG, EX_STATUS, EX_USER_ID,
+    EX_FAILED                   /* the last request failed */
 };
 
 enum binop {
@@ -81,6 +82,7 @@ struct expr {
     int index;                  /* checker: variable, column, env, feeder */
     int reported;               /* checker: a use-before-set was reported */
     int bad;                    /* checker: it, or a part, has an error */
+    struct expr *weight;        /* a call argument `W: value`: W */
     struct expr *tail;  /* parser: the last of a list, in its head */
 };
 
@@ -134,7 +136,9 @@ struct opt {
 
 enum stmt_kind {
     ST_LET, ST_REQUEST, ST_IF, ST_REPEAT, ST_SLEEP, ST_STOP, ST_INTERRUPT,
-    ST_SCHEDULE, ST_TAG
+    ST_SCHEDULE, ST_TAG,
+    ST_WHILE, ST_RETRY,         /* expr: condition / tries; body */
+    ST_RETURN                   /* expr: `return if COND`, or NULL */
 };
 
 enum method {
@@ -226,7 +230,8 @@ struct set {
 };
 
 enum decl_kind {
-    D_HOST, D_SET, D_DATA, D_LOAD, D_THRESHOLD, D_STMT
+    D_HOST, D_SET, D_DATA, D_LOAD, D_THRESHOLD, D_STMT,
+    D_TEST_START, D_TEST_STOP   /* stmt: the body; name_span: the keyword */
 };
 
 struct load_item {

@@ -70,6 +70,11 @@ static void close_block(struct cg *g, const char *text)
     cg_stmt(g, "%s", text);
 }
 
+void cg_close_block(struct cg *g, const char *text)
+{
+    close_block(g, text);
+}
+
 static int line_of(struct cg *g, struct span sp)
 {
     return source_line(g->prog->src, sp.beg);
@@ -99,6 +104,11 @@ static const char *bare(struct cg *g, const char *c)
             return c;           /* "(a) && (b)": not one group */
     }
     return arena_strndup(g->arena, c + 1, n - 2);
+}
+
+const char *cg_bare(struct cg *g, const char *c)
+{
+    return bare(g, c);
 }
 
 static void let(struct cg *g, const struct stmt *s)
@@ -177,6 +187,7 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_REQUEST:
         cg_request(g, s);
+        cg_flow_after_request(g);
         break;
     case ST_IF:
         if_stmt(g, s);
@@ -208,6 +219,11 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_TAG:
         break;
+    case ST_WHILE:
+    case ST_RETRY:
+    case ST_RETURN:
+        cg_flow_stmt(g, s);
+        break;
     }
 }
 
@@ -215,6 +231,11 @@ static void stmts(struct cg *g, const struct stmt *s)
 {
     for (; s != NULL; s = s->next)
         stmt(g, s);
+}
+
+void cg_stmts(struct cg *g, const struct stmt *s)
+{
+    stmts(g, s);
 }
 
 void cg_function(struct cg *g, struct sw__buf *out, const char *name,
@@ -227,6 +248,8 @@ void cg_function(struct cg *g, struct sw__buf *out, const char *name,
     g->uses_u = 0;
     g->nrows = 0;
     g->repeat_depth = 0;
+    g->retry_fail = 0;
+    g->nlabels = 0;
     g->in_response = 0;
     g->label_pending = 0;
     sw__buf_adds(&code, "    switch (f->pc) {\n");

@@ -71,6 +71,10 @@ static void call(struct cg *g, struct sw__buf *b, const struct expr *e)
         sw__buf_addc(b, ')');
         break;
     case BI_CHOICE: {
+        if (e->args->weight != NULL) {
+            cg_flow_choice(g, b, e);
+            break;
+        }
         int n = 0;
         for (const struct expr *a = e->args; a != NULL; a = a->next)
             n++;
@@ -230,6 +234,10 @@ void cg_expr(struct cg *g, struct sw__buf *b, const struct expr *e)
     case EX_USER_ID:
         g->uses_u = 1;
         sw__buf_adds(b, "sw_user_id(u)");
+        break;
+    case EX_FAILED:
+        g->uses_u = 1;
+        sw__buf_adds(b, "sw_req_failed(u)");
         break;
     }
 }

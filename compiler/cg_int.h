@@ -39,6 +39,12 @@ struct cg {
     int uses_u;                 /* the body passes `u` somewhere */
     int nrows;                  /* feeder row temporaries */
     int repeat_depth;
+    int retry_fail;             /* the innermost retry's failure label, 0:
+                                   none (cg_flow.c) */
+    int fail_stops;             /* a failure outside any retry ends the
+                                   body with SW_STOP (on_test_start) */
+    int nlabels;                /* goto labels made in this function */
+    int retry_used;             /* the innermost retry's label is used */
     int mapped;                 /* the last #line named the .swarm */
     int in_response;            /* between sw_req_send and sw_req_end */
     int label_pending;          /* a case label has no statement yet */
@@ -110,6 +116,23 @@ void cg_flush_pre(struct cg *g);
  * passes N; returns N. */
 int cg_next_pc(struct cg *g);
 void cg_label(struct cg *g, int pc);
+
+/* The statements of a block, and its closing line after them. */
+void cg_stmts(struct cg *g, const struct stmt *s);
+void cg_close_block(struct cg *g, const char *text);
+/* A condition without its own outer parentheses. */
+const char *cg_bare(struct cg *g, const char *c);
+
+/* ---- cg_flow.c ---- */
+void cg_flow_stmt(struct cg *g, const struct stmt *s);
+/* After a request's sw_req_end: a failure leaves a retry's try. */
+void cg_flow_after_request(struct cg *g);
+/* choice(W: v, ...) as sw_choice_weighted_*. */
+void cg_flow_choice(struct cg *g, struct sw__buf *b, const struct expr *e);
+int cg_flow_nhooks(const struct program *pg);
+/* The on_test_start / on_test_stop functions, and their table fields. */
+void cg_flow_hooks(struct cg *g, struct sw__buf *out);
+void cg_flow_scenario(const struct program *pg, struct sw__buf *b);
 
 /* ---- cg_names.c ---- */
 /* Names every regex and env variable (call before any body). */

@@ -369,6 +369,7 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
                pg->nfeeders ? "feeders" : "NULL", pg->nfeeders);
     sw__buf_printf(b, "    .envs = %s,\n    .nenvs = %d,\n",
                pg->nenvs ? "envs" : "NULL", pg->nenvs);
+    cg_flow_scenario(pg, b);
     /* Only with --embed-ca, so every other binary's C stays the same. */
     if (opt->ca_pem != NULL)
         sw__buf_adds(b, "    .ca_pem = embedded_ca,\n"
@@ -459,10 +460,12 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
         for (int j = 0; j < s->ntasks; j++)
             nbodies += s->tasks[j]->set == NULL;
     }
+    nbodies += cg_flow_nhooks(prog);
     g.split = nbodies > CG_PART_FNS;
 
     cg_names_init(&g);
     struct sw__buf fns = { 0 };
+    cg_flow_hooks(&g, &fns);
     functions(&g, &fns, live);
     sw__buf_free(&g.pre);
 

@@ -665,6 +665,7 @@ static void bodies(struct checker *ck)
     for (int round = 0; round <= pg->nvars + 1; round++) {
         ck->quiet = 1;
         ck->changed = 0;
+        ck_test_hook_bodies(ck);
         for (int i = 0; i < pg->nsets; i++) {
             struct set *s = pg->sets[i];
             ck_body(ck, s, BODY_ON_START, NULL, s->on_start);
@@ -678,6 +679,7 @@ static void bodies(struct checker *ck)
     ck->quiet = 0;
     ck->nreq_names = 0;
     pg->nlocals = 0;
+    ck_test_hook_bodies(ck);
     for (int i = 0; i < pg->nsets; i++) {
         struct set *s = pg->sets[i];
         ck_body(ck, s, BODY_ON_START, NULL, s->on_start);
@@ -729,6 +731,7 @@ int check_program(struct ast_file *file, const struct source *src,
 
     /* Declarations first: bodies may use any feeder or set by name. */
     struct decl *seen_host = NULL, *seen_load = NULL;
+    struct decl *seen_start = NULL, *seen_stop = NULL;
     int nusers = 0;
     for (struct decl *dc = file->decls; dc != NULL; dc = dc->next) {
         switch (dc->kind) {
@@ -761,6 +764,10 @@ int check_program(struct ast_file *file, const struct source *src,
             break;
         case D_STMT:
             ck_stray(&ck, dc->stmt);
+            break;
+        case D_TEST_START:
+        case D_TEST_STOP:
+            ck_test_hook_decl(&ck, dc, &seen_start, &seen_stop);
             break;
         }
     }

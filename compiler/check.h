@@ -15,12 +15,18 @@
 
 struct arena;
 
+enum { CK_HOOK_START = 1, CK_HOOK_STOP = 2 };
+
 struct var {
     const char *name;
     enum type type;
     int feeder;                 /* TY_ROW: which feeder's rows */
     struct span first;          /* first let/capture */
     int set_bad;                /* checker: a let of it has an error */
+    int hook;                   /* CK_HOOK_* bits: set by on_test_start /
+                                   on_test_stop, so the run's, read-only
+                                   in users */
+    struct span hook_span;
 };
 
 struct feeder {
@@ -59,6 +65,10 @@ struct program {
     int nlocals;                /* deepest repeat nesting */
     int ntask_fns;              /* task bodies, numbered 1.. */
     int nhook_fns;              /* on_start/on_stop bodies, numbered 1.. */
+    struct stmt *test_start;    /* on_test_start { }, or NULL */
+    struct stmt *test_stop;     /* on_test_stop { }, or NULL */
+    int has_test_start, has_test_stop;  /* declared (even if empty) */
+    struct span test_start_at, test_stop_at;    /* their keywords */
 };
 
 /* Checks file; fills *prog (arena-allocated).  Returns the error count. */

@@ -287,6 +287,8 @@ static void stmt(struct checker *ck, struct stmt *s)
 {
     if (s->kind != ST_TAG)
         ck->seen_stmt = 1;
+    if (ck_flow_hook_stmt(ck, s))
+        return;
     switch (s->kind) {
     case ST_LET: {
         enum type t = ck_expr(ck, s->expr);
@@ -336,6 +338,11 @@ static void stmt(struct checker *ck, struct stmt *s)
         break;
     case ST_TAG:
         tag(ck, s);
+        break;
+    case ST_WHILE:
+    case ST_RETRY:
+    case ST_RETURN:
+        ck_flow_stmt(ck, s, block);
         break;
     }
 }
@@ -425,8 +432,8 @@ static void r_use(struct reach *r, struct expr *e)
     struct checker *ck = r->ck;
     struct var *v = &ck->prog->vars[e->index];
     int i = e->index;
-    if (r->here[i] == r->body_stamp)
-        return;
+    if (r->here[i] == r->body_stamp || (v->hook & CK_HOOK_START))
+        return;                 /* a hook's variable is set before users */
     /* A use in a taskset shared by several users is reported once, for
      * the first user that reaches it. */
     if (e->reported)
@@ -549,6 +556,9 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
         break;
     case ST_IF:
     case ST_REPEAT:
+    case ST_WHILE:
+    case ST_RETRY:
+    case ST_RETURN:
         if (use)
             r_expr(r, s->expr);
         r_stmts(r, s->body, use);

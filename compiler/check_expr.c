@@ -50,6 +50,7 @@ int ck_var_set(struct checker *ck, const char *name, struct span sp,
         v->first = sp;
         symtab_put(&ck->var_tab, ck->arena, 0, name, pg->nvars - 1);
     }
+    ck_flow_var_set(ck, v, sp);
     if (t == TY_ERROR)
         return (int)(v - pg->vars);
     if (v->type == TY_ERROR) {
@@ -155,6 +156,8 @@ static enum type call(struct checker *ck, struct expr *e)
         ck_unknown(ck, e->name_span, "function", n, builtin_names);
         return TY_ERROR;
     }
+    if (!ck_flow_weights(ck, e))
+        return TY_ERROR;
     if (strcmp(n, "next") == 0) {
         e->builtin = BI_NEXT;
         if (!want_args(ck, e, 1, 1, "next(FEEDER)"))
@@ -396,6 +399,9 @@ static enum type expr(struct checker *ck, struct expr *e)
     case EX_STATUS:
     case EX_USER_ID:
         t = TY_INT;
+        break;
+    case EX_FAILED:
+        t = TY_BOOL;
         break;
     case EX_STR:
         /* A string whatever its pieces hold. */

@@ -26,7 +26,8 @@
 #define CK_MAX_SET_DEPTH 100
 
 /* What kind of body a statement is in. */
-enum body_kind { BODY_TASK, BODY_ON_START, BODY_ON_STOP };
+enum body_kind { BODY_TASK, BODY_ON_START, BODY_ON_STOP,
+                 BODY_TEST_START, BODY_TEST_STOP };
 
 struct checker {
     struct arena *arena;        /* borrowed */
@@ -82,6 +83,25 @@ void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
 /* Reports, per user, variables used before (or without) being set. */
 void ck_reach(struct checker *ck);
 void ck_stray(struct checker *ck, struct stmt *s);
+
+/* check_flow.c: while, retry, return, weighted choice(), the run hooks */
+typedef void (*ck_block_fn)(struct checker *ck, struct stmt *s,
+                            struct span sp);
+int ck_in_test_hook(const struct checker *ck);
+/* A statement a test hook cannot hold: reported, returns 1. */
+int ck_flow_hook_stmt(struct checker *ck, struct stmt *s);
+/* ST_WHILE, ST_RETRY, ST_RETURN; block checks a nested block. */
+void ck_flow_stmt(struct checker *ck, struct stmt *s, ck_block_fn block);
+/* v is being set at sp: a hook makes it the run's, a user may not. */
+void ck_flow_var_set(struct checker *ck, struct var *v, struct span sp);
+/* The `W: value` arguments of a call: 1 when fine (or none), else 0. */
+int ck_flow_weights(struct checker *ck, struct expr *call);
+/* An on_test_start / on_test_stop declaration (one of each at most). */
+void ck_test_hook_decl(struct checker *ck, struct decl *d,
+                       struct decl **seen_start, struct decl **seen_stop);
+/* Checks both hook bodies (before the users': they make the run's
+ * variables). */
+void ck_test_hook_bodies(struct checker *ck);
 
 /* check_lit.c */
 /* Parses "1h30m", "500ms", "1.5s".  Returns 0, or -1 after an error. */

@@ -201,6 +201,7 @@ static int keyword(const struct tok *t)
         "patch", "delete", "head", "options", "in", "expect", "capture",
         "name", "header", "query", "json", "form", "body", "timeout", "auth",
         "redirects", "contains", "matches", "exists", "regex", "cookie",
+        "while", "retry", "return", "on_test_start", "on_test_stop",
         NULL
     };
     if (t->kind != TK_WORD)
@@ -237,7 +238,8 @@ static int space_between(const struct tok *pp, const struct tok *a,
     if (is(a, "{") && is(b, "}"))
         return 0;
     if (is(b, "(") && a->kind == TK_WORD && !keyword(a) && !is(a, "status")
-        && !is(a, "user_id") && !is(a, "true") && !is(a, "false"))
+        && !is(a, "user_id") && !is(a, "true") && !is(a, "false")
+        && !is(a, "failed"))
         return 0;   /* a call: random(1, 10), between(1s, 5s) */
     if (unary(pp, a))
         return 0;

@@ -47,7 +47,9 @@ static int is_block_word(int tok)
 {
     return tok == USER || tok == TASKSET || tok == SEQ || tok == TASK
            || tok == ON_START || tok == ON_STOP || tok == IF || tok == ELSE
-           || tok == REPEAT || tok == LOAD || is_method(tok);
+           || tok == REPEAT || tok == LOAD || is_method(tok)
+           || tok == WHILE || tok == RETRY || tok == ON_TEST_START
+           || tok == ON_TEST_STOP;
 }
 
 static enum frame_kind kind_of_open(const struct parser *p)
@@ -152,7 +154,8 @@ static int frames_to_keep(const struct parser *p, int tok, struct span sp)
     if (p->nframes == 0)
         return -1;
     if (tok == USER || tok == TASKSET || tok == SEQ || tok == DATA
-        || tok == LOAD || tok == THRESHOLD || tok == HOST)
+        || tok == LOAD || tok == THRESHOLD || tok == HOST
+        || tok == ON_TEST_START || tok == ON_TEST_STOP)
         return 0;
     int member = is_member_word(p, tok, sp);
     if (!member)

@@ -105,6 +105,9 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %token <text> EXPECT "'expect'" CAPTURE "'capture'" CONTAINS "'contains'"
 %token <text> MATCHES "'matches'" EXISTS "'exists'" IN "'in'"
 %token <text> REGEX "'regex'" COOKIE "'cookie'" FIRST "'first'" NOW "'now'"
+%token <text> WHILE "'while'" RETRY "'retry'" RETURN "'return'"
+%token <text> FAILED "'failed'"
+%token <text> ON_TEST_START "'on_test_start'" ON_TEST_STOP "'on_test_stop'"
 
 %left OR
 %left AND
@@ -117,7 +120,7 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <text> ident thr_abort
 %type <op> cmpop
 %type <num> method set_kind
-%type <expr> expr primary string args arg_list words status_list thr_name
+%type <expr> expr primary string args arg_list arg words status_list thr_name
 %type <parts> parts
 %type <stmt> stmt stmt_list block request if_stmt
 %type <opt> opt opts opt_block opt_items expect capture
@@ -200,6 +203,18 @@ decl
             $$->abort_word = $6;
             $$->abort_span = @6;
             $$->text_span = join(@3, @5);
+        }
+    | ON_TEST_START block
+        {
+            $$ = ast_decl(A, D_TEST_START, @$);
+            $$->name_span = @1;
+            $$->stmt = $2;
+        }
+    | ON_TEST_STOP block
+        {
+            $$ = ast_decl(A, D_TEST_STOP, @$);
+            $$->name_span = @1;
+            $$->stmt = $2;
         }
     | stmt
         {
@@ -446,6 +461,24 @@ stmt
         {
             $$ = ast_stmt(A, ST_TAG, @$);
             $$->expr = $2;
+        }
+    | WHILE expr block
+        {
+            $$ = ast_stmt(A, ST_WHILE, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | RETRY expr block
+        {
+            $$ = ast_stmt(A, ST_RETRY, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | RETURN                    { $$ = ast_stmt(A, ST_RETURN, @$); }
+    | RETURN IF expr
+        {
+            $$ = ast_stmt(A, ST_RETURN, @$);
+            $$->expr = $3;
         }
     | error                     { $$ = NULL; }
     ;
@@ -765,6 +798,7 @@ primary
         }
     | STATUS                    { $$ = ast_expr(A, EX_STATUS, @$); }
     | USER_ID                   { $$ = ast_expr(A, EX_USER_ID, @$); }
+    | FAILED                    { $$ = ast_expr(A, EX_FAILED, @$); }
     | string                    { $$ = $1; }
     | ident
         {
@@ -794,8 +828,26 @@ args
     ;
 
 arg_list
+    : arg                       { $$ = $1; }
+    | arg_list ',' arg          { $$ = ast_append_expr($1, $3); }
+    ;
+
+/* `W: value` is a weighted choice() argument; the checker says where a
+ * weight is allowed. */
+arg
     : expr                      { $$ = $1; }
-    | arg_list ',' expr         { $$ = ast_append_expr($1, $3); }
+    | expr ':' expr
+        {
+            $$ = $3;
+            $$->weight = $1;
+        }
+    | FLOAT ':' expr
+        {
+            /* not a weight, but said so by the checker */
+            $$ = $3;
+            $$->weight = ast_expr(A, EX_VAR, @1);
+            $$->weight->name = $1;
+        }
     ;
 
 string
@@ -882,6 +934,7 @@ static int starts_expr(yysymbol_kind_t t)
     case YYSYMBOL_INT: case YYSYMBOL_DURATION: case YYSYMBOL_STR_BEGIN:
     case YYSYMBOL_IDENT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE:
     case YYSYMBOL_STATUS: case YYSYMBOL_USER_ID: case YYSYMBOL_NOW:
+    case YYSYMBOL_FAILED:
     case YYSYMBOL_FIRST:
         return 1;
     default:
@@ -964,8 +1017,8 @@ static int unknown_word(struct parser *p, yysymbol_kind_t tok, struct span sp,
                        noun, word, best);
         else if (p->stmt_frames == 0)
             diag_error(p->diag, sp, "unknown declaration '%s'; a file "
-                       "holds host, user, taskset, seq, data, load and "
-                       "threshold", word);
+                       "holds host, user, taskset, seq, data, load, "
+                       "threshold, on_test_start and on_test_stop", word);
         else
             diag_error(p->diag, sp, "unknown %s '%s'", noun, word);
         return 1;

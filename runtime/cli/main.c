@@ -30,6 +30,7 @@
 #include "scheduler.h"
 #include "stats.h"
 #include "web.h"
+#include "hooks.h"
 #include "worker.h"
 #include "engine.h"
 
@@ -506,6 +507,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     struct sw__run run;
     struct sw__data data = { 0 };
     struct main_state m;
+    struct sw__hooks hooks;
     int rc = 1;
     char err[1024];             /* room for a path in a CA file's error */
 
@@ -524,6 +526,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     memset(&run, 0, sizeof run);
     run.data = &data;
     memset(&m, 0, sizeof m);
+    memset(&hooks, 0, sizeof hooks);
     run.sc = sc;
     run.opt = &opt;
     if (opt.seed_given)
@@ -645,6 +648,14 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     run.main_wake = &m.wake;
     sw__data_on_exhausted(&data, on_exhausted, &m);
 
+    /* on_test_start: before any user, before --start-at's wait (so the
+     * shards' users still start together) */
+    int hrc = sw__hooks_test_start(&hooks, &run, opt.prog);
+    if (hrc != 0) {
+        rc = hrc;
+        goto out_run;
+    }
+
     /* --start-at: every shard starts at the same wall-clock instant */
     if (opt.start_at_ms >= 0) {
         int64_t d = opt.start_at_ms - unix_ms();
@@ -700,6 +711,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 
     for (int i = 0; i < m.nworkers; i++)
         pthread_join(m.workers[i].thread, NULL);
+    sw__hooks_test_stop(&hooks, &run, opt.prog);
     struct sw__stats *total = sw__stats_new();
     int64_t failures = 0;
     if (!total) {
@@ -768,6 +780,7 @@ out_run:
      * see it in the exit status). */
     if (atomic_load(&run.loops_left_open) > 0)
         rc = 70;
+    sw__hooks_free(&hooks, &run);
     for (int i = 0; m.workers && i < run.threads; i++)
         if (m.workers[i].stats)
             sw__stats_free(m.workers[i].stats);

@@ -73,6 +73,55 @@ int64_t sw_choice_int(sw_user_t *u, int n, ...)
     return v;
 }
 
+/* The index drawn with probability weights[i] / sum (Gatling's
+ * randomSwitch, without its remainder: the weights need not add to 100). */
+static int pick_weighted(sw_user_t *u, int n, const int64_t *weights)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += weights[i] > 0 ? (uint64_t)weights[i] : 0;
+    if (total == 0)
+        return 0;
+    uint64_t r = sw__rng_below(user_rng(u), total);
+    for (int i = 0; i < n; i++) {
+        uint64_t w = weights[i] > 0 ? (uint64_t)weights[i] : 0;
+        if (r < w)
+            return i;
+        r -= w;
+    }
+    return n - 1;
+}
+
+const char *sw_choice_weighted_str(sw_user_t *u, int n,
+                                   const int64_t *weights, ...)
+{
+    if (n <= 0)
+        return "";
+    int pick = pick_weighted(u, n, weights);
+    const char *s = "";
+    va_list ap;
+    va_start(ap, weights);
+    for (int i = 0; i <= pick; i++)
+        s = va_arg(ap, const char *);
+    va_end(ap);
+    return s != NULL ? s : "";
+}
+
+int64_t sw_choice_weighted_int(sw_user_t *u, int n, const int64_t *weights,
+                               ...)
+{
+    if (n <= 0)
+        return 0;
+    int pick = pick_weighted(u, n, weights);
+    int64_t v = 0;
+    va_list ap;
+    va_start(ap, weights);
+    for (int i = 0; i <= pick; i++)
+        v = va_arg(ap, int64_t);
+    va_end(ap);
+    return v;
+}
+
 const char *sw_uuid(sw_user_t *u)
 {
     static const char hex[] = "0123456789abcdef";

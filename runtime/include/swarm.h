@@ -201,6 +201,11 @@ typedef struct sw_scenario {
     int nenvs;
     const char *ca_pem;         /* swarmc build --embed-ca: PEM, or NULL */
     size_t ca_pem_len;
+    /* on_test_start / on_test_stop: run once per process, before any user
+     * starts / after every user has stopped (NULL: none).  A body that
+     * returns SW_STOP from on_test_start aborts the run. */
+    sw_task_fn on_test_start;
+    sw_task_fn on_test_stop;
 } sw_scenario_t;
 
 /*
@@ -270,6 +275,9 @@ void sw_req_end(sw_user_t *u);
 /* The last response's status (0 after a transport error); it stays
  * readable after sw_req_end, until the next request's response. */
 int64_t sw_resp_status(sw_user_t *u);
+/* 1 when the user's last request (ended by sw_req_end) was recorded as a
+ * failure, else 0 (also before any request). */
+int sw_req_failed(sw_user_t *u);
 
 /* ===================================================================== */
 /* Checks (expect) and captures                                           */
@@ -325,6 +333,12 @@ int sw_streq(const char *a, const char *b);
 int64_t sw_random(sw_user_t *u, int64_t lo, int64_t hi);   /* inclusive */
 const char *sw_choice_str(sw_user_t *u, int n, ...);
 int64_t sw_choice_int(sw_user_t *u, int n, ...);           /* int64_t args */
+/* Weighted: value i is picked with probability weights[i] / sum (weights
+ * borrowed, each >= 1). */
+const char *sw_choice_weighted_str(sw_user_t *u, int n,
+                                   const int64_t *weights, ...);
+int64_t sw_choice_weighted_int(sw_user_t *u, int n, const int64_t *weights,
+                               ...);
 const char *sw_uuid(sw_user_t *u);                         /* v4, scratch */
 const char *sw_env(sw_user_t *u, int env_index);           /* start-up value */
 int64_t sw_user_id(sw_user_t *u);                          /* 1-based */
@@ -339,6 +353,10 @@ const sw_row_t *sw_feed_next(sw_user_t *u, int feeder_index);
 
 /* Sleeps, then resumes at resume_pc.  Returns SW_YIELD. */
 sw_step_t sw_sleep_ms(sw_user_t *u, sw_frame_t *f, int64_t ms, int resume_pc);
+/* The end of a `while` round: SW_YIELD (resume at resume_pc on the next
+ * loop turn, so other users run), or SW_DONE when the user is stopping,
+ * which ends the body there. */
+sw_step_t sw_loop_next(sw_user_t *u, sw_frame_t *f, int resume_pc);
 /* Queues task `task_index` of the innermost running set (schedule_task):
  * `first` is SW_SCHEDULE_FIRST (before the tasks already queued) or
  * SW_SCHEDULE_LAST (after them). */

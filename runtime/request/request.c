@@ -17,6 +17,7 @@
 #include "stats.h"
 #include "user.h"
 #include "util/buf.h"
+#include "util/method.h"
 #include "util/pct.h"
 
 /* Buffers grown past this are freed when the request goes back to the
@@ -197,6 +198,8 @@ void sw__req_user_init(sw_user_t *u, struct sw__net *n)
 void sw__req_user_free(sw_user_t *u)
 {
     release(u);
+    free(u->net.last_error);
+    u->net.last_error = NULL;
     struct sw__net *n = u->net.net;
     for (int k = 0; k < SW__ENGINE_KINDS; k++)
         if (u->net.session[k]) {
@@ -455,6 +458,22 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
 
 /* ---- results ---------------------------------------------------------- */
 
+/* The test hooks' user keeps its last failure to say why it failed. */
+static void keep_error(sw_user_t *u, const struct sw__sample *s)
+{
+    free(u->net.last_error);
+    u->net.last_error = NULL;
+    struct sw__buf b = { 0 };
+    sw__buf_printf(&b, "%s %s: %s", sw__method_name(s->method), s->name,
+                   s->error);
+    u->net.last_error = b.ptr;      /* takes the buffer */
+}
+
+int sw_req_failed(sw_user_t *u)
+{
+    return u->net.last_failed;
+}
+
 void sw_req_end(sw_user_t *u)
 {
     struct sw__req *r = u->net.req;
@@ -496,6 +515,9 @@ void sw_req_end(sw_user_t *u)
         snprintf(r->errmsg, sizeof r->errmsg, "HTTP %ld", resp->status);
         s.error = r->errmsg;
     }
+    u->net.last_failed = s.error != NULL;
+    if (s.error && u->net.keep_error)
+        keep_error(u, &s);
     sw__stats_record(r->net->stats, &s);
     if (r->kind >= 0)
         atomic_fetch_add_explicit(&r->net->served[r->kind], 1,

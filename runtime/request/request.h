@@ -57,6 +57,10 @@ struct sw__user_net {
     sw__session_t *session[SW__ENGINE_KINDS]; /* owned; opened lazily */
     long last_status;                       /* sw_resp_status after the
                                                request ended */
+    int last_failed;                        /* sw_req_failed */
+    char *last_error;                       /* keep_error: the last
+                                               failure's message; owned */
+    int keep_error;                         /* (the test hooks' user) */
     int last_kind;                          /* the engine of its last
                                                request (it has the user's
                                                cookies), or -1 */

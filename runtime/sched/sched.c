@@ -33,7 +33,8 @@ enum state {
 #define IN_BODY(st) ((st) == ST_BODY || (st) == ST_SLEEP || (st) == ST_REQUEST)
 enum kind {
     K_NONE, K_USER_START, K_SET_START, K_TASK, K_SET_STOP_WAIT,
-    K_SET_STOP_NOW, K_CHAIN
+    K_SET_STOP_NOW, K_CHAIN,
+    K_HOOK                      /* on_test_start/on_test_stop (hooks.c) */
 };
 
 #define QUEUED 0x10000
@@ -548,12 +549,23 @@ static void after_body(sw_user_t *u, int kind, sw_step_t r)
         else
             parent_continue(u, kind == K_SET_STOP_WAIT);
         return;
+    case K_HOOK:
+        SET_PHASE(u, ST_DONE, K_NONE);
+        u->hook_done(u, r);
+        return;
     case K_CHAIN:
     default:
         pop(u);
         chain_next(u);
         return;
     }
+}
+
+void sw__user_run_hook(sw_user_t *u, sw_task_fn fn,
+                       void (*done)(sw_user_t *u, sw_step_t r))
+{
+    u->hook_done = done;
+    start_body(u, fn, K_HOOK);
 }
 
 void sw__user_stop(sw_user_t *u, int graceful)
@@ -637,6 +649,16 @@ sw_step_t sw_sleep_ms(sw_user_t *u, sw_frame_t *f, int64_t ms, int resume_pc)
     return SW_YIELD;
 }
 
+/* A while round ends here: a 0 ms step through the worker's per-turn
+ * queue, so the loop gives the event loop (and every other user) a turn,
+ * and a stop (graceful or not) is seen within one round. */
+sw_step_t sw_loop_next(sw_user_t *u, sw_frame_t *f, int resume_pc)
+{
+    if (u->stopping)
+        return SW_DONE;
+    return sw_sleep_ms(u, f, 0, resume_pc);
+}
+
 void sw_schedule(sw_user_t *u, int task_index, int first)
 {
     if (u->depth == 0)
@@ -689,6 +711,8 @@ sw_user_t *sw__user_spawn(struct sw__worker *w, int cls, int64_t id,
     }
     if (sw__values_init(u, run->sc->nvars) != 0)
         goto fail;
+    if (run->globals)
+        sw__hooks_copy_vars(u, run->globals, run->sc->nvars);
     sw__req_user_init(u, &w->net);
     if (push(u, run->roots[cls]) != 0)
         goto fail_values;

@@ -52,5 +52,11 @@ void sw__sched_deferred(sw_user_t *u);
 void sw__user_arrive(sw_user_t *u, double intended_ms);
 /* Frees a user that has ended (called by the worker's reaper). */
 void sw__user_free(sw_user_t *u);
+/* hooks.c: runs fn as u's one body (no set, no wait); done(u, r) is
+ * called with its last step when it ends. */
+void sw__user_run_hook(sw_user_t *u, sw_task_fn fn,
+                       void (*done)(sw_user_t *u, sw_step_t r));
+/* hooks.c: u (new) takes a copy of the variables of g. */
+void sw__hooks_copy_vars(sw_user_t *u, const sw_user_t *g, int nvars);
 
 #endif /* SW_SCHEDULER_H */

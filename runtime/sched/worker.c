@@ -353,6 +353,30 @@ static void close_all(struct sw__worker *w)
     sw__net_close(&w->net);
 }
 
+void sw__worker_close(struct sw__worker *w)
+{
+    if (!w->closed)
+        close_all(w);
+    if (uv_run(&w->uv, UV_RUN_DEFAULT) != 0)
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    sw__net_free(&w->net);
+    if (uv_loop_close(&w->uv) != 0) {
+        fprintf(stderr, "swarm: hook loop: uv_loop_close: busy\n");
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    }
+    free(w->slots);
+    free(w->grave);
+    free(w->ready);
+    free(w->ready_spare);
+    free(w->pool);
+    free(w->vacant);
+    w->slots = NULL;
+    w->grave = NULL;
+    w->ready = w->ready_spare = NULL;
+    w->pool = NULL;
+    w->vacant = NULL;
+}
+
 /* ---- the thread -------------------------------------------------------- */
 
 static void *thread_main(void *arg)
@@ -457,7 +481,7 @@ static void clock_defer(void *ctx, sw_user_t *u)
     sw__worker_defer(ctx, u);
 }
 
-int sw__worker_start(struct sw__worker *w)
+int sw__worker_init(struct sw__worker *w)
 {
     const struct sw__run *run = w->run;
     int64_t local = 0;
@@ -511,6 +535,13 @@ int sw__worker_start(struct sw__worker *w)
     w->wake.data = w->spawn_timer.data = w->kill_timer.data = w;
     w->arrival_timer.data = w;
     w->reaper.data = w->idler.data = w;
+    return 0;
+}
+
+int sw__worker_start(struct sw__worker *w)
+{
+    if (sw__worker_init(w) != 0)
+        return -1;
     if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
         fprintf(stderr, "swarm: cannot start worker thread %d\n", w->index);
         return -1;

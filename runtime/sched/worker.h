@@ -22,6 +22,7 @@
 #include "stats.h"
 
 struct sw__rset;
+struct sw__hooks;
 
 struct sw__run {
     const sw_scenario_t *sc;        /* borrowed */
@@ -41,6 +42,10 @@ struct sw__run {
     uv_async_t *main_wake;          /* borrowed: main loop's async */
     atomic_int loops_left_open;     /* worker loops that did not close
                                        cleanly (an internal error) */
+    struct sw__hooks *hooks;        /* borrowed: main's (hooks.c) */
+    const struct sw_user *globals;  /* borrowed: the test hooks' user, whose
+                                       variables every new user copies
+                                       (hooks.c); NULL: no on_test_start */
 };
 
 /* SW_CMD_DRAIN: stop because the data ran out (a unique_stop_run feeder):
@@ -99,6 +104,12 @@ struct sw__worker {
 
 /* Starts the thread; 0 or -1. */
 int sw__worker_start(struct sw__worker *w);
+/* What sw__worker_start does before the thread: the loop, the engines,
+ * the clock.  The test hooks (hooks.c) run a worker so set up on the
+ * calling thread, then sw__worker_close it (closes and frees what init
+ * made, running the loop until every handle is closed). */
+int sw__worker_init(struct sw__worker *w);
+void sw__worker_close(struct sw__worker *w);
 /* Asks the worker to stop its users (async-signal-safe enough: an atomic
  * store and uv_async_send). */
 void sw__worker_stop(struct sw__worker *w);

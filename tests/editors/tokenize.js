@@ -31,7 +31,8 @@ const [nodeModules, grammarPath, ...files] = vimDir ? [null, null, ...argv.slice
 
 const RESERVED = new Set(('host user taskset seq task on_start on_stop data ' +
   'load threshold let if else repeat sleep stop interrupt schedule tag true ' +
-  'false status user_id get post put patch delete head options').split(' '));
+  'false status user_id get post put patch delete head options ' +
+  'while retry return failed on_test_start on_test_stop').split(' '));
 
 // ---- the reference reading (grammar/lexer.l) ----
 const NUM = '[0-9]+(?:\\.[0-9]+)?';

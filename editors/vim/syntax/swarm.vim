@@ -6,11 +6,13 @@ if exists("b:current_syntax")
 endif
 
 syn keyword swarmDecl host user taskset seq task on_start on_stop data load threshold
+syn keyword swarmDecl on_test_start on_test_stop
 syn keyword swarmControl if else repeat sleep stop interrupt schedule
+syn keyword swarmControl while retry return
 syn keyword swarmStatement let tag
 syn keyword swarmMethod get post put patch delete head options
 syn keyword swarmBoolean true false
-syn keyword swarmBuiltinVar status user_id
+syn keyword swarmBuiltinVar status user_id failed
 syn keyword swarmOption name header query json form body timeout auth redirects
 syn keyword swarmOption expect capture matches exists in regex cookie first now
 " `contains` is an argument of :syn keyword, so it is a match.
