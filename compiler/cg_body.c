@@ -208,6 +208,15 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_TAG:
         break;
+    case ST_GROUP:
+        cg_group_enter(g, s);
+        stmts(g, s->body);
+        cg_group_leave(g);
+        break;
+    case ST_COUNT:
+    case ST_RECORD:
+        cg_metric(g, s);
+        break;
     }
 }
 

@@ -59,6 +59,8 @@ struct program {
     int nlocals;                /* deepest repeat nesting */
     int ntask_fns;              /* task bodies, numbered 1.. */
     int nhook_fns;              /* on_start/on_stop bodies, numbered 1.. */
+    sw_metric_def_t *metrics;   /* custom metrics, in order of first use */
+    int nmetrics;
 };
 
 /* Checks file; fills *prog (arena-allocated).  Returns the error count. */

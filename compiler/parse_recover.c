@@ -47,7 +47,7 @@ static int is_block_word(int tok)
 {
     return tok == USER || tok == TASKSET || tok == SEQ || tok == TASK
            || tok == ON_START || tok == ON_STOP || tok == IF || tok == ELSE
-           || tok == REPEAT || tok == LOAD || is_method(tok);
+           || tok == REPEAT || tok == LOAD || tok == GROUP || is_method(tok);
 }
 
 static enum frame_kind kind_of_open(const struct parser *p)

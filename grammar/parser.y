@@ -105,6 +105,7 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %token <text> EXPECT "'expect'" CAPTURE "'capture'" CONTAINS "'contains'"
 %token <text> MATCHES "'matches'" EXISTS "'exists'" IN "'in'"
 %token <text> REGEX "'regex'" COOKIE "'cookie'" FIRST "'first'" NOW "'now'"
+%token <text> GROUP "'group'" COUNT "'count'" RECORD "'record'"
 
 %left OR
 %left AND
@@ -117,14 +118,14 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <text> ident thr_abort
 %type <op> cmpop
 %type <num> method set_kind
-%type <expr> expr primary string args arg_list words status_list thr_name
+%type <expr> expr primary string args arg_list words status_list
 %type <parts> parts
 %type <stmt> stmt stmt_list block request if_stmt
 %type <opt> opt opts opt_block opt_items expect capture
 %type <json> jvalue jobject jarray jmembers jmember jvalues
 %type <member> member member_list
 %type <task> task
-%type <decl> decl decl_list
+%type <decl> decl decl_list thr_head
 %type <lit> lit lit_opt lits lits_opt
 %type <load> load_item load_items load_list
 %type <set> set_body
@@ -189,17 +190,15 @@ decl
             $$ = ast_decl(A, D_LOAD, @$);
             $$->items = $4;
         }
-    | THRESHOLD thr_name IDENT cmpop lit thr_abort
+    | THRESHOLD thr_head cmpop lit thr_abort
         {
-            $$ = ast_decl(A, D_THRESHOLD, @$);
-            $$->str = $2;
-            $$->metric = $3;
-            $$->metric_span = @3;
-            $$->cmp = $4;
-            $$->value = $5;
-            $$->abort_word = $6;
-            $$->abort_span = @6;
-            $$->text_span = join(@3, @5);
+            $$ = $2;
+            $$->span = @$;
+            $$->cmp = $3;
+            $$->value = $4;
+            $$->abort_word = $5;
+            $$->abort_span = @5;
+            $$->text_span = join($$->metric_span, @4);
         }
     | stmt
         {
@@ -211,9 +210,30 @@ decl
         }
     ;
 
-thr_name
-    : %empty                    { $$ = NULL; }
-    | string                    { $$ = $1; }
+/* [NAME] METRIC: NAME is a request or group name (a string) or a custom
+ * metric (an identifier). */
+thr_head
+    : ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->metric = $1;
+            $$->metric_span = @1;
+        }
+    | string ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->str = $1;
+            $$->metric = $2;
+            $$->metric_span = @2;
+        }
+    | ident ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->custom = $1;
+            $$->custom_span = @1;
+            $$->metric = $2;
+            $$->metric_span = @2;
+        }
     ;
 
 thr_abort
@@ -446,6 +466,32 @@ stmt
         {
             $$ = ast_stmt(A, ST_TAG, @$);
             $$->expr = $2;
+        }
+    | GROUP string block
+        {
+            $$ = ast_stmt(A, ST_GROUP, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | COUNT ident
+        {
+            $$ = ast_stmt(A, ST_COUNT, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+        }
+    | COUNT ident expr
+        {
+            $$ = ast_stmt(A, ST_COUNT, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+            $$->expr = $3;
+        }
+    | RECORD ident expr
+        {
+            $$ = ast_stmt(A, ST_RECORD, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+            $$->expr = $3;
         }
     | error                     { $$ = NULL; }
     ;
@@ -817,6 +863,7 @@ parts
 ident
     : IDENT | NAME | HEADER | QUERY | JSON | FORM | BODY | TIMEOUT | AUTH
     | REDIRECTS | CONTAINS | MATCHES | EXISTS | REGEX | COOKIE | FIRST | NOW
+    | COUNT | RECORD | GROUP
     ;
 
 %%
@@ -882,7 +929,8 @@ static int starts_expr(yysymbol_kind_t t)
     case YYSYMBOL_INT: case YYSYMBOL_DURATION: case YYSYMBOL_STR_BEGIN:
     case YYSYMBOL_IDENT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE:
     case YYSYMBOL_STATUS: case YYSYMBOL_USER_ID: case YYSYMBOL_NOW:
-    case YYSYMBOL_FIRST:
+    case YYSYMBOL_FIRST: case YYSYMBOL_COUNT: case YYSYMBOL_RECORD:
+    case YYSYMBOL_GROUP:
         return 1;
     default:
         return t == YYTRANSLATE('(') || t == YYTRANSLATE('-')
