@@ -8,6 +8,8 @@ endif
 syn keyword swarmDecl host user taskset seq task on_start on_stop data load threshold
 syn keyword swarmControl if else repeat sleep stop interrupt schedule
 syn keyword swarmStatement let tag
+" groups and custom metrics
+syn keyword swarmStatement group count record
 syn keyword swarmMethod get post put patch delete head options
 syn keyword swarmBoolean true false
 syn keyword swarmBuiltinVar status user_id
