@@ -11,6 +11,7 @@
 #   merge-*    `swarmc merge` of two results: counters add, trends exact
 #   exit-*     failing thresholds on a metric and from --threshold: 99
 #   web-*      the web UI's /stats/requests lists the GROUP rows
+#   fmt-*      swarmc fmt of groups and metrics (tests/metrics/layout.*)
 # Prints "PASS metrics/<name>" or "FAIL metrics/<name>: <why>".
 set -u
 cd "$(dirname "$0")/.."
@@ -30,6 +31,10 @@ trap 'exit 130' INT TERM
 . "$ROOT/tests/lib/assert.sh"
 CHECK="python3 $ROOT/tests/metrics/check.py"
 rc=0
+
+# swarmc fmt: a metric's name is not a call, a - after it is unary.
+"$SWARMC" fmt tests/metrics/layout.swarm >"$OUT/layout.out" 2>&1
+check fmt-layout "" "$(diff tests/metrics/layout.expected "$OUT/layout.out")"
 
 for s in shop fail; do
     if "$SWARMC" build "tests/metrics/$s.swarm" -o "$OUT/bin-$s" \
