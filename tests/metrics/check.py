@@ -47,8 +47,10 @@ def shop(path, prefix=None, tag="shop"):
     ok(f"{tag}-group-count", n > 0 and gp["requests"] == n
        and r[("GET", "checkout::product")]["requests"] == n, f"{n}")
     lat = g["latency_ms"]
-    # the group holds a 100 ms sleep and two local requests
-    ok(f"{tag}-group-duration", 100 <= lat["min"] and lat["max"] < 5000
+    # the group holds a 100 ms sleep and two local requests (the event
+    # loop's timers run on its cached clock: a sleep may end a little
+    # before 100 ms of real time have passed)
+    ok(f"{tag}-group-duration", 95 <= lat["min"] and lat["max"] < 5000
        and lat["min"] <= lat["percentiles"]["p50"] <= lat["max"],
        json.dumps(lat))
     ok(f"{tag}-inner-group-shorter", gp["latency_ms"]["max"] < 100,
