@@ -47,7 +47,7 @@ static sw_step_t task1_buy(sw_user_t *u, sw_frame_t *f)
         sw_record(u, 2, mul_i64(sw_var_int(u, VAR_n), 2));  /* basket_size */
 #line 15 "tests/golden/metrics.swarm"
         sw_record(u, 3, 250);  /* think_time */
-#line 51 "metrics.expected.c"
+#line 51 "metrics.c"
     }
     return SW_DONE;
 }
