@@ -1075,6 +1075,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
          * '"', a stray character): the parser's view adds nothing. */
     } else if (unknown_word(p, tok, sp, exp, n)) {
         /* said */
+    } else if ((p->prev_tok == COUNT || p->prev_tok == RECORD)
+               && p->stmt_tok == p->prev_tok) {
+        diag_error(p->diag, sp, "missing the metric's name after '%s' (as "
+                   "in %s)", prev, p->prev_tok == COUNT ? "count orders"
+                                                        : "record size 3");
+    } else if (p->stmt_tok == RECORD && is_expr && !starts_expr(tok)
+               && p->prev_tok != '=' && !is_binop(p->prev_tok)) {
+        diag_error(p->diag, sp, "missing the value to record after '%s'",
+                   prev);
     } else if (tok == YYSYMBOL_ELSE) {
         diag_error(p->diag, sp, "'else' without 'if': it must follow the "
                    "'}' of an 'if' block");
