@@ -138,7 +138,8 @@ enum stmt_kind {
     ST_LET, ST_REQUEST, ST_IF, ST_REPEAT, ST_SLEEP, ST_STOP, ST_INTERRUPT,
     ST_SCHEDULE, ST_TAG,
     ST_WHILE, ST_RETRY,         /* expr: condition / tries; body */
-    ST_RETURN                   /* expr: `return if COND`, or NULL */
+    ST_RETURN,                  /* expr: `return if COND`, or NULL */
+    ST_GROUP, ST_COUNT, ST_RECORD   /* group "x" { }, count N [E], record N E */
 };
 
 enum method {
@@ -158,7 +159,9 @@ struct stmt {
     int method;                 /* ST_REQUEST: enum method */
     struct opt *opts;           /* ST_REQUEST */
     int flag;                   /* interrupt now, schedule first */
-    int index;                  /* checker: let var, schedule task index */
+    int index;                  /* checker: let var, schedule task index,
+                                   count/record metric index */
+    const char *path;           /* checker: ST_GROUP's "outer::name" */
     struct stmt *tail;  /* parser: the last of a list, in its head */
 };
 
@@ -268,6 +271,9 @@ struct decl {
     const char *abort_word;
     struct span abort_span;
     struct span text_span;      /* METRIC .. VALUE, for reports */
+    const char *custom;         /* threshold NAME METRIC ...: a custom
+                                   metric's name (an identifier) */
+    struct span custom_span;
     struct stmt *stmt;          /* D_STMT */
     struct decl *tail;  /* parser: the last of a list, in its head */
 };

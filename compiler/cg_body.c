@@ -224,6 +224,15 @@ static void stmt(struct cg *g, const struct stmt *s)
     case ST_RETURN:
         cg_flow_stmt(g, s);
         break;
+    case ST_GROUP:
+        cg_group_enter(g, s);
+        stmts(g, s->body);
+        cg_group_leave(g);
+        break;
+    case ST_COUNT:
+    case ST_RECORD:
+        cg_metric(g, s);
+        break;
     }
 }
 

@@ -143,6 +143,15 @@ const char *cg_task_name(struct cg *g, const struct set *s, int index);
  * (after every body: the targets are known then). */
 void cg_names_enums(const struct cg *g, struct sw__buf *b);
 
+/* ---- cg_metrics.c ---- */
+/* group "x" { }: enter, the body, leave. */
+void cg_group_enter(struct cg *g, const struct stmt *s);
+void cg_group_leave(struct cg *g);
+/* count NAME [N], record NAME VALUE */
+void cg_metric(struct cg *g, const struct stmt *s);
+/* The custom metrics' table (nothing when there is none). */
+void cg_metrics_table(const struct program *pg, struct sw__buf *b);
+
 /* ---- cg_request.c ---- */
 void cg_request(struct cg *g, const struct stmt *s);
 

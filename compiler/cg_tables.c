@@ -25,7 +25,10 @@ static const char *const metric_c[] = {
     [SW_METRIC_FAILURE_RATIO] = "SW_METRIC_FAILURE_RATIO",
     [SW_METRIC_RPS] = "SW_METRIC_RPS",
     [SW_METRIC_REQUESTS] = "SW_METRIC_REQUESTS",
-    [SW_METRIC_FAILURES] = "SW_METRIC_FAILURES"
+    [SW_METRIC_FAILURES] = "SW_METRIC_FAILURES",
+    [SW_METRIC_COUNT] = "SW_METRIC_COUNT",
+    [SW_METRIC_MIN] = "SW_METRIC_MIN",
+    [SW_METRIC_RATE] = "SW_METRIC_RATE"
 };
 
 static const char *const cmp_c[] = {
@@ -322,10 +325,13 @@ static void load_tables(const struct program *pg, struct sw__buf *b)
             cg_double(b, t->value);
             if (t->abort_on_fail)
                 sw__buf_adds(b, ", .abort_on_fail = 1");
+            if (t->custom)
+                sw__buf_adds(b, ", .custom = 1");
             sw__buf_printf(b, ", .line = %d },\n", t->line);
         }
         sw__buf_adds(b, "};\n");
     }
+    cg_metrics_table(pg, b);
 }
 
 static void scenario(const struct program *pg, const struct cg_options *opt,
@@ -374,6 +380,9 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
     if (opt->ca_pem != NULL)
         sw__buf_adds(b, "    .ca_pem = embedded_ca,\n"
                  "    .ca_pem_len = sizeof embedded_ca - 1,\n");
+    if (pg->nmetrics > 0)
+        sw__buf_printf(b, "    .metrics = metrics,\n    .nmetrics = %d,\n",
+                       pg->nmetrics);
     sw__buf_adds(b, "};\n");
 }
 

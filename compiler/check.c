@@ -563,6 +563,16 @@ static void threshold(struct checker *ck, struct decl *d, sw_threshold_t *t)
     t->text = arena_printf(ck->arena, "%s %s %s", d->metric, op,
                            d->value->text);
     t->cmp = cmp_of(d->cmp);
+    if (d->custom != NULL) {
+        t->text = arena_printf(ck->arena, "%s %s %s %s", d->custom,
+                               d->metric, op, d->value->text);
+        ck_threshold_custom(ck, d, t);
+        if (d->abort_word != NULL && strcmp(d->abort_word, "abort") != 0)
+            ck_error(ck, d->abort_span, "expected 'abort' or the end of "
+                     "the line, not '%s'", d->abort_word);
+        t->abort_on_fail = d->abort_word != NULL;
+        return;
+    }
     if (d->str != NULL) {
         struct str name;
         if (!ast_str_literal(d->str, &name)) {
@@ -607,10 +617,12 @@ static void threshold(struct checker *ck, struct decl *d, sw_threshold_t *t)
         t->metric = SW_METRIC_AVG;
     } else if (strcmp(m, "max") == 0) {
         t->metric = SW_METRIC_MAX;
+    } else if (strcmp(m, "min") == 0) {
+        t->metric = SW_METRIC_MIN;
     } else {
         latency = 0;
         static const char *const metrics[] = {
-            "avg", "max", "failures", "rps", "requests", "p50", "p90",
+            "avg", "min", "max", "failures", "rps", "requests", "p50", "p90",
             "p95", "p99", NULL
         };
         if (strcmp(m, "failures") == 0) {

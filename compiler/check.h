@@ -69,6 +69,8 @@ struct program {
     struct stmt *test_stop;     /* on_test_stop { }, or NULL */
     int has_test_start, has_test_stop;  /* declared (even if empty) */
     struct span test_start_at, test_stop_at;    /* their keywords */
+    sw_metric_def_t *metrics;   /* custom metrics, in order of first use */
+    int nmetrics;
 };
 
 /* Checks file; fills *prog (arena-allocated).  Returns the error count. */

@@ -45,17 +45,23 @@ static void millis(struct checker *ck, struct expr *e, const char *what)
         ck_error(ck, e->span, "timeout must be longer than zero");
 }
 
+void ck_req_name(struct checker *ck, const char *name)
+{
+    /* One more slot than names: the list stays NULL-terminated for
+     * diag_suggest(). */
+    ck->req_names = arena_grow(ck->arena, ck->req_names, ck->nreq_names + 1,
+                               &ck->req_names_cap, sizeof(char *));
+    ck->req_names[ck->nreq_names++] = name;
+    ck->req_names[ck->nreq_names] = NULL;
+}
+
 static void request_name(struct checker *ck, struct expr *e)
 {
     struct str s;
     if (!ast_str_literal(e, &s))
         return;
-    /* One more slot than names: the list stays NULL-terminated for
-     * diag_suggest(). */
-    ck->req_names = arena_grow(ck->arena, ck->req_names, ck->nreq_names + 1,
-                               &ck->req_names_cap, sizeof(char *));
-    ck->req_names[ck->nreq_names++] = s.s;
-    ck->req_names[ck->nreq_names] = NULL;
+    ck_req_name(ck, ck->group_path == NULL ? s.s
+                : arena_printf(ck->arena, "%s::%s", ck->group_path, s.s));
 }
 
 /* query { } and form { }: flat, scalar values. */
@@ -344,6 +350,15 @@ static void stmt(struct checker *ck, struct stmt *s)
     case ST_RETURN:
         ck_flow_stmt(ck, s, block);
         break;
+    case ST_GROUP:
+        ck_group_enter(ck, s);
+        block(ck, s->body, s->span);
+        ck_group_leave(ck);
+        break;
+    case ST_COUNT:
+    case ST_RECORD:
+        ck_metric_stmt(ck, s);
+        break;
     }
 }
 
@@ -377,6 +392,8 @@ void ck_body(struct checker *ck, struct set *set, enum body_kind kind,
     ck->task = task;
     ck->repeat_depth = 0;
     ck->block_depth = 0;
+    ck->group_path = NULL;
+    ck->group_depth = 0;
     ck->seen_stmt = 0;
     if (task != NULL && !ck->quiet) {
         task->tags = NULL;
@@ -559,6 +576,7 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
     case ST_WHILE:
     case ST_RETRY:
     case ST_RETURN:
+    case ST_GROUP:
         if (use)
             r_expr(r, s->expr);
         r_stmts(r, s->body, use);
@@ -566,6 +584,8 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
             r_stmts(r, s->els, use);
         break;
     case ST_SLEEP:
+    case ST_COUNT:
+    case ST_RECORD:
         if (use)
             r_expr(r, s->expr);
         break;

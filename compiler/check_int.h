@@ -24,6 +24,8 @@
 #define CK_MAX_EXPR_DEPTH 200
 #define CK_MAX_BLOCK_DEPTH 100
 #define CK_MAX_SET_DEPTH 100
+/* = the runtime's SW_GROUP_MAX_DEPTH (request/group.h) */
+#define CK_MAX_GROUP_DEPTH 16
 
 /* What kind of body a statement is in. */
 enum body_kind { BODY_TASK, BODY_ON_START, BODY_ON_STOP,
@@ -52,6 +54,14 @@ struct checker {
     /* request names, for thresholds */
     const char **req_names;
     int nreq_names, req_names_cap;
+    /* groups and custom metrics (check_metrics.c) */
+    const char *group_path;     /* the groups around the statement, or NULL */
+    int group_depth;
+    const char *group_saved[CK_MAX_GROUP_DEPTH];
+    struct span *metric_spans;  /* per prog->metrics: its first use */
+    int metric_cap, metric_spans_cap;
+    const char **metric_names;  /* NULL-terminated, for did-you-mean */
+    int metric_names_cap;
 };
 
 /* Diagnostics that stay silent while ctx->quiet. */
@@ -102,6 +112,16 @@ void ck_test_hook_decl(struct checker *ck, struct decl *d,
 /* Checks both hook bodies (before the users': they make the run's
  * variables). */
 void ck_test_hook_bodies(struct checker *ck);
+/* check_body.c: adds a name requests are reported under (thresholds). */
+void ck_req_name(struct checker *ck, const char *name);
+
+/* check_metrics.c */
+void ck_group_enter(struct checker *ck, struct stmt *s);
+void ck_group_leave(struct checker *ck);
+void ck_metric_stmt(struct checker *ck, struct stmt *s);
+/* `threshold NAME METRIC OP VALUE` on custom metric NAME. */
+void ck_threshold_custom(struct checker *ck, struct decl *d,
+                         sw_threshold_t *t);
 
 /* check_lit.c */
 /* Parses "1h30m", "500ms", "1.5s".  Returns 0, or -1 after an error. */

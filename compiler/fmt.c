@@ -225,9 +225,10 @@ static int unary(const struct tok *prev, const struct tok *t)
     return keyword(prev);
 }
 
-/* Whether a blank goes between two tokens on one line. */
+/* Whether a blank goes between two tokens on one line.  pp_metric: pp is
+ * the name after `count` / `record`, so a - or ! in `a` is unary. */
 static int space_between(const struct tok *pp, const struct tok *a,
-                         const struct tok *b)
+                         const struct tok *b, int pp_metric)
 {
     if (is(b, ",") || is(b, ";") || is(b, ":") || is(b, ")") || is(b, "]"))
         return 0;
@@ -239,9 +240,10 @@ static int space_between(const struct tok *pp, const struct tok *a,
         return 0;
     if (is(b, "(") && a->kind == TK_WORD && !keyword(a) && !is(a, "status")
         && !is(a, "user_id") && !is(a, "true") && !is(a, "false")
-        && !is(a, "failed"))
+        && !is(a, "failed")
+        && !is(pp, "count") && !is(pp, "record"))  /* a metric's name */
         return 0;   /* a call: random(1, 10), between(1s, 5s) */
-    if (unary(pp, a))
+    if (unary(pp, a) || (pp_metric && (is(a, "-") || is(a, "!"))))
         return 0;
     return 1;
 }
@@ -310,12 +312,14 @@ static void layout(const struct toks *t, struct lines *out)
         ln->depth = indent;
         ln->blank = end == i && comment == NULL;
         struct sw__buf b = { 0 };
-        const struct tok *a = NULL, *pp = NULL;
+        const struct tok *a = NULL, *pp = NULL, *ppp = NULL;
         for (int k = i; k < end; k++) {
             /* `; }`: the ';' ends nothing that '}' does not */
             if (is(&t->v[k], ";") && k + 1 < end && is(&t->v[k + 1], "}"))
                 continue;
-            if (a != NULL && space_between(pp, a, &t->v[k]))
+            if (a != NULL && space_between(pp, a, &t->v[k],
+                                           is(ppp, "count")
+                                           || is(ppp, "record")))
                 sw__buf_addc(&b, ' ');
             sw__buf_add(&b, t->v[k].s, t->v[k].n);
             if (opener(&t->v[k])) {
@@ -327,6 +331,7 @@ static void layout(const struct toks *t, struct lines *out)
             } else if (closer(&t->v[k]) && depth > 0) {
                 depth--;
             }
+            ppp = pp;
             pp = a;
             a = &t->v[k];
         }

@@ -47,7 +47,7 @@ static int is_block_word(int tok)
 {
     return tok == USER || tok == TASKSET || tok == SEQ || tok == TASK
            || tok == ON_START || tok == ON_STOP || tok == IF || tok == ELSE
-           || tok == REPEAT || tok == LOAD || is_method(tok)
+           || tok == REPEAT || tok == LOAD || tok == GROUP || is_method(tok)
            || tok == WHILE || tok == RETRY || tok == ON_TEST_START
            || tok == ON_TEST_STOP;
 }

@@ -108,6 +108,7 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %token <text> WHILE "'while'" RETRY "'retry'" RETURN "'return'"
 %token <text> FAILED "'failed'"
 %token <text> ON_TEST_START "'on_test_start'" ON_TEST_STOP "'on_test_stop'"
+%token <text> GROUP "'group'" COUNT "'count'" RECORD "'record'"
 
 %left OR
 %left AND
@@ -120,14 +121,14 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <text> ident thr_abort
 %type <op> cmpop
 %type <num> method set_kind
-%type <expr> expr primary string args arg_list arg words status_list thr_name
+%type <expr> expr primary string args arg_list arg words status_list
 %type <parts> parts
 %type <stmt> stmt stmt_list block request if_stmt
 %type <opt> opt opts opt_block opt_items expect capture
 %type <json> jvalue jobject jarray jmembers jmember jvalues
 %type <member> member member_list
 %type <task> task
-%type <decl> decl decl_list
+%type <decl> decl decl_list thr_head
 %type <lit> lit lit_opt lits lits_opt
 %type <load> load_item load_items load_list
 %type <set> set_body
@@ -192,17 +193,15 @@ decl
             $$ = ast_decl(A, D_LOAD, @$);
             $$->items = $4;
         }
-    | THRESHOLD thr_name IDENT cmpop lit thr_abort
+    | THRESHOLD thr_head cmpop lit thr_abort
         {
-            $$ = ast_decl(A, D_THRESHOLD, @$);
-            $$->str = $2;
-            $$->metric = $3;
-            $$->metric_span = @3;
-            $$->cmp = $4;
-            $$->value = $5;
-            $$->abort_word = $6;
-            $$->abort_span = @6;
-            $$->text_span = join(@3, @5);
+            $$ = $2;
+            $$->span = @$;
+            $$->cmp = $3;
+            $$->value = $4;
+            $$->abort_word = $5;
+            $$->abort_span = @5;
+            $$->text_span = join($$->metric_span, @4);
         }
     | ON_TEST_START block
         {
@@ -226,9 +225,30 @@ decl
         }
     ;
 
-thr_name
-    : %empty                    { $$ = NULL; }
-    | string                    { $$ = $1; }
+/* [NAME] METRIC: NAME is a request or group name (a string) or a custom
+ * metric (an identifier). */
+thr_head
+    : ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->metric = $1;
+            $$->metric_span = @1;
+        }
+    | string ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->str = $1;
+            $$->metric = $2;
+            $$->metric_span = @2;
+        }
+    | ident ident
+        {
+            $$ = ast_decl(A, D_THRESHOLD, @$);
+            $$->custom = $1;
+            $$->custom_span = @1;
+            $$->metric = $2;
+            $$->metric_span = @2;
+        }
     ;
 
 thr_abort
@@ -478,6 +498,32 @@ stmt
     | RETURN IF expr
         {
             $$ = ast_stmt(A, ST_RETURN, @$);
+            $$->expr = $3;
+        }
+    | GROUP string block
+        {
+            $$ = ast_stmt(A, ST_GROUP, @$);
+            $$->expr = $2;
+            $$->body = $3;
+        }
+    | COUNT ident
+        {
+            $$ = ast_stmt(A, ST_COUNT, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+        }
+    | COUNT ident expr
+        {
+            $$ = ast_stmt(A, ST_COUNT, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+            $$->expr = $3;
+        }
+    | RECORD ident expr
+        {
+            $$ = ast_stmt(A, ST_RECORD, @$);
+            $$->name = $2;
+            $$->name_span = @2;
             $$->expr = $3;
         }
     | error                     { $$ = NULL; }
@@ -869,6 +915,7 @@ parts
 ident
     : IDENT | NAME | HEADER | QUERY | JSON | FORM | BODY | TIMEOUT | AUTH
     | REDIRECTS | CONTAINS | MATCHES | EXISTS | REGEX | COOKIE | FIRST | NOW
+    | COUNT | RECORD | GROUP
     ;
 
 %%
@@ -935,7 +982,8 @@ static int starts_expr(yysymbol_kind_t t)
     case YYSYMBOL_IDENT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE:
     case YYSYMBOL_STATUS: case YYSYMBOL_USER_ID: case YYSYMBOL_NOW:
     case YYSYMBOL_FAILED:
-    case YYSYMBOL_FIRST:
+    case YYSYMBOL_FIRST: case YYSYMBOL_COUNT: case YYSYMBOL_RECORD:
+    case YYSYMBOL_GROUP:
         return 1;
     default:
         return t == YYTRANSLATE('(') || t == YYTRANSLATE('-')
@@ -1080,6 +1128,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
          * '"', a stray character): the parser's view adds nothing. */
     } else if (unknown_word(p, tok, sp, exp, n)) {
         /* said */
+    } else if ((p->prev_tok == COUNT || p->prev_tok == RECORD)
+               && p->stmt_tok == p->prev_tok) {
+        diag_error(p->diag, sp, "missing the metric's name after '%s' (as "
+                   "in %s)", prev, p->prev_tok == COUNT ? "count orders"
+                                                        : "record size 3");
+    } else if (p->stmt_tok == RECORD && is_expr && !starts_expr(tok)
+               && p->prev_tok != '=' && !is_binop(p->prev_tok)) {
+        diag_error(p->diag, sp, "missing the value to record after '%s'",
+                   prev);
     } else if (tok == YYSYMBOL_ELSE) {
         diag_error(p->diag, sp, "'else' without 'if': it must follow the "
                    "'}' of an 'if' block");

@@ -635,6 +635,9 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
             fprintf(stderr, "%s: out of memory\n", opt.prog);
             goto out_run;
         }
+        /* every metric is listed in the reports, even one never used */
+        sw__stats_declare_metrics(m.workers[i].stats, sc->metrics,
+                                  sc->nmetrics);
     }
     if (uv_signal_init(m.uv, &m.sigint) || uv_signal_init(m.uv, &m.sigterm)
         || uv_timer_init(m.uv, &m.tick) || uv_timer_init(m.uv, &m.end) ||

@@ -143,7 +143,11 @@ typedef enum sw_metric {
     SW_METRIC_FAILURE_RATIO,    /* failures / requests, 0..1 */
     SW_METRIC_RPS,              /* requests per second */
     SW_METRIC_REQUESTS,         /* request count */
-    SW_METRIC_FAILURES          /* failure count */
+    SW_METRIC_FAILURES,         /* failure count */
+    /* custom metrics (sw_threshold_t.custom) */
+    SW_METRIC_COUNT,            /* a counter's value, a trend's values */
+    SW_METRIC_MIN,              /* a trend's minimum */
+    SW_METRIC_RATE              /* a counter's value per second */
 } sw_metric_t;
 
 typedef enum sw_cmp {
@@ -159,7 +163,21 @@ typedef struct sw_threshold {
     double value;               /* ms for latencies, 0..1 for ratios */
     int abort_on_fail;          /* `abort`: stop the run as soon as broken */
     int line;
+    int custom;                 /* name is a custom metric's (count/record),
+                                   not a request's; value in its unit */
 } sw_threshold_t;
+
+/* A custom metric (`count NAME`, `record NAME VALUE`). */
+typedef enum sw_metric_kind {
+    SW_COUNTER = 0,             /* count: a sum of increments */
+    SW_TREND,                   /* record: a distribution of plain numbers */
+    SW_TREND_TIME               /* record: durations, kept in us, shown ms */
+} sw_metric_kind_t;
+
+typedef struct sw_metric_def {
+    const char *name;
+    sw_metric_kind_t kind;
+} sw_metric_def_t;
 
 typedef enum sw_feed_mode {
     SW_FEED_SHARED = 0,         /* round-robin over all users (default) */
@@ -206,6 +224,8 @@ typedef struct sw_scenario {
      * returns SW_STOP from on_test_start aborts the run. */
     sw_task_fn on_test_start;
     sw_task_fn on_test_stop;
+    const sw_metric_def_t *metrics; /* custom metrics; index = sw_count's */
+    int nmetrics;
 } sw_scenario_t;
 
 /*
@@ -238,7 +258,8 @@ int sw_ca_check_pem(const char *pem, size_t len, char *why, size_t whylen);
 /* ===================================================================== */
 
 typedef enum sw_method {
-    SW_GET = 0, SW_POST, SW_PUT, SW_PATCH, SW_DELETE, SW_HEAD, SW_OPTIONS
+    SW_GET = 0, SW_POST, SW_PUT, SW_PATCH, SW_DELETE, SW_HEAD, SW_OPTIONS,
+    SW_GROUP        /* not a request: a group's duration row ("GROUP") */
 } sw_method_t;
 
 /*
@@ -362,6 +383,24 @@ sw_step_t sw_loop_next(sw_user_t *u, sw_frame_t *f, int resume_pc);
  * SW_SCHEDULE_LAST (after them). */
 enum { SW_SCHEDULE_LAST = 0, SW_SCHEDULE_FIRST = 1 };
 void sw_schedule(sw_user_t *u, int task_index, int first);
+
+/* ===================================================================== */
+/* Groups and custom metrics                                              */
+/* ===================================================================== */
+
+/*
+ * `group "a" { ... }`: path is the whole group path ("a", "a::b"; a string
+ * constant).  Requests ended while a group is open are named
+ * "PATH::NAME"; sw_group_leave records the time since the matching enter
+ * (waits and sleeps included) as a GROUP row named PATH.  A body that ends
+ * inside a group (stop, interrupt, the run ending) records nothing for it.
+ */
+void sw_group_enter(sw_user_t *u, const char *path);
+void sw_group_leave(sw_user_t *u);
+/* `count NAME N` and `record NAME VALUE`: metric is the index in
+ * scenario->metrics; a time trend's value is in ms. */
+void sw_count(sw_user_t *u, int metric, int64_t n);
+void sw_record(sw_user_t *u, int metric, int64_t value);
 
 #ifdef __cplusplus
 }

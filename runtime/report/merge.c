@@ -30,6 +30,7 @@
 #include "report_int.h"
 #include "threshold.h"
 #include "util/method.h"
+#include "report_metrics.h"
 
 #define ME "merge"
 
@@ -461,6 +462,10 @@ static int add_input(struct state *st, const struct input *in)
         if (error_add(st, in, o) < 0)
             return -1;
     }
+    char why[256];
+    if (sw__metrics_from_json(st->stats, json_object_get(in->root, "metrics"),
+                              why, sizeof(why)) < 0)
+        return bad(in->path, "%s", why);
     const json_t *w = json_object_get(in->root, "warnings");
     st->stats->folded_samples += jint(w, "names_folded", 0);
     st->stats->folded_errors += jint(w, "errors_folded", 0);
@@ -602,6 +607,7 @@ fail:
 static int same_threshold(const sw_threshold_t *a, const sw_threshold_t *b)
 {
     return strcmp(a->text, b->text) == 0 && a->metric == b->metric &&
+           a->custom == b->custom &&
            a->cmp == b->cmp && a->pct == b->pct && a->value == b->value &&
            ((!a->name && !b->name) ||
             (a->name && b->name && strcmp(a->name, b->name) == 0));
@@ -644,7 +650,7 @@ static int input_thresholds(struct state *st, const struct input *in)
         /* The parsed form, not the text: a scenario's threshold text
          * does not repeat the request name it applies to. */
         int64_t metric = jint(o, "metric", -1), cmp = jint(o, "cmp", -1);
-        if (metric < 0 || metric > SW_METRIC_FAILURES || cmp < 0 ||
+        if (metric < 0 || metric > SW_METRIC_RATE || cmp < 0 ||
             cmp > SW_CMP_NE || !json_is_number(json_object_get(o, "value")))
             return bad(in->path, "threshold '%s' has no valid metric, "
                                  "operator or value", text);
@@ -653,6 +659,7 @@ static int input_thresholds(struct state *st, const struct input *in)
         t.pct = jnum(o, "pct", 0);
         t.value = jnum(o, "value", 0);
         t.abort_on_fail = json_is_true(json_object_get(o, "abort"));
+        t.custom = json_is_true(json_object_get(o, "custom"));
         t.text = strdup(text);
         t.name = name ? strdup(name) : NULL;
         if (!t.text || (name && !t.name) || threshold_add(st, &t) < 0) {

@@ -277,7 +277,7 @@ int sw__reporter_should_abort(struct sw__reporter *r,
         if (!t->abort_on_fail || sw__threshold_eval(t, snap, dur, &actual))
             continue;
         char buf[64];
-        sw__threshold_format_actual(t, actual, buf, sizeof(buf));
+        sw__threshold_format_actual_in(t, snap, actual, buf, sizeof(buf));
         fprintf(stderr, "%sswarm: threshold '%s' broken (%s): aborting "
                         "the run\n", r->live ? "\r\033[K" : "",
                 t->text ? t->text : "?", buf);

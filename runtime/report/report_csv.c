@@ -5,6 +5,7 @@
  * with up to 3 decimals (us precision) instead of Locust's rounding.
  */
 #include "report_int.h"
+#include "report_metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -247,5 +248,8 @@ int sw__report_csv(struct sw__reporter *r, const struct sw__stats *s,
     } else {
         rc = -1;
     }
+
+    if (sw__metrics_csv(s, prefix, sw__report_duration_s(ri)) < 0)
+        rc = -1;
     return rc ? -1 : 0;
 }

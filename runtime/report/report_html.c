@@ -6,6 +6,7 @@
  * JSON data block.
  */
 #include "report_int.h"
+#include "report_metrics.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -272,7 +273,7 @@ int sw__report_html_write(FILE *f, struct sw__reporter *r,
         for (int i = 0; i < opt->nthresholds; i++) {
             const sw_threshold_t *t = &opt->thresholds[i];
             char actual[64];
-            sw__threshold_format_actual(t, tres[i].actual, actual,
+            sw__threshold_format_actual_in(t, s, tres[i].actual, actual,
                                         sizeof(actual));
             fprintf(f, "<tr><td class=%s>%s</td><td class=l>",
                     tres[i].passed ? "ok" : "bad",
@@ -323,6 +324,8 @@ int sw__report_html_write(FILE *f, struct sw__reporter *r,
         fprintf(f, "</table>\n");
     }
     free(ev);
+
+    sw__metrics_html(f, s, dur);
 
     fprintf(f, "<h2>Charts</h2>\n<div class=chart id=c-rps></div>\n"
                "<div class=chart id=c-lat></div>\n"

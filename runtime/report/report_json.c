@@ -12,6 +12,7 @@
 
 #include "atomicfile.h"
 #include "merge.h"      /* the scenario fingerprint */
+#include "report_metrics.h"
 
 /* Sets key to v, taking v; a NULL v (no memory) leaves the key out. */
 static void put(json_t *o, const char *key, json_t *v)
@@ -236,6 +237,7 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
     }
     free(ev);
     put(root, "errors", errs);
+    put(root, "metrics", sw__metrics_json(s, dur));
 
     json_t *hist = json_array();
     for (int i = 0; hist && i < r->nrows; i++) {
@@ -290,6 +292,7 @@ int sw__report_json(struct sw__reporter *r, const struct sw__stats *s,
         put(e, "pct", json_real(t->pct));
         put(e, "cmp", json_integer(t->cmp));
         put(e, "value", json_real(t->value));
+        put(e, "custom", json_boolean(t->custom));
             all_ok &= tres[i].passed;
         json_array_append_new(th, e);
     }

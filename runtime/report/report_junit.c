@@ -47,7 +47,7 @@ int sw__report_junit(const struct sw__stats *s,
     for (int i = 0; i < n; i++) {
         const sw_threshold_t *th = &opt->thresholds[i];
         char actual[64];
-        sw__threshold_format_actual(th, tres[i].actual, actual,
+        sw__threshold_format_actual_in(th, s, tres[i].actual, actual,
                                     sizeof(actual));
         fprintf(f, "    <testcase classname=\"thresholds\" name=\"");
         sw__xml_text(f, th->text ? th->text : "");

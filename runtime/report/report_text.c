@@ -5,6 +5,7 @@
  * docs/reports.md).
  */
 #include "report_int.h"
+#include "report_metrics.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,8 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
     }
     free(ev);
 
+    sw__metrics_summary(out, s, dur);
+
     if (s->folded_samples > 0)
         fprintf(out, "\nNote: more than %d request names; %lld requests "
                      "are counted under '%s'.\n", SW_STATS_MAX_NAMES,
@@ -194,7 +197,7 @@ void sw__report_summary(FILE *out, const struct sw__stats *s,
         for (int i = 0; i < opt->nthresholds; i++) {
             const sw_threshold_t *t = &opt->thresholds[i];
             char actual[64];
-            sw__threshold_format_actual(t, tres[i].actual, actual,
+            sw__threshold_format_actual_in(t, s, tres[i].actual, actual,
                                         sizeof(actual));
             const char *mark = tres[i].passed ? "\xe2\x9c\x93" : "\xe2\x9c\x97";
             if (color)

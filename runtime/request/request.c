@@ -489,6 +489,9 @@ void sw_req_end(sw_user_t *u)
     memset(&s, 0, sizeof s);
     s.method = r->method;
     s.name = r->name.ptr ? r->name.ptr : "";
+    const char *group = sw__group_path(&u->groups);
+    if (group)      /* k6's "group::name"; scratch lives until the yield */
+        s.name = sw_cat(u, 3, group, "::", s.name);
     s.latency_us = res->timing.total_us;
     /* from the iteration's intended start when it has one (no coordinated
      * omission); the transfer itself is a lower bound */

@@ -303,6 +303,7 @@ static void start_body(sw_user_t *u, sw_task_fn fn, int kind)
 {
     u->running = fn;
     u->frame.pc = 0;
+    SW__GROUPS_RESET(&u->groups);   /* groups left open by an ended body */
     if (u->worker->run->sc->nlocals > 0)
         memset(u->frame.loc, 0,
                sizeof *u->frame.loc * (size_t)u->worker->run->sc->nlocals);

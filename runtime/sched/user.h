@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include "swarm.h"
 #include "request.h"
+#include "group.h"
 
 struct sw__worker;
 struct sw__data;
@@ -71,6 +72,9 @@ struct sw_user {
     double intended_ms;
     double arrival_ms;
     int64_t pool_pos;
+
+    /* --- the groups the running body is in (request/group.c) --- */
+    struct sw__groups groups;
 };
 
 /* values.c: per-user variable storage and scratch arena. */

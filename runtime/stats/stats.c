@@ -375,6 +375,7 @@ void sw__stats_free(struct sw__stats *s)
     if (!s)
         return;
     clear(s);
+    sw__metrics_free(&s->metrics);
     entry_fini(&s->total);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -384,6 +385,7 @@ void sw__stats_reset(struct sw__stats *s)
 {
     pthread_mutex_lock(&s->lock);
     clear(s);
+    sw__metrics_zero(&s->metrics);
     struct sw__hdr *service = s->total.service;
     sw__hdr_reset(service);
     sw__hdr_free(s->total.intended);
@@ -407,7 +409,10 @@ void sw__stats_record(struct sw__stats *s, const struct sw__sample *x)
         entry_record(e, x);
     if (folded)
         s->folded_samples++;
-    entry_record(&s->total, x);
+    /* A group's duration is not a request: it has its row, and the
+     * Aggregated row counts requests only. */
+    if (x->method != SW_GROUP)
+        entry_record(&s->total, x);
     if (x->error)
         error_add(s, x->method, e ? e->name : (x->name ? x->name : ""),
                   x->error, 1);
@@ -439,6 +444,8 @@ void sw__stats_merge(struct sw__stats *into, struct sw__stats *from)
     }
     into->folded_samples += from->folded_samples;
     into->folded_errors += from->folded_errors;
+    /* Workers share the scenario's metric table, so kinds never clash. */
+    sw__metrics_merge(&into->metrics, &from->metrics, NULL);
     pthread_mutex_unlock(&from->lock);
     pthread_mutex_unlock(&into->lock);
 }

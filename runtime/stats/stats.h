@@ -45,4 +45,13 @@ void sw__stats_record(struct sw__stats *s, const struct sw__sample *x);
 void sw__stats_merge(struct sw__stats *into, struct sw__stats *from);
 void sw__stats_reset(struct sw__stats *s);
 
+/* Custom metrics (metrics.h), under s's lock.  `index` is the metric's
+ * index in `defs` (the scenario's table). */
+void sw__stats_declare_metrics(struct sw__stats *s, const sw_metric_def_t *defs,
+                               int n);
+void sw__stats_count(struct sw__stats *s, const sw_metric_def_t *defs,
+                     int index, int64_t n);
+void sw__stats_record_metric(struct sw__stats *s, const sw_metric_def_t *defs,
+                             int index, int64_t value);
+
 #endif /* SW_STATS_H */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hdr.h"
+#include "metrics.h"
 #include "stats.h"
 #include "util/method.h"    /* sw__method_name, for the reports */
 
@@ -77,6 +78,7 @@ struct sw__stats {
     int etable_size;
     int64_t folded_samples;     /* samples counted under "(other)" */
     int64_t folded_errors;      /* errors counted as "(other errors)" */
+    struct sw__metrics metrics; /* custom metrics (metrics.h) */
 };
 
 

@@ -46,6 +46,8 @@ static int metric_at(const char *p, sw_threshold_t *t, int *failures_kw,
         {"fail_ratio", SW_METRIC_FAILURE_RATIO, 0},
         {"failure_rate", SW_METRIC_FAILURE_RATIO, 0},
         {"error_rate", SW_METRIC_FAILURE_RATIO, 0},
+        {"count", SW_METRIC_COUNT, 0},        {"min", SW_METRIC_MIN, 0},
+        {"rate", SW_METRIC_RATE, 0},
     };
     *failures_kw = 0;
     *ratio_kw = 0;
@@ -127,8 +129,8 @@ int sw__threshold_parse(const char *text, sw_threshold_t *out, char *err,
     if (!metric_at(sc.p, out, &failures_kw, &ratio_kw, &mlen)) {
         free(name);
         return fail(err, errlen, text,
-                    "expected a metric (pN, med, avg, max, failures, "
-                    "fail_ratio, rps, requests)");
+                    "expected a metric (pN, med, avg, min, max, failures, "
+                    "fail_ratio, rps, requests, count, rate)");
     }
     sc.p += mlen;
     skip_ws(&sc);
@@ -173,7 +175,8 @@ int sw__threshold_parse(const char *text, sw_threshold_t *out, char *err,
     while (u[ulen] && !isspace((unsigned char)u[ulen]))
         ulen++;
     int latency = out->metric == SW_METRIC_PERCENTILE ||
-                  out->metric == SW_METRIC_AVG || out->metric == SW_METRIC_MAX;
+                  out->metric == SW_METRIC_AVG || out->metric == SW_METRIC_MAX ||
+                  out->metric == SW_METRIC_MIN;
     const char *bad = NULL;
     if (ulen == 0) {
         /* plain number: ms for latencies, as written for the rest */
@@ -190,7 +193,8 @@ int sw__threshold_parse(const char *text, sw_threshold_t *out, char *err,
         v *= 1000.0;
     } else if (latency && ulen == 1 && u[0] == 'm') {
         v *= 60000.0;
-    } else if (out->metric == SW_METRIC_RPS && ulen == 2 &&
+    } else if ((out->metric == SW_METRIC_RPS ||
+                out->metric == SW_METRIC_RATE) && ulen == 2 &&
                strncmp(u, "/s", 2) == 0) {
     } else {
         bad = latency ? "unknown unit (use us, ms, s or m)"
@@ -236,10 +240,69 @@ static int compare(double a, sw_cmp_t cmp, double b)
     return 0;
 }
 
+/* The custom metric a threshold applies to: one it names as such, or a
+ * name that is a metric's and no request's (`--threshold "basket p95 <
+ * 300"`).  *custom says whether it is about a metric at all (one never
+ * recorded anywhere is NULL then, and counts as empty). */
+static const struct sw__metric *custom_of(const sw_threshold_t *t,
+                                          const struct sw__stats *s,
+                                          int *custom)
+{
+    *custom = 0;
+    if (!t->name)
+        return NULL;
+    const struct sw__metric *x = sw__metrics_find(&s->metrics, t->name);
+    if (!t->custom) {
+        if (!x)
+            return NULL;
+        for (int i = 0; i < s->nentries; i++)
+            if (strcmp(s->entries[i]->name, t->name) == 0)
+                return NULL;
+    }
+    *custom = 1;
+    return x;
+}
+
+static double metric_value(const sw_threshold_t *t, const struct sw__metric *x,
+                           double duration_s)
+{
+    if (!x)
+        return 0.0;
+    int counter = x->kind == SW_COUNTER;
+    switch (t->metric) {
+    case SW_METRIC_PERCENTILE:
+        return sw__metric_pct(x, t->pct);
+    case SW_METRIC_AVG:
+        return sw__metric_avg(x);
+    case SW_METRIC_MAX:
+        return sw__metric_max(x);
+    case SW_METRIC_MIN:
+        return sw__metric_min(x);
+    case SW_METRIC_RATE:
+    case SW_METRIC_RPS:
+        return duration_s > 0 ? (double)(counter ? x->sum : x->n) / duration_s
+                              : 0.0;
+    case SW_METRIC_COUNT:
+    case SW_METRIC_REQUESTS:
+        return (double)(counter ? x->sum : x->n);
+    case SW_METRIC_FAILURES:
+    case SW_METRIC_FAILURE_RATIO:
+        break;
+    }
+    return 0.0;
+}
+
 int sw__threshold_eval(const sw_threshold_t *t, const struct sw__stats *s,
                        double duration_s, double *actual)
 {
+    int custom;
+    const struct sw__metric *x = custom_of(t, s, &custom);
+    if (custom) {
+        *actual = metric_value(t, x, duration_s);
+        return compare(*actual, t->cmp, t->value);
+    }
     int64_t reqs = 0, fails = 0, total_us = 0, max_us = 0;
+    int64_t min_us = INT64_MAX;
     struct sw__hdr *merged = NULL;
     const struct sw__hdr *h = s->total.service;
     *actual = 0.0;
@@ -259,6 +322,8 @@ int sw__threshold_eval(const sw_threshold_t *t, const struct sw__stats *s,
             total_us += e->total_us;
             if (e->max_us > max_us)
                 max_us = e->max_us;
+            if (e->min_us < min_us)
+                min_us = e->min_us;
             if (merged)
                 sw__hdr_add(merged, e->service);
         }
@@ -267,6 +332,7 @@ int sw__threshold_eval(const sw_threshold_t *t, const struct sw__stats *s,
         fails = s->total.failures;
         total_us = s->total.total_us;
         max_us = s->total.max_us;
+        min_us = s->total.min_us;
     }
     double v = 0.0;
     switch (t->metric) {
@@ -295,10 +361,52 @@ int sw__threshold_eval(const sw_threshold_t *t, const struct sw__stats *s,
     case SW_METRIC_FAILURES:
         v = (double)fails;
         break;
+    case SW_METRIC_MIN:
+        v = reqs ? (double)min_us / 1000.0 : 0.0;
+        break;
+    case SW_METRIC_COUNT:
+        v = (double)reqs;
+        break;
+    case SW_METRIC_RATE:
+        v = duration_s > 0 ? (double)reqs / duration_s : 0.0;
+        break;
     }
     sw__hdr_free(merged);
     *actual = v;
     return compare(v, t->cmp, t->value);
+}
+
+void sw__threshold_format_actual_in(const sw_threshold_t *t,
+                                    const struct sw__stats *s, double actual,
+                                    char *buf, size_t n)
+{
+    int custom;
+    const struct sw__metric *x = custom_of(t, s, &custom);
+    if (!custom || (x && x->kind == SW_TREND_TIME)) {
+        sw__threshold_format_actual(t, actual, buf, n);
+        return;
+    }
+    /* a counter or a plain trend: numbers without a unit */
+    switch (t->metric) {
+    case SW_METRIC_PERCENTILE:
+        if (t->pct == 50)
+            snprintf(buf, n, "med=%g", actual);
+        else
+            snprintf(buf, n, "p%g=%g", t->pct, actual);
+        return;
+    case SW_METRIC_AVG:
+        snprintf(buf, n, "avg=%.2f", actual);
+        return;
+    case SW_METRIC_MAX:
+        snprintf(buf, n, "max=%g", actual);
+        return;
+    case SW_METRIC_MIN:
+        snprintf(buf, n, "min=%g", actual);
+        return;
+    default:
+        sw__threshold_format_actual(t, actual, buf, n);
+        return;
+    }
 }
 
 void sw__threshold_format_actual(const sw_threshold_t *t, double actual,
@@ -328,6 +436,15 @@ void sw__threshold_format_actual(const sw_threshold_t *t, double actual,
         break;
     case SW_METRIC_FAILURES:
         snprintf(buf, n, "failures=%.0f", actual);
+        break;
+    case SW_METRIC_COUNT:
+        snprintf(buf, n, "count=%.0f", actual);
+        break;
+    case SW_METRIC_MIN:
+        snprintf(buf, n, "min=%.2fms", actual);
+        break;
+    case SW_METRIC_RATE:
+        snprintf(buf, n, "rate=%.2f/s", actual);
         break;
     }
 }

@@ -15,9 +15,11 @@
 /*
  * Parses "p95<300ms", "/cart/add p99 < 1s", "\"/a b\" avg < 20ms",
  * "failures < 1%", "failures < 10", "rps > 500", "requests >= 100",
- * "max < 2s abort".  Metrics: pN / p(N) / med / median, avg, max (latency,
+ * "max < 2s abort", "basket p95 < 300", "cart_adds count > 10".  Metrics: pN / p(N) / med / median, avg, max (latency,
  * unit us, ms (default), s or m), failures (with % a ratio, else a count),
- * fail_ratio / error_rate (0..1, or with %), rps, requests.  Operators:
+ * fail_ratio / error_rate (0..1, or with %), rps, requests, min, count
+ * (= requests), rate (= rps).  A name that is a custom metric's and no
+ * request's means the metric (sw_threshold_t.custom: always).  Operators:
  * < <= > >= == != (= means ==).  A trailing `abort` sets abort_on_fail.
  * out->text borrows `text`; out->name is malloc'd (caller frees) or NULL.
  * Returns 0, or -1 with a message in err.
@@ -35,5 +37,10 @@ int sw__threshold_eval(const sw_threshold_t *t, const struct sw__stats *s,
 /* "p95=12.34ms", "failures=0.51%", "rps=812.3" into buf. */
 void sw__threshold_format_actual(const sw_threshold_t *t, double actual,
                                  char *buf, size_t n);
+/* The same, in the unit of what t measures in s: a threshold on a counter
+ * or a plain trend (custom metrics) shows plain numbers ("p95=42"). */
+void sw__threshold_format_actual_in(const sw_threshold_t *t,
+                                    const struct sw__stats *s, double actual,
+                                    char *buf, size_t n);
 
 #endif /* SW_THRESHOLD_H */

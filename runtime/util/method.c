@@ -9,6 +9,7 @@ static const char *const method_names[] = {
     [SW_GET] = "GET", [SW_POST] = "POST", [SW_PUT] = "PUT",
     [SW_PATCH] = "PATCH", [SW_DELETE] = "DELETE", [SW_HEAD] = "HEAD",
     [SW_OPTIONS] = "OPTIONS",
+    [SW_GROUP] = "GROUP",      /* a group's duration row, not a request */
 };
 #define NMETHODS (sizeof(method_names) / sizeof(method_names[0]))
 

@@ -10,6 +10,8 @@ syn keyword swarmDecl on_test_start on_test_stop
 syn keyword swarmControl if else repeat sleep stop interrupt schedule
 syn keyword swarmControl while retry return
 syn keyword swarmStatement let tag
+" groups and custom metrics
+syn keyword swarmStatement group count record
 syn keyword swarmMethod get post put patch delete head options
 syn keyword swarmBoolean true false
 syn keyword swarmBuiltinVar status user_id failed
