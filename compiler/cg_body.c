@@ -208,6 +208,10 @@ static void stmt(struct cg *g, const struct stmt *s)
         break;
     case ST_TAG:
         break;
+    case ST_COOKIE:
+    case ST_CLEAR:
+        cg_cookie_stmt(g, s);
+        break;
     }
 }
 

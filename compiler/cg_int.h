@@ -120,6 +120,16 @@ const char *cg_task_name(struct cg *g, const struct set *s, int index);
  * (after every body: the targets are known then). */
 void cg_names_enums(const struct cg *g, struct sw__buf *b);
 
+/* ---- cg_reqlang.c ---- */
+/* The statements of a multipart body, NULL-terminated. */
+const char **cg_multipart_lines(struct cg *g, const struct opt *o);
+/* `cookie "n" = V` and `clear cookies`. */
+void cg_cookie_stmt(struct cg *g, const struct stmt *s);
+/* `void headers_SET(sw_user_t *u)` when s has default headers. */
+void cg_set_headers(struct cg *g, struct sw__buf *out, const struct set *s);
+/* `static const sw_file_def_t files[]` when multipart parts send files. */
+void cg_files_table(const struct program *pg, struct sw__buf *b);
+
 /* ---- cg_request.c ---- */
 void cg_request(struct cg *g, const struct stmt *s);
 

@@ -105,6 +105,7 @@ static void functions(struct cg *g, struct sw__buf *out, const int *live)
             cg_function(g, out, name, what,
                         source_line(src, s->on_stop->span.beg), s->on_stop);
         }
+        cg_set_headers(g, out, s);
     }
 }
 
@@ -143,6 +144,8 @@ static void set_init(struct sw__buf *b, const struct set *s, const char *ind)
     sw__buf_printf(b, ",\n%s.on_stop = ", ind);
     hook_name(b, s, 0);
     sw__buf_adds(b, ",\n");
+    if (s->nheaders > 0)
+        sw__buf_printf(b, "%s.headers = headers_%s,\n", ind, s->name);
 }
 
 static void task_table(const struct program *pg, struct sw__buf *b,
@@ -373,6 +376,9 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
     if (opt->ca_pem != NULL)
         sw__buf_adds(b, "    .ca_pem = embedded_ca,\n"
                  "    .ca_pem_len = sizeof embedded_ca - 1,\n");
+    if (pg->nfiles > 0)
+        sw__buf_printf(b, "    .files = files,\n    .nfiles = %d,\n",
+                       pg->nfiles);
     sw__buf_adds(b, "};\n");
 }
 
@@ -491,6 +497,7 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     users(prog, &b);
     data_tables(&g, &b);
     load_tables(prog, &b);
+    cg_files_table(prog, &b);
     embedded_ca(opt, &b);
     scenario(prog, opt, &b);
     sw__buf_adds(&b, "\nint main(int argc, char **argv)\n{\n"

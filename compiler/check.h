@@ -34,6 +34,16 @@ struct feeder {
     int ncolumns;
 };
 
+/* A file a multipart part sends (one per `file` part). */
+struct part_file {
+    struct span span;           /* the part */
+    struct str path;            /* as written */
+    struct str filename;        /* sent: `filename`, else path's basename */
+    struct str type;            /* `type`, or s == NULL */
+    int embed;
+    struct str content;         /* embed: the whole file */
+};
+
 struct env_def {
     struct str name;
     struct str fallback;
@@ -59,6 +69,8 @@ struct program {
     int nlocals;                /* deepest repeat nesting */
     int ntask_fns;              /* task bodies, numbered 1.. */
     int nhook_fns;              /* on_start/on_stop bodies, numbered 1.. */
+    struct part_file *files;    /* multipart files, in order of use */
+    int nfiles, files_cap;
 };
 
 /* Checks file; fills *prog (arena-allocated).  Returns the error count. */

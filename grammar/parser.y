@@ -73,6 +73,8 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
     struct lit *lit;
     struct load_item *load;
     struct set *set;
+    struct mpart *mpart;
+    struct mattr *mattr;
 }
 
 %token <text> IDENT "identifier"
@@ -105,6 +107,7 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %token <text> EXPECT "'expect'" CAPTURE "'capture'" CONTAINS "'contains'"
 %token <text> MATCHES "'matches'" EXISTS "'exists'" IN "'in'"
 %token <text> REGEX "'regex'" COOKIE "'cookie'" FIRST "'first'" NOW "'now'"
+%token <text> MULTIPART "'multipart'" CLEAR "'clear'"
 
 %left OR
 %left AND
@@ -128,6 +131,8 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <lit> lit lit_opt lits lits_opt
 %type <load> load_item load_items load_list
 %type <set> set_body
+%type <mpart> mp_members mp_member
+%type <mattr> mattrs
 
 %%
 
@@ -345,6 +350,13 @@ member
             $$ = ast_member(A, MB_TASK, @$);
             $$->task = $1;
         }
+    | HEADER string expr
+        {
+            $$ = ast_member(A, MB_HEADER, @$);
+            $$->header = ast_opt(A, OPT_HEADER, @$);
+            $$->header->a = $2;
+            $$->header->b = $3;
+        }
     | ON_START block
         {
             $$ = ast_member(A, MB_ON_START, @$);
@@ -447,6 +459,19 @@ stmt
             $$ = ast_stmt(A, ST_TAG, @$);
             $$->expr = $2;
         }
+    | COOKIE string '=' expr mattrs
+        {
+            $$ = ast_stmt(A, ST_COOKIE, @$);
+            $$->arg = $2;
+            $$->expr = $4;
+            $$->attrs = $5;
+        }
+    | CLEAR IDENT
+        {
+            $$ = ast_stmt(A, ST_CLEAR, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+        }
     | error                     { $$ = NULL; }
     ;
 
@@ -537,6 +562,12 @@ opt
         {
             $$ = ast_opt(A, OPT_FORM, @$);
             $$->json = $2;
+        }
+    | MULTIPART '{' sepsopt '}'  { $$ = ast_opt(A, OPT_MULTIPART, @$); }
+    | MULTIPART '{' sepsopt mp_members sepsopt '}'
+        {
+            $$ = ast_opt(A, OPT_MULTIPART, @$);
+            $$->parts = $4;
         }
     | BODY expr
         {
@@ -666,6 +697,56 @@ capture
         {
             $$ = ast_opt(A, OPT_CAPTURE, @$);
             $$->capture = CAP_STATUS;
+        }
+    ;
+
+/* ---- multipart parts: "name": EXPR, or "name": file "path" WORDS ---- */
+
+mp_members
+    : mp_member                 { $$ = $1; }
+    | mp_members ',' sepsopt mp_member { $$ = ast_append_mpart($1, $4); }
+    ;
+
+mp_member
+    : string ':' expr
+        {
+            $$ = ARENA_NEW(A, struct mpart);
+            $$->span = @$;
+            $$->key = $1;
+            $$->value = $3;
+        }
+    | string ':' IDENT string mattrs
+        {
+            $$ = ARENA_NEW(A, struct mpart);
+            $$->span = @$;
+            $$->key = $1;
+            $$->word = $3;
+            $$->word_span = @3;
+            $$->path = $4;
+            $$->attrs = $5;
+        }
+    ;
+
+/* Words after a file part or a cookie: `type "image/png"`, `embed`,
+ * `domain "x"`; the checker knows which words go where. */
+mattrs
+    : %empty                    { $$ = NULL; }
+    | mattrs IDENT
+        {
+            struct mattr *m = ARENA_NEW(A, struct mattr);
+            m->span = @2;
+            m->word = $2;
+            m->word_span = @2;
+            $$ = ast_append_mattr($1, m);
+        }
+    | mattrs IDENT string
+        {
+            struct mattr *m = ARENA_NEW(A, struct mattr);
+            m->span = join(@2, @3);
+            m->word = $2;
+            m->word_span = @2;
+            m->arg = $3;
+            $$ = ast_append_mattr($1, m);
         }
     ;
 
@@ -817,6 +898,7 @@ parts
 ident
     : IDENT | NAME | HEADER | QUERY | JSON | FORM | BODY | TIMEOUT | AUTH
     | REDIRECTS | CONTAINS | MATCHES | EXISTS | REGEX | COOKIE | FIRST | NOW
+    | MULTIPART | CLEAR
     ;
 
 %%

@@ -99,6 +99,13 @@ typedef struct sw_task {
     int line;                   /* line in the .swarm file, for messages */
 } sw_task_t;
 
+/* The default headers of a user or a set (`header "K" V` beside its
+ * tasks): calls sw_req_header for each.  Called for every request sent
+ * below it, outermost set first, so the values are evaluated per request
+ * and a deeper set's header (or the request's own) replaces a shallower
+ * one of the same name. */
+typedef void (*sw_headers_fn)(sw_user_t *u);
+
 typedef struct sw_set {
     const char *name;
     sw_set_kind_t kind;
@@ -107,6 +114,7 @@ typedef struct sw_set {
     sw_wait_t wait;
     sw_task_fn on_start;        /* or NULL */
     sw_task_fn on_stop;         /* or NULL */
+    sw_headers_fn headers;      /* or NULL */
 } sw_set_t;
 
 typedef struct sw_user_class {
@@ -177,6 +185,15 @@ typedef struct sw_feeder_def {
     sw_feed_mode_t mode;
 } sw_feeder_def_t;
 
+/* A file sent as a part of a multipart body (`file "a.png"`). */
+typedef struct sw_file_def {
+    const char *path;           /* as written (read at start-up) */
+    const char *embedded;       /* `embed`: the bytes, or NULL */
+    size_t embedded_len;
+    const char *filename;       /* Content-Disposition's filename */
+    const char *content_type;   /* the part's Content-Type, or NULL */
+} sw_file_def_t;
+
 typedef struct sw_env_def {
     const char *name;           /* environment variable */
     const char *fallback;       /* default, or NULL: unset is an error */
@@ -201,6 +218,8 @@ typedef struct sw_scenario {
     int nenvs;
     const char *ca_pem;         /* swarmc build --embed-ca: PEM, or NULL */
     size_t ca_pem_len;
+    const sw_file_def_t *files; /* multipart files, read at start-up */
+    int nfiles;
 } sw_scenario_t;
 
 /*
@@ -250,6 +269,18 @@ void sw_req_body(sw_user_t *u, const char *content_type, const char *body);
 void sw_req_timeout_ms(sw_user_t *u, int64_t timeout_ms);
 void sw_req_auth(sw_user_t *u, const char *user, const char *password);
 void sw_req_redirects(sw_user_t *u, int follow);
+/* A multipart/form-data body (python-requests' layout): begin, the parts
+ * in order (copied), end.  The Content-Type with its boundary is set. */
+void sw_req_multipart_begin(sw_user_t *u);
+void sw_req_part(sw_user_t *u, const char *name, const char *value);
+void sw_req_part_file(sw_user_t *u, const char *name, int file_index);
+void sw_req_multipart_end(sw_user_t *u);
+
+/* The user's cookie jar: sets cookie name=value for domain (NULL: the
+ * host of --host, host-only) and path (NULL: "/"); empties it. */
+void sw_cookie_set(sw_user_t *u, const char *name, const char *value,
+                   const char *domain, const char *path);
+void sw_cookies_clear(sw_user_t *u);
 
 /*
  * Sends the request through the user's own session (cookies, keep-alive

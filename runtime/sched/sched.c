@@ -331,9 +331,25 @@ static double take_intended(sw_user_t *u)
     return t;
 }
 
+/* The default headers of the user and its running sets (request.h). */
+static void default_headers(sw_user_t *u)
+{
+    struct sw__req_mark m;
+    int any = 0;
+    for (int i = 0; i < u->depth && !any; i++)
+        any = u->stack[i].rs->def->headers != NULL;
+    if (!any || sw__req_defaults_begin(u, &m) != 0)
+        return;
+    for (int i = 0; i < u->depth; i++)
+        if (u->stack[i].rs->def->headers)
+            u->stack[i].rs->def->headers(u);
+    sw__req_defaults_end(u, &m);
+}
+
 sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc)
 {
     f->pc = resume_pc;
+    default_headers(u);
     switch (sw__req_send(u, take_intended(u))) {
     case SW__SENT:
         SET_PHASE(u, ST_REQUEST, KIND(u));
