@@ -127,6 +127,10 @@ const char **cg_multipart_lines(struct cg *g, const struct opt *o);
 void cg_cookie_stmt(struct cg *g, const struct stmt *s);
 /* `void headers_SET(sw_user_t *u)` when s has default headers. */
 void cg_set_headers(struct cg *g, struct sw__buf *out, const struct set *s);
+/* `static const sw_set_headers_t set_headers[]` (after user_classes),
+ * and how many entries it has (0: none written). */
+void cg_set_headers_table(const struct program *pg, struct sw__buf *b);
+int cg_set_headers_count(const struct program *pg);
 /* `static const sw_file_def_t files[]` when multipart parts send files. */
 void cg_files_table(const struct program *pg, struct sw__buf *b);
 

@@ -7,7 +7,7 @@
  *   sw_req_part_file(u, "avatar", 0);          files[0] in the table
  *   sw_req_multipart_end(u);
  *
- *   static void headers_Web(sw_user_t *u)      sw_set_t.headers
+ *   static void headers_Web(sw_user_t *u)      scenario.set_headers
  *   {
  *       sw_req_header(u, "Authorization", sw_cat(u, 2, "Bearer ", ...));
  *   }
@@ -15,6 +15,7 @@
 #include "cg_int.h"
 #include "arena.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const char **cg_multipart_lines(struct cg *g, const struct opt *o)
@@ -139,5 +140,70 @@ void cg_files_table(const struct program *pg, struct sw__buf *b)
         }
         sw__buf_adds(b, " },\n");
     }
+    sw__buf_adds(b, "};\n");
+}
+
+/* ---- the default headers' table ---------------------------------------- */
+
+static int index_of(const struct program *pg, const struct set *s)
+{
+    for (int i = 0; i < pg->nsets; i++)
+        if (pg->sets[i] == s)
+            return i;
+    return -1;
+}
+
+/* Marks the sets a user can reach (only their tables are written). */
+static void mark(const struct program *pg, const struct set *s, char *live)
+{
+    int k = index_of(pg, s);
+    if (k < 0 || live[k])
+        return;
+    live[k] = 1;
+    for (int i = 0; i < s->ntasks; i++)
+        if (s->tasks[i]->set != NULL)
+            mark(pg, s->tasks[i]->set, live);
+}
+
+/* The live sets with headers: how many, and (b != NULL) their entries. */
+static int entries(const struct program *pg, struct sw__buf *b)
+{
+    char *live = xmalloc((size_t)pg->nsets + 1);
+    memset(live, 0, (size_t)pg->nsets + 1);
+    for (int i = 0; i < pg->nsets; i++)
+        if (pg->sets[i]->kind == SET_USER)
+            mark(pg, pg->sets[i], live);
+    int n = 0, user = 0;
+    for (int i = 0; i < pg->nsets; i++) {
+        const struct set *s = pg->sets[i];
+        int u = s->kind == SET_USER ? user++ : -1;
+        if (!live[i] || s->nheaders == 0)
+            continue;
+        n++;
+        if (b == NULL)
+            continue;
+        if (u >= 0)
+            sw__buf_printf(b, "    { &user_classes[%d].root, headers_%s },\n",
+                           u, s->name);
+        else
+            sw__buf_printf(b, "    { &set_%s, headers_%s },\n", s->name,
+                           s->name);
+    }
+    free(live);
+    return n;
+}
+
+int cg_set_headers_count(const struct program *pg)
+{
+    return entries(pg, NULL);
+}
+
+void cg_set_headers_table(const struct program *pg, struct sw__buf *b)
+{
+    if (entries(pg, NULL) == 0)
+        return;
+    sw__buf_adds(b, "\n/* Default headers (`header` beside tasks), by set. */\n"
+                 "static const sw_set_headers_t set_headers[] = {\n");
+    entries(pg, b);
     sw__buf_adds(b, "};\n");
 }

@@ -144,8 +144,6 @@ static void set_init(struct sw__buf *b, const struct set *s, const char *ind)
     sw__buf_printf(b, ",\n%s.on_stop = ", ind);
     hook_name(b, s, 0);
     sw__buf_adds(b, ",\n");
-    if (s->nheaders > 0)
-        sw__buf_printf(b, "%s.headers = headers_%s,\n", ind, s->name);
 }
 
 static void task_table(const struct program *pg, struct sw__buf *b,
@@ -379,6 +377,10 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
     if (pg->nfiles > 0)
         sw__buf_printf(b, "    .files = files,\n    .nfiles = %d,\n",
                        pg->nfiles);
+    int nh = cg_set_headers_count(pg);
+    if (nh > 0)
+        sw__buf_printf(b, "    .set_headers = set_headers,\n"
+                       "    .nset_headers = %d,\n", nh);
     sw__buf_adds(b, "};\n");
 }
 
@@ -495,6 +497,7 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
         if (prog->sets[i]->kind == SET_USER)
             set_tables(prog, &b, prog->sets[i], done);
     users(prog, &b);
+    cg_set_headers_table(prog, &b);
     data_tables(&g, &b);
     load_tables(prog, &b);
     cg_files_table(prog, &b);

@@ -83,7 +83,7 @@ static void file_part(struct checker *ck, struct mpart *mp)
     }
     struct part_file f = { 0 };
     f.span = mp->span;
-    int ok = literal(ck, mp->path, "a file path (files are read at start-up)",
+    int ok = literal(ck, mp->path, "a file path (read at start-up)",
                      &f.path);
     if (ok && f.path.len == 0) {
         ck_error(ck, mp->path->span, "a file path cannot be empty");

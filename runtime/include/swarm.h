@@ -99,13 +99,6 @@ typedef struct sw_task {
     int line;                   /* line in the .swarm file, for messages */
 } sw_task_t;
 
-/* The default headers of a user or a set (`header "K" V` beside its
- * tasks): calls sw_req_header for each.  Called for every request sent
- * below it, outermost set first, so the values are evaluated per request
- * and a deeper set's header (or the request's own) replaces a shallower
- * one of the same name. */
-typedef void (*sw_headers_fn)(sw_user_t *u);
-
 typedef struct sw_set {
     const char *name;
     sw_set_kind_t kind;
@@ -114,8 +107,18 @@ typedef struct sw_set {
     sw_wait_t wait;
     sw_task_fn on_start;        /* or NULL */
     sw_task_fn on_stop;         /* or NULL */
-    sw_headers_fn headers;      /* or NULL */
 } sw_set_t;
+
+/* The default headers of a user or a set (`header "K" V` beside its
+ * tasks): fn calls sw_req_header for each.  Called for every request sent
+ * while the set runs, outermost set first, so the values are evaluated
+ * per request and a deeper set's header (or the request's own) replaces a
+ * shallower one of the same name. */
+typedef void (*sw_headers_fn)(sw_user_t *u);
+typedef struct sw_set_headers {
+    const sw_set_t *set;        /* a set, or a user class's root */
+    sw_headers_fn fn;
+} sw_set_headers_t;
 
 typedef struct sw_user_class {
     const char *name;
@@ -220,6 +223,8 @@ typedef struct sw_scenario {
     size_t ca_pem_len;
     const sw_file_def_t *files; /* multipart files, read at start-up */
     int nfiles;
+    const sw_set_headers_t *set_headers;    /* default headers, by set */
+    int nset_headers;
 } sw_scenario_t;
 
 /*
