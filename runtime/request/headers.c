@@ -41,6 +41,15 @@ int sw__req_defaults_begin(sw_user_t *u, struct sw__req_mark *m)
     return 0;
 }
 
+/* "Key:" with nothing after it: the request's "no such header" line that
+ * a body without a type adds (struct sw__http_req); a default header of
+ * that name is then sent rather than nothing. */
+static int bare(const char *p)
+{
+    const char *c = strchr(p, ':');
+    return c && c[1] == 0;
+}
+
 void sw__req_defaults_end(sw_user_t *u, const struct sw__req_mark *m)
 {
     int *n;
@@ -51,23 +60,34 @@ void sw__req_defaults_end(sw_user_t *u, const struct sw__req_mark *m)
     size_t total = h->len;
     char *copy = sw__scratch_alloc(u, total);
     memcpy(copy, h->ptr, total);
+    const char *own_end = copy + m->len, *end = copy + total;
     h->len = 0;
     int kept = 0;
-    const char *own_end = copy + m->len;
-    for (const char *p = own_end; p < copy + total; p += strlen(p) + 1) {
+    for (const char *p = own_end; p < end; p += strlen(p) + 1) {
         size_t nl = name_len(p);
         int shadowed = 0;
-        for (const char *q = p + strlen(p) + 1; !shadowed && q < copy + total;
+        for (const char *q = p + strlen(p) + 1; !shadowed && q < end;
              q += strlen(q) + 1)
             shadowed = same_name(p, nl, q);
         for (const char *q = copy; !shadowed && q < own_end;
              q += strlen(q) + 1)
-            shadowed = same_name(p, nl, q);
+            shadowed = !bare(q) && same_name(p, nl, q);
         if (shadowed)
             continue;
         sw__buf_add(h, p, strlen(p) + 1);
         kept++;
     }
-    sw__buf_add(h, copy, m->len);
-    *n = kept + m->n;
+    size_t defaults_len = h->len;
+    for (const char *q = copy; q < own_end; q += strlen(q) + 1) {
+        int replaced = 0;
+        if (bare(q))
+            for (const char *p = h->ptr; !replaced && p < h->ptr + defaults_len;
+                 p += strlen(p) + 1)
+                replaced = same_name(q, name_len(q), p);
+        if (replaced)
+            continue;
+        sw__buf_add(h, q, strlen(q) + 1);
+        kept++;
+    }
+    *n = kept;
 }

@@ -12,7 +12,8 @@ backslash escapes).  Checks, request by request (named in the scenario):
   same fields and files with boundary B (urllib3's encoder, as
   requests.models._encode_files calls it);
 - default headers: the user's, replaced by the seq's and the request's of
-  the same name (case-insensitive), one line per name, the captured token
+  the same name (case-insensitive; a body's type is the request's own,
+  a body without one takes the default), one line per name, the captured token
   current at each request (empty at login, before it is captured);
 - cookies: a cookie set by the scenario is sent; a path-scoped one only
   below its path; a request's own Cookie header is the only Cookie line;
@@ -78,14 +79,14 @@ with open(hlog, "rb") as f:
 
 # the scenario's order: login, upload, 2 x /headers, /cookies, /api/x,
 # 3 x /cookies
-want = ["/login", "/upload", "/headers", "/headers", "/cookies", "/api/x",
-        "/cookies", "/cookies", "/cookies"]
+want = ["/login", "/upload", "/headers", "/headers", "/echo", "/cookies",
+        "/api/x", "/cookies", "/cookies", "/cookies"]
 got = [r["target"] for r in reqs]
 report("order", got == want, "targets %s" % got)
 if got != want:
     sys.exit(1)
-login, upload, defaults, override, jar, scoped, manual, restored, cleared \
-    = reqs
+login, upload, defaults, override, raw, jar, scoped, manual, restored, \
+    cleared = reqs
 
 
 def values(r, name):
@@ -132,6 +133,11 @@ report("defaults-request-wins", one(override, "X-Level") == "request" and
        one(override, "X-Token") == token, "headers %s" % override["headers"])
 report("defaults-multipart", one(upload, "X-Level") == "seq",
        "headers %s" % upload["headers"])
+# a body without a type of its own takes the default Content-Type
+report("defaults-content-type", one(raw, "Content-Type") == "text/plain" and
+       one(defaults, "Content-Type") == "text/plain" and
+       one(login, "Content-Type") == "application/x-www-form-urlencoded",
+       "raw %s login %s" % (raw["headers"], login["headers"]))
 
 # ---- cookies ----
 def cookies(r):
@@ -158,7 +164,7 @@ report("cookie-clear", values(cleared, "Cookie") == [],
 with open(result) as f:
     res = json.load(f)
 agg = res.get("aggregated", {})
-report("no-failures", agg.get("requests") == 9 and agg.get("failures") == 0
+report("no-failures", agg.get("requests") == 10 and agg.get("failures") == 0
        and res.get("errors") == [],
        "requests %s failures %s errors %s" % (agg.get("requests"),
                                               agg.get("failures"),

@@ -918,8 +918,11 @@ static void process_cleanup(void)
     curl_global_cleanup();
 }
 
+static struct sw__xfer *jar_handle(struct sw__session *s);
+
 /* The jar is listed through the handle attached to the share last (see
- * session_cookie); cookies imported but not yet in the jar are the same
+ * session_cookie), or one attached for it when another session's request
+ * took that handle; cookies imported but not yet in the jar are the same
  * lines again. */
 static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
 {
@@ -928,7 +931,7 @@ static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
                        s->import.len);
         return;
     }
-    struct sw__xfer *x = s->last;
+    struct sw__xfer *x = jar_handle(s);
     struct curl_slist *list = NULL;
     if (!x || x->cur_share != s ||
         curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &list) != CURLE_OK)
