@@ -90,7 +90,8 @@ struct expr {
 
 enum opt_kind {
     OPT_NAME, OPT_HEADER, OPT_QUERY, OPT_JSON, OPT_FORM, OPT_BODY,
-    OPT_TIMEOUT, OPT_AUTH, OPT_REDIRECTS, OPT_EXPECT, OPT_CAPTURE
+    OPT_TIMEOUT, OPT_AUTH, OPT_REDIRECTS, OPT_EXPECT, OPT_CAPTURE,
+    OPT_MULTIPART
 };
 
 enum expect_kind {
@@ -112,6 +113,32 @@ struct json {
     struct json *tail;  /* parser: the last of a list, in its head */
 };
 
+/* A word after a multipart file or a cookie statement, with its string
+ * argument if it has one: `type "image/png"`, `embed`, `path "/"`. */
+struct mattr {
+    struct span span;
+    struct mattr *next;
+    const char *word;
+    struct span word_span;
+    struct expr *arg;           /* NULL: a bare word */
+    struct mattr *tail; /* parser: the last of a list, in its head */
+};
+
+/* One part of multipart { }: a field ("name": EXPR) or a file
+ * ("name": file "path" [type "t"] [filename "f"] [embed]). */
+struct mpart {
+    struct span span;
+    struct mpart *next;
+    struct expr *key;           /* the part's name (a string literal) */
+    struct expr *value;         /* a field's value; NULL for a file */
+    const char *word;           /* `file` as written */
+    struct span word_span;
+    struct expr *path;          /* the file, a string literal */
+    struct mattr *attrs;
+    int file_index;             /* checker: in program.files */
+    struct mpart *tail; /* parser: the last of a list, in its head */
+};
+
 struct opt {
     enum opt_kind kind;
     struct span span;
@@ -119,6 +146,7 @@ struct opt {
     struct expr *a, *b;         /* name; header k v; body; timeout; auth u p;
                                    expect operands; capture argument */
     struct json *json;          /* query, json, form */
+    struct mpart *parts;        /* multipart */
     const char *word;           /* redirects on|off */
     struct span word_span;
     int expect;                 /* enum expect_kind */
@@ -136,7 +164,7 @@ struct opt {
 
 enum stmt_kind {
     ST_LET, ST_REQUEST, ST_IF, ST_REPEAT, ST_SLEEP, ST_STOP, ST_INTERRUPT,
-    ST_SCHEDULE, ST_TAG,
+    ST_SCHEDULE, ST_TAG, ST_COOKIE, ST_CLEAR,
     ST_WHILE, ST_RETRY,         /* expr: condition / tries; body */
     ST_RETURN,                  /* expr: `return if COND`, or NULL */
     ST_GROUP, ST_COUNT, ST_RECORD   /* group "x" { }, count N [E], record N E */
@@ -158,6 +186,8 @@ struct stmt {
     struct stmt *els;           /* if else (an ST_IF for `else if`) */
     int method;                 /* ST_REQUEST: enum method */
     struct opt *opts;           /* ST_REQUEST */
+    struct expr *arg;           /* ST_COOKIE: the cookie's name */
+    struct mattr *attrs;        /* ST_COOKIE: domain, path */
     int flag;                   /* interrupt now, schedule first */
     int index;                  /* checker: let var, schedule task index,
                                    count/record metric index */
@@ -172,6 +202,7 @@ enum member_kind {
     MB_SETTING,     /* weight 3, fixed 2 */
     MB_WAIT,        /* wait between(1s, 5s) */
     MB_TASK, MB_ON_START, MB_ON_STOP,
+    MB_HEADER,      /* header "K" V: a default header of the set's requests */
     MB_STMT         /* a statement written outside any task (an error) */
 };
 
@@ -202,6 +233,7 @@ struct member {
     struct lit *args;           /* setting value; wait arguments (list) */
     struct task *task;
     struct stmt *body;          /* on_start/on_stop body, stray statement */
+    struct opt *header;         /* MB_HEADER: an OPT_HEADER */
     struct member *tail; /* parser: the last of a list, in its head */
 };
 
@@ -230,6 +262,8 @@ struct set {
     int visiting, done;         /* cycle detection */
     int height;                 /* levels of sets below it, once done */
     int emitted;                /* codegen: table written */
+    struct opt **headers;       /* checker: its default headers (MB_HEADER) */
+    int nheaders;
 };
 
 enum decl_kind {
@@ -332,6 +366,8 @@ AST_APPEND(member)
 AST_APPEND(decl)
 AST_APPEND(load_item)
 AST_APPEND(lit)
+AST_APPEND(mpart)
+AST_APPEND(mattr)
 
 /* True when a string expression has no ${...} part; *out gets its text. */
 int ast_str_literal(const struct expr *e, struct str *out);

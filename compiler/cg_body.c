@@ -233,6 +233,10 @@ static void stmt(struct cg *g, const struct stmt *s)
     case ST_RECORD:
         cg_metric(g, s);
         break;
+    case ST_COOKIE:
+    case ST_CLEAR:
+        cg_cookie_stmt(g, s);
+        break;
     }
 }
 

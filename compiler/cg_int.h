@@ -151,6 +151,19 @@ void cg_group_leave(struct cg *g);
 void cg_metric(struct cg *g, const struct stmt *s);
 /* The custom metrics' table (nothing when there is none). */
 void cg_metrics_table(const struct program *pg, struct sw__buf *b);
+/* ---- cg_reqlang.c ---- */
+/* The statements of a multipart body, NULL-terminated. */
+const char **cg_multipart_lines(struct cg *g, const struct opt *o);
+/* `cookie "n" = V` and `clear cookies`. */
+void cg_cookie_stmt(struct cg *g, const struct stmt *s);
+/* `void headers_SET(sw_user_t *u)` when s has default headers. */
+void cg_set_headers(struct cg *g, struct sw__buf *out, const struct set *s);
+/* `static const sw_set_headers_t set_headers[]` (after user_classes),
+ * and how many entries it has (0: none written). */
+void cg_set_headers_table(const struct program *pg, struct sw__buf *b);
+int cg_set_headers_count(const struct program *pg);
+/* `static const sw_file_def_t files[]` when multipart parts send files. */
+void cg_files_table(const struct program *pg, struct sw__buf *b);
 
 /* ---- cg_request.c ---- */
 void cg_request(struct cg *g, const struct stmt *s);

@@ -197,6 +197,10 @@ static void option(struct cg *g, struct lines *l, const struct opt *o)
         add(g, l, arena_printf(a, "sw_req_redirects(u, %d);",
                                strcmp(o->word, "on") == 0));
         break;
+    case OPT_MULTIPART:
+        for (const char **v = cg_multipart_lines(g, o); *v != NULL; v++)
+            add(g, l, *v);
+        break;
     case OPT_EXPECT:
     case OPT_CAPTURE:
         break;

@@ -108,6 +108,7 @@ static void functions(struct cg *g, struct sw__buf *out, const int *live)
             cg_function(g, out, name, what,
                         source_line(src, s->on_stop->span.beg), s->on_stop);
         }
+        cg_set_headers(g, out, s);
     }
 }
 
@@ -383,6 +384,13 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
     if (pg->nmetrics > 0)
         sw__buf_printf(b, "    .metrics = metrics,\n    .nmetrics = %d,\n",
                        pg->nmetrics);
+    if (pg->nfiles > 0)
+        sw__buf_printf(b, "    .files = files,\n    .nfiles = %d,\n",
+                       pg->nfiles);
+    int nh = cg_set_headers_count(pg);
+    if (nh > 0)
+        sw__buf_printf(b, "    .set_headers = set_headers,\n"
+                       "    .nset_headers = %d,\n", nh);
     sw__buf_adds(b, "};\n");
 }
 
@@ -501,8 +509,10 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
         if (prog->sets[i]->kind == SET_USER)
             set_tables(prog, &b, prog->sets[i], done);
     users(prog, &b);
+    cg_set_headers_table(prog, &b);
     data_tables(&g, &b);
     load_tables(prog, &b);
+    cg_files_table(prog, &b);
     embedded_ca(opt, &b);
     scenario(prog, opt, &b);
     sw__buf_adds(&b, "\nint main(int argc, char **argv)\n{\n"

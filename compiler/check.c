@@ -239,6 +239,9 @@ static void members(struct checker *ck, struct set *set)
         case MB_ON_STOP:
             hook(ck, set, m, &stop);
             break;
+        case MB_HEADER:
+            ck_set_header(ck, set, m);
+            break;
         case MB_STMT:
             ck_stray(ck, m->body);
             break;
@@ -803,6 +806,7 @@ int check_program(struct ast_file *file, const struct source *src,
     }
 
     bodies(&ck);
+    ck_default_headers(&ck);
     if (d->errors == before)
         ck_reach(&ck);
 

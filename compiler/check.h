@@ -40,6 +40,16 @@ struct feeder {
     int ncolumns;
 };
 
+/* A file a multipart part sends (one per `file` part). */
+struct part_file {
+    struct span span;           /* the part */
+    struct str path;            /* as written */
+    struct str filename;        /* sent: `filename`, else path's basename */
+    struct str type;            /* `type`, or s == NULL */
+    int embed;
+    struct str content;         /* embed: the whole file */
+};
+
 struct env_def {
     struct str name;
     struct str fallback;
@@ -71,6 +81,8 @@ struct program {
     struct span test_start_at, test_stop_at;    /* their keywords */
     sw_metric_def_t *metrics;   /* custom metrics, in order of first use */
     int nmetrics;
+    struct part_file *files;    /* multipart files, in order of use */
+    int nfiles, files_cap;
 };
 
 /* Checks file; fills *prog (arena-allocated).  Returns the error count. */

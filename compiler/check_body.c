@@ -202,6 +202,11 @@ static void request(struct checker *ck, struct stmt *s)
             word = "body";
             json_value(ck, o->json);
             break;
+        case OPT_MULTIPART:
+            once = &body;
+            word = "body";
+            ck_multipart(ck, o);
+            break;
         case OPT_BODY:
             once = &body;
             word = "body";
@@ -358,6 +363,12 @@ static void stmt(struct checker *ck, struct stmt *s)
     case ST_COUNT:
     case ST_RECORD:
         ck_metric_stmt(ck, s);
+        break;
+    case ST_COOKIE:
+        ck_cookie(ck, s);
+        break;
+    case ST_CLEAR:
+        ck_clear(ck, s);
         break;
     }
 }
@@ -569,6 +580,16 @@ static void r_stmt(struct reach *r, struct stmt *s, int use)
             if (o->json != NULL)
                 r_json(r, o->json->kind == J_VALUE ? o->json
                                                    : o->json->items);
+            for (struct mpart *mp = o->parts; mp != NULL; mp = mp->next)
+                r_expr(r, mp->value);
+        }
+        break;
+    case ST_COOKIE:
+        if (use) {
+            r_expr(r, s->arg);
+            r_expr(r, s->expr);
+            for (struct mattr *a = s->attrs; a != NULL; a = a->next)
+                r_expr(r, a->arg);
         }
         break;
     case ST_IF:

@@ -122,6 +122,16 @@ void ck_metric_stmt(struct checker *ck, struct stmt *s);
 /* `threshold NAME METRIC OP VALUE` on custom metric NAME. */
 void ck_threshold_custom(struct checker *ck, struct decl *d,
                          sw_threshold_t *t);
+/* check_reqlang.c: multipart bodies, default headers, cookies */
+void ck_multipart(struct checker *ck, struct opt *o);
+void ck_cookie(struct checker *ck, struct stmt *s);
+void ck_clear(struct checker *ck, struct stmt *s);
+void ck_set_header(struct checker *ck, struct set *set, struct member *m);
+/* After the bodies (variable types known): every set's default headers. */
+void ck_default_headers(struct checker *ck);
+/* Reads a file next to the .swarm file whole; 0, or -1 after an error. */
+int ck_read_file(struct checker *ck, struct str path, struct span sp,
+                 struct str *out);
 
 /* check_lit.c */
 /* Parses "1h30m", "500ms", "1.5s".  Returns 0, or -1 after an error. */

@@ -55,6 +55,8 @@ struct demo_reply {
 /* Fills *rep for *req.  Returns 0, or -1 when out of memory. */
 int demo_route(const struct demo_request *req, struct demo_reply *rep);
 void demo_reply_free(struct demo_reply *rep);
+/* upload.c: POST /upload, a multipart body parsed and described. */
+int demo_route_upload(const struct demo_request *req, struct demo_reply *rep);
 
 /* ---- sessions.c --------------------------------------------------------- */
 

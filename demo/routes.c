@@ -452,6 +452,9 @@ dispatch(const struct demo_request *req, struct demo_reply *rep)
     if (strcmp(p, "/login") == 0) {
         if (post)
             return route_login(req, rep);
+    } else if (strcmp(p, "/upload") == 0) {
+        if (post)
+            return demo_route_upload(req, rep);
     } else if (strcmp(p, "/cart/add") == 0) {
         if (post)
             return route_cart_add(req, rep);

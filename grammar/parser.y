@@ -73,6 +73,8 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
     struct lit *lit;
     struct load_item *load;
     struct set *set;
+    struct mpart *mpart;
+    struct mattr *mattr;
 }
 
 %token <text> IDENT "identifier"
@@ -109,6 +111,7 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %token <text> FAILED "'failed'"
 %token <text> ON_TEST_START "'on_test_start'" ON_TEST_STOP "'on_test_stop'"
 %token <text> GROUP "'group'" COUNT "'count'" RECORD "'record'"
+%token <text> MULTIPART "'multipart'" CLEAR "'clear'"
 
 %left OR
 %left AND
@@ -132,6 +135,8 @@ static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parser *p,
 %type <lit> lit lit_opt lits lits_opt
 %type <load> load_item load_items load_list
 %type <set> set_body
+%type <mpart> mp_members mp_member
+%type <mattr> mattrs
 
 %%
 
@@ -380,6 +385,13 @@ member
             $$ = ast_member(A, MB_TASK, @$);
             $$->task = $1;
         }
+    | HEADER string expr
+        {
+            $$ = ast_member(A, MB_HEADER, @$);
+            $$->header = ast_opt(A, OPT_HEADER, @$);
+            $$->header->a = $2;
+            $$->header->b = $3;
+        }
     | ON_START block
         {
             $$ = ast_member(A, MB_ON_START, @$);
@@ -526,6 +538,19 @@ stmt
             $$->name_span = @2;
             $$->expr = $3;
         }
+    | COOKIE string '=' expr mattrs
+        {
+            $$ = ast_stmt(A, ST_COOKIE, @$);
+            $$->arg = $2;
+            $$->expr = $4;
+            $$->attrs = $5;
+        }
+    | CLEAR IDENT
+        {
+            $$ = ast_stmt(A, ST_CLEAR, @$);
+            $$->name = $2;
+            $$->name_span = @2;
+        }
     | error                     { $$ = NULL; }
     ;
 
@@ -616,6 +641,12 @@ opt
         {
             $$ = ast_opt(A, OPT_FORM, @$);
             $$->json = $2;
+        }
+    | MULTIPART '{' sepsopt '}'  { $$ = ast_opt(A, OPT_MULTIPART, @$); }
+    | MULTIPART '{' sepsopt mp_members sepsopt '}'
+        {
+            $$ = ast_opt(A, OPT_MULTIPART, @$);
+            $$->parts = $4;
         }
     | BODY expr
         {
@@ -745,6 +776,56 @@ capture
         {
             $$ = ast_opt(A, OPT_CAPTURE, @$);
             $$->capture = CAP_STATUS;
+        }
+    ;
+
+/* ---- multipart parts: "name": EXPR, or "name": file "path" WORDS ---- */
+
+mp_members
+    : mp_member                 { $$ = $1; }
+    | mp_members ',' sepsopt mp_member { $$ = ast_append_mpart($1, $4); }
+    ;
+
+mp_member
+    : string ':' expr
+        {
+            $$ = ARENA_NEW(A, struct mpart);
+            $$->span = @$;
+            $$->key = $1;
+            $$->value = $3;
+        }
+    | string ':' IDENT string mattrs
+        {
+            $$ = ARENA_NEW(A, struct mpart);
+            $$->span = @$;
+            $$->key = $1;
+            $$->word = $3;
+            $$->word_span = @3;
+            $$->path = $4;
+            $$->attrs = $5;
+        }
+    ;
+
+/* Words after a file part or a cookie: `type "image/png"`, `embed`,
+ * `domain "x"`; the checker knows which words go where. */
+mattrs
+    : %empty                    { $$ = NULL; }
+    | mattrs IDENT
+        {
+            struct mattr *m = ARENA_NEW(A, struct mattr);
+            m->span = @2;
+            m->word = $2;
+            m->word_span = @2;
+            $$ = ast_append_mattr($1, m);
+        }
+    | mattrs IDENT string
+        {
+            struct mattr *m = ARENA_NEW(A, struct mattr);
+            m->span = join(@2, @3);
+            m->word = $2;
+            m->word_span = @2;
+            m->arg = $3;
+            $$ = ast_append_mattr($1, m);
         }
     ;
 
@@ -916,6 +997,7 @@ ident
     : IDENT | NAME | HEADER | QUERY | JSON | FORM | BODY | TIMEOUT | AUTH
     | REDIRECTS | CONTAINS | MATCHES | EXISTS | REGEX | COOKIE | FIRST | NOW
     | COUNT | RECORD | GROUP
+    | MULTIPART | CLEAR
     ;
 
 %%

@@ -70,6 +70,13 @@ diff_engines data examples/data.swarm "$ROOT/examples" -u 1 -r 100 --iterations 
 diff_engines data-tour examples/data-tour.swarm "$ROOT/examples" -u 1 -r 100 --iterations 8 -t 60s
 # one user: most of its requests carry no X-User to tell users apart
 diff_engines everything examples/everything.swarm "$ROOT/examples" -u 1 -r 100 --iterations 12 -t 60s
+# multipart bodies (the same bytes, boundary included: it comes from the
+# seeded user), default headers, cookie set/clear and a request's own
+# Cookie header; its expects read these (tests/t-reqlang.sh)
+NOTE_HEX=$(python3 -c 'print(open("tests/reqlang/note.txt", "rb").read().hex())')
+BLOB_HEX=$(python3 -c 'print(open("tests/reqlang/blob.bin", "rb").read().hex())')
+export NOTE_HEX BLOB_HEX
+diff_engines reqlang tests/reqlang/reqlang.swarm "$ROOT/tests/reqlang" -u 1 -r 100 --iterations 1 -t 30s
 
 # A server that answers badly on purpose: every case is a counted failure
 # with the same message under both engines.  Known difference: a reset in

@@ -566,6 +566,12 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         fprintf(stderr, "%s: %s\n", opt.prog, err);
         goto out_engines;
     }
+    if (sw__files_load(sc, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.prog, err);
+        sw__data_free(&data);
+        rc = 66;                /* EX_NOINPUT: a file the scenario sends */
+        goto out_engines;
+    }
     m.uv = uv_default_loop();
     if (opt.web) {
         /* The UI's capacity: what the open-file limit allows (one
@@ -795,6 +801,7 @@ out_run:
     sw__arrivals_free(&run.arrivals);
     sw__sched_release(&run);
     sw__data_free(&data);
+    sw__files_free();
     free(m.form_host);
 out_engines:
     sw__ca_free();

@@ -50,7 +50,10 @@
  * `auto` asks the other engines first and falls back to the general one.
  * The same rules hold for every engine: redirects are followed (at most
  * SW__MAX_REDIRS), the User-Agent is SW__USER_AGENT unless the request has
- * its own, and header lines follow the conventions of struct sw__http_req.
+ * its own, a request with a Cookie header line of its own sends that one
+ * instead of the jar's (python-requests' rule; cookies it receives still
+ * go into the jar), and header lines follow the conventions of struct
+ * sw__http_req.
  */
 #ifndef SW_ENGINE_H
 #define SW_ENGINE_H
@@ -215,6 +218,14 @@ struct sw__engine_ops {
      * cookies_import replaces the session's cookies with `lines`. */
     void (*cookies_export)(sw__session_t *s, struct sw__buf *out);
     void (*cookies_import)(sw__session_t *s, const char *lines, size_t len);
+
+    /* The scenario's `cookie` and `clear cookies` statements, between
+     * requests (the session has no xfer).  cookie_set adds one cookie
+     * given as a line of that format (NUL-terminated, no newline); it
+     * replaces the one with the same name, domain and path.
+     * cookies_clear empties the jar. */
+    void (*cookie_set)(sw__session_t *s, const char *line);
+    void (*cookies_clear)(sw__session_t *s);
 };
 
 /* The engines compiled in; `auto` tries them from the last to the first

@@ -109,6 +109,17 @@ typedef struct sw_set {
     sw_task_fn on_stop;         /* or NULL */
 } sw_set_t;
 
+/* The default headers of a user or a set (`header "K" V` beside its
+ * tasks): fn calls sw_req_header for each.  Called for every request sent
+ * while the set runs, outermost set first, so the values are evaluated
+ * per request and a deeper set's header (or the request's own) replaces a
+ * shallower one of the same name. */
+typedef void (*sw_headers_fn)(sw_user_t *u);
+typedef struct sw_set_headers {
+    const sw_set_t *set;        /* a set, or a user class's root */
+    sw_headers_fn fn;
+} sw_set_headers_t;
+
 typedef struct sw_user_class {
     const char *name;
     int weight;                 /* relative share of spawned users */
@@ -195,6 +206,15 @@ typedef struct sw_feeder_def {
     sw_feed_mode_t mode;
 } sw_feeder_def_t;
 
+/* A file sent as a part of a multipart body (`file "a.png"`). */
+typedef struct sw_file_def {
+    const char *path;           /* as written (read at start-up) */
+    const char *embedded;       /* `embed`: the bytes, or NULL */
+    size_t embedded_len;
+    const char *filename;       /* Content-Disposition's filename */
+    const char *content_type;   /* the part's Content-Type, or NULL */
+} sw_file_def_t;
+
 typedef struct sw_env_def {
     const char *name;           /* environment variable */
     const char *fallback;       /* default, or NULL: unset is an error */
@@ -226,6 +246,10 @@ typedef struct sw_scenario {
     sw_task_fn on_test_stop;
     const sw_metric_def_t *metrics; /* custom metrics; index = sw_count's */
     int nmetrics;
+    const sw_file_def_t *files; /* multipart files, read at start-up */
+    int nfiles;
+    const sw_set_headers_t *set_headers;    /* default headers, by set */
+    int nset_headers;
 } sw_scenario_t;
 
 /*
@@ -276,6 +300,18 @@ void sw_req_body(sw_user_t *u, const char *content_type, const char *body);
 void sw_req_timeout_ms(sw_user_t *u, int64_t timeout_ms);
 void sw_req_auth(sw_user_t *u, const char *user, const char *password);
 void sw_req_redirects(sw_user_t *u, int follow);
+/* A multipart/form-data body (python-requests' layout): begin, the parts
+ * in order (copied), end.  The Content-Type with its boundary is set. */
+void sw_req_multipart_begin(sw_user_t *u);
+void sw_req_part(sw_user_t *u, const char *name, const char *value);
+void sw_req_part_file(sw_user_t *u, const char *name, int file_index);
+void sw_req_multipart_end(sw_user_t *u);
+
+/* The user's cookie jar: sets cookie name=value for domain (NULL: the
+ * host of --host, host-only) and path (NULL: "/"); empties it. */
+void sw_cookie_set(sw_user_t *u, const char *name, const char *value,
+                   const char *domain, const char *path);
+void sw_cookies_clear(sw_user_t *u);
 
 /*
  * Sends the request through the user's own session (cookies, keep-alive

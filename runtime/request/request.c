@@ -342,6 +342,32 @@ void sw_req_redirects(sw_user_t *u, int follow)
         u->net.req->follow = follow != 0;
 }
 
+/* ---- for multipart.c, headers.c and cookies.c (request.h) ------------- */
+
+struct sw__buf *sw__req_body_buf(sw_user_t *u)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return NULL;
+    r->has_body = 1;
+    return &r->body;
+}
+
+void sw__req_add_header(sw_user_t *u, const char *key, const char *value)
+{
+    if (u->net.req)
+        add_header(u->net.req, key, value);
+}
+
+struct sw__buf *sw__req_header_lines(sw_user_t *u, int **nheaders)
+{
+    struct sw__req *r = u->net.req;
+    if (!r)
+        return NULL;
+    *nheaders = &r->nhdr;
+    return &r->hdr;
+}
+
 /* ---- sending ---------------------------------------------------------- */
 
 static double now_ms(void)

@@ -108,6 +108,33 @@ int sw__req_cookie(sw_user_t *u, const char *name, struct sw__buf *out);
  * sw__req_user_free gives it back. */
 struct sw__response *sw__req_standalone(sw_user_t *u);
 
+/* The pieces of u's request that multipart.c, headers.c and cookies.c
+ * build (NULL when no request is begun).  sw__req_body_buf marks the
+ * request as having a body. */
+struct sw__buf *sw__req_body_buf(sw_user_t *u);
+/* value NULL: "key:" (no such header at all, see struct sw__http_req) */
+void sw__req_add_header(sw_user_t *u, const char *key, const char *value);
+/* The header lines (NUL-terminated, back to back) and their count. */
+struct sw__buf *sw__req_header_lines(sw_user_t *u, int **nheaders);
+
+/* headers.c: the default headers of u's user and running sets.  The
+ * scheduler calls begin, then each set's sw_set_t.headers (outermost
+ * first: they add lines with sw_req_header), then end, which keeps one
+ * line per name (case-insensitive): the request's own, else the deepest
+ * default's; the defaults go first. */
+struct sw__req_mark {
+    size_t len;
+    int n;
+};
+int sw__req_defaults_begin(sw_user_t *u, struct sw__req_mark *m);
+void sw__req_defaults_end(sw_user_t *u, const struct sw__req_mark *m);
+
+/* multipart.c: the files of multipart parts, read once at start-up (or
+ * embedded); read-only afterwards, shared by every worker.  0, or -1 with
+ * a one-line message naming the file in err. */
+int sw__files_load(const sw_scenario_t *sc, char *err, size_t errlen);
+void sw__files_free(void);
+
 /* check.c: sets the response's failure message once (the first wins). */
 void sw__fail(sw_user_t *u, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -22,6 +22,7 @@
 #include "rng.h"
 #include "scheduler.h"
 #include "user.h"
+#include "data.h"
 
 /* u->phase = state | kind << 8 | QUEUED (in the worker's 0 ms queue) */
 enum state {
@@ -333,9 +334,25 @@ static double take_intended(sw_user_t *u)
     return t;
 }
 
+/* The default headers of the user and its running sets (request.h),
+ * outermost first.  Scenarios have few, so a scan finds a set's. */
+static void default_headers(sw_user_t *u)
+{
+    const sw_scenario_t *sc = u->data ? u->data->sc : NULL;
+    struct sw__req_mark m;
+    if (!sc || sc->nset_headers <= 0 || sw__req_defaults_begin(u, &m) != 0)
+        return;
+    for (int i = 0; i < u->depth; i++)
+        for (int k = 0; k < sc->nset_headers; k++)
+            if (sc->set_headers[k].set == u->stack[i].rs->def)
+                sc->set_headers[k].fn(u);
+    sw__req_defaults_end(u, &m);
+}
+
 sw_step_t sw_req_send(sw_user_t *u, sw_frame_t *f, int resume_pc)
 {
     f->pc = resume_pc;
+    default_headers(u);
     switch (sw__req_send(u, take_intended(u))) {
     case SW__SENT:
         SET_PHASE(u, ST_REQUEST, KIND(u));

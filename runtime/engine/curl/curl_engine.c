@@ -118,6 +118,11 @@ struct sw__xfer {
     long cur_timeout_ms;        /* -1: unknown */
     int cur_auth;               /* USERNAME/PASSWORD were set */
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
+    /* a request with its own Cookie line: the jar, set aside while it is
+     * in flight so that libcurl sends no Cookie line of its own (see
+     * stash_jar) */
+    struct sw__buf stash;
+    int stashed;
 };
 
 
@@ -219,9 +224,12 @@ static void detach_share(struct sw__xfer *x)
     x->cur_share = NULL;
 }
 
+static void unstash_jar(struct sw__xfer *x);
+
 static void xfer_destroy(struct sw__xfer *x)
 {
     detach_share(x);
+    sw__buf_free(&x->stash);
     curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
     sw__buf_free(&x->cur_hdr);
@@ -260,6 +268,7 @@ static void on_trim(uv_timer_t *t);
 static void xfer_put(struct sw__xfer *x)
 {
     struct sw__engine *g = x->eng;
+    unstash_jar(x);
     if (x->s && x->s->xfer == x)
         x->s->xfer = NULL;
     x->s = NULL;
@@ -675,6 +684,66 @@ static void fill_result(struct sw__xfer *x)
     }
 }
 
+/* Writes Netscape lines (one a line) into the jar of x's share. */
+static void add_lines(struct sw__xfer *x, char *p)
+{
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = 0;
+        if (*p && curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, p))
+            fputs("swarm: cannot set a cookie\n", stderr);
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+}
+
+/* libcurl 7.88 sends the jar's cookies as a Cookie line of its own beside
+ * a request's custom Cookie line (it checks for one only against
+ * CURLOPT_COOKIE).  python-requests sends the request's alone, and so do
+ * we: for such a request the jar is listed aside and emptied, and when
+ * the request is over (unstash_jar) it gets its cookies back, then those
+ * the responses set, which replace the ones of the same name, domain and
+ * path as they would have. */
+static CURLcode stash_jar(struct sw__xfer *x)
+{
+    const struct sw__http_req *q = x->req;
+    const char *p = q->headers;
+    int own = 0;
+    for (int i = 0; i < q->nheaders; i++, p += strlen(p) + 1)
+        own |= !strncasecmp(p, "Cookie", 6) && (p[6] == ':' || p[6] == ';');
+    if (!own)
+        return CURLE_OK;
+    struct curl_slist *list = NULL;
+    CURLcode rc = curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &list);
+    if (rc != CURLE_OK)
+        return rc;
+    x->stash.len = 0;
+    for (struct curl_slist *l = list; l; l = l->next) {
+        sw__buf_adds(&x->stash, l->data);
+        sw__buf_add(&x->stash, "\n", 1);
+    }
+    sw__buf_add(&x->stash, "", 1);
+    curl_slist_free_all(list);
+    x->stashed = 1;
+    return curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, "ALL");
+}
+
+static void unstash_jar(struct sw__xfer *x)
+{
+    if (!x->stashed)
+        return;
+    x->stashed = 0;
+    struct curl_slist *fresh = NULL;
+    if (curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &fresh) != CURLE_OK)
+        fresh = NULL;
+    curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, "ALL");
+    add_lines(x, x->stash.ptr);
+    for (struct curl_slist *l = fresh; l; l = l->next)
+        curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, l->data);
+    curl_slist_free_all(fresh);
+    x->stash.len = 0;
+}
+
 #define SETOPT(e, o, v)                                                  \
     do {                                                                 \
         if (curl_easy_setopt((e), (o), (v)) != CURLE_OK)                 \
@@ -715,6 +784,8 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
         s->has_import = 0;
         s->import.len = 0;
     }
+    if (stash_jar(x) != CURLE_OK)
+        goto setopt_failed;
     if (set_url(x) != CURLE_OK)
         goto setopt_failed;
     if (x->cur_follow != q->follow_redirects) {
@@ -776,6 +847,7 @@ static void loop_done(struct sw__loop *l, CURL *easy, CURLcode result)
     x->in_flight = 0;
     x->code = result;
     fill_result(x);
+    unstash_jar(x);
     x->done(x->ctx, x, &x->res);
 }
 
@@ -846,8 +918,11 @@ static void process_cleanup(void)
     curl_global_cleanup();
 }
 
+static struct sw__xfer *jar_handle(struct sw__session *s);
+
 /* The jar is listed through the handle attached to the share last (see
- * session_cookie); cookies imported but not yet in the jar are the same
+ * session_cookie), or one attached for it when another session's request
+ * took that handle; cookies imported but not yet in the jar are the same
  * lines again. */
 static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
 {
@@ -856,7 +931,7 @@ static void session_cookies_export(sw__session_t *s, struct sw__buf *out)
                        s->import.len);
         return;
     }
-    struct sw__xfer *x = s->last;
+    struct sw__xfer *x = jar_handle(s);
     struct curl_slist *list = NULL;
     if (!x || x->cur_share != s ||
         curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &list) != CURLE_OK)
@@ -878,6 +953,50 @@ static void session_cookies_import(sw__session_t *s, const char *lines,
     s->has_import = 1;
 }
 
+/* A handle attached to s's share, to read or write its jar through (a jar
+ * is reached through an easy handle): the last one, else one from the
+ * pool, attached now and pooled again.  Cookies imported and not yet in
+ * the jar are written first.  NULL when libcurl refuses. */
+static struct sw__xfer *jar_handle(struct sw__session *s)
+{
+    struct sw__xfer *x = s->last;
+    if (!x || x->cur_share != s) {
+        x = xfer_get(s);
+        if (x->cur_share && x->cur_share->last == x)
+            x->cur_share->last = NULL;
+        x->cur_share = NULL;
+        if (curl_easy_setopt(x->easy, CURLOPT_SHARE, s->share) != CURLE_OK) {
+            xfer_put(x);
+            return NULL;
+        }
+        x->cur_share = s;
+        s->last = x;
+        xfer_put(x);
+    }
+    if (s->has_import) {
+        curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, "ALL");
+        sw__buf_add(&s->import, "", 1);
+        add_lines(x, s->import.ptr);
+        s->has_import = 0;
+        s->import.len = 0;
+    }
+    return x;
+}
+
+static void session_cookie_set(sw__session_t *s, const char *line)
+{
+    struct sw__xfer *x = jar_handle(s);
+    if (x && curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, line) != CURLE_OK)
+        fputs("swarm: cannot set a cookie\n", stderr);
+}
+
+static void session_cookies_clear(sw__session_t *s)
+{
+    struct sw__xfer *x = jar_handle(s);
+    if (x)
+        curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, "ALL");
+}
+
 const struct sw__engine_ops sw__engine_general = {
     .name = "curl",
     .process_init = process_init,
@@ -896,4 +1015,6 @@ const struct sw__engine_ops sw__engine_general = {
     .cookie = session_cookie,
     .cookies_export = session_cookies_export,
     .cookies_import = session_cookies_import,
+    .cookie_set = session_cookie_set,
+    .cookies_clear = session_cookies_clear,
 };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "engine.h"
 #include "netenv.h"
 #include "nv.h"
@@ -243,6 +244,64 @@ static void native_cookies_import(sw__session_t *s, const char *lines,
     sw__nv_session_cookies_import(s->nv, lines, len);
 }
 
+/* The field after the k-th tab of a cookie line, and its length. */
+static const char *field(const char *line, size_t len, int k, size_t *n)
+{
+    const char *p = line, *end = line + len;
+    for (int i = 0; i < k; i++) {
+        const char *t = memchr(p, '\t', (size_t)(end - p));
+        if (!t)
+            return NULL;
+        p = t + 1;
+    }
+    const char *t = k < 6 ? memchr(p, '\t', (size_t)(end - p)) : NULL;
+    *n = (size_t)((t ? t : end) - p);
+    return p;
+}
+
+/* Same name (case-insensitive, as the jar replaces), domain, host-only
+ * flag and path: b replaces a. */
+static int same_cookie(const char *a, size_t al, const char *b, size_t bl)
+{
+    static const int keys[] = { 0, 1, 2, 5 };
+    for (int i = 0; i < 4; i++) {
+        size_t an, bn;
+        const char *fa = field(a, al, keys[i], &an);
+        const char *fb = field(b, bl, keys[i], &bn);
+        if (!fa || !fb || an != bn || strncasecmp(fa, fb, an))
+            return 0;
+    }
+    return 1;
+}
+
+/* The jar as lines, without the cookie `line` replaces, plus line. */
+static void native_cookie_set(sw__session_t *s, const char *line)
+{
+    struct sw__buf all = { 0 }, out = { 0 };
+    native_cookies_export(s, &all);
+    size_t ll = strlen(line);
+    const char *p = all.ptr, *end = all.ptr + all.len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        if (n && !same_cookie(p, n, line, ll)) {
+            sw__buf_add(&out, p, n);
+            sw__buf_add(&out, "\n", 1);
+        }
+        p += n + 1;
+    }
+    sw__buf_add(&out, line, ll);
+    sw__buf_add(&out, "\n", 1);
+    native_cookies_import(s, out.ptr, out.len);
+    sw__buf_free(&all);
+    sw__buf_free(&out);
+}
+
+static void native_cookies_clear(sw__session_t *s)
+{
+    native_cookies_import(s, "", 0);
+}
+
 const struct sw__engine_ops sw__engine_native = {
     .name = "native",
     .covers = native_covers,
@@ -259,4 +318,6 @@ const struct sw__engine_ops sw__engine_native = {
     .cookie = native_cookie,
     .cookies_export = native_cookies_export,
     .cookies_import = native_cookies_import,
+    .cookie_set = native_cookie_set,
+    .cookies_clear = native_cookies_clear,
 };

@@ -60,6 +60,7 @@ struct sw__nv_template {
     struct sw__buf head;     /* request line .. Accept (before Cookie) */
     struct sw__buf tail;     /* custom headers (before Content-Length) */
     struct sw__buf ctype;    /* after Content-Length: default type, CRLF */
+    int own_cookie;          /* the request has a Cookie line: no jar's */
 };
 
 /* One send of a request, after redirects changed what they change. */

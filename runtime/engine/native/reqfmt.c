@@ -6,7 +6,8 @@
  *   Host: host[:port]                   (port only when not 80)
  *   Authorization: Basic ...            (credentials, same host only)
  *   Accept: * / *                       (unless the request has Accept)
- *   Cookie: ...                         (the session's jar)
+ *   Cookie: ...                         (the session's jar, unless the
+ *                                        request has a Cookie line)
  *   User-Agent: ...                     (the engine's, unless its own)
  *   the request's header lines, in order
  *   Content-Length: N                   (with a body)
@@ -66,7 +67,7 @@ static int name_is(const char *line, size_t n, const char *name)
  * covered when the request has no credentials of its own: libcurl then
  * sends it as given, to the first host only.) */
 static const char *const special_headers[] = {
-    "Host", "Cookie", "Content-Length", "Transfer-Encoding",
+    "Host", "Content-Length", "Transfer-Encoding",
     "Connection", "Expect", "Upgrade", "TE", "Proxy-Authorization",
     "Proxy-Connection", NULL
 };
@@ -136,7 +137,7 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
         sw__buf_add(h, "\r\n", 2);
         sw__buf_free(&cred);
     }
-    int own_accept = 0, own_ua = 0, own_ctype = 0;
+    int own_accept = 0, own_ua = 0, own_ctype = 0, own_cookie = 0;
     const char *p = req->hdr;
     for (int i = 0; i < req->nhdr; i++, p += strlen(p) + 1) {
         size_t n;
@@ -144,7 +145,10 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
         own_accept |= name_is(p, n, "Accept");
         own_ua |= name_is(p, n, "User-Agent");
         own_ctype |= name_is(p, n, "Content-Type");
+        own_cookie |= name_is(p, n, "Cookie");
     }
+    /* the request's own Cookie line replaces the jar's (engine.h) */
+    t->own_cookie = own_cookie;
     if (!own_accept)
         sw__buf_adds(h, "Accept: */*\r\n");
     struct sw__buf *tl = &t->tail;
@@ -277,7 +281,7 @@ void sw__nv_format(const struct sw__nv_template *t, const struct sw__nv_wire *w,
     sw__buf_reserve(out, t->head.len + t->tail.len + t->ctype.len + 32 +
                             (w->has_body ? w->body_len : 0));
     sw__buf_add(out, t->head.ptr, t->head.len);
-    if (jar)
+    if (jar && !t->own_cookie)
         sw__nv_jar_header(jar, u->host, u->host_len, u->target, u->path_len,
                           now_s, out);
     if (t->tail.len)
