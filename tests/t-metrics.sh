@@ -8,7 +8,8 @@
 #              durations, exact counters and trend percentiles, the
 #              Aggregated row without groups, thresholds passing (exit 0)
 #   threads-*  the same with --threads 2 (per-worker metrics merged)
-#   merge-*    `swarmc merge` of two results: counters add, trends exact
+#   merge-*    `swarmc merge` of two shards' results: counters add, trends
+#              merge exactly, group rows add
 #   exit-*     failing thresholds on a metric and from --threshold: 99
 #   web-*      the web UI's /stats/requests lists the GROUP rows
 #   fmt-*      swarmc fmt of groups and metrics (tests/metrics/layout.*)
@@ -73,12 +74,15 @@ run threads shop --threads 2 -u 4
 check threads-exit 0 "$(cat "$OUT/threads/rc")"
 $CHECK shop "$OUT/threads/result.json" "$OUT/threads/r" threads || rc=1
 
-$SWARMC merge "$OUT/shop/result.json" "$OUT/threads/result.json" \
+# two shards of one run, merged
+run shard0 shop --shard 0/2 -u 4
+run shard1 shop --shard 1/2 -u 4
+$SWARMC merge "$OUT/shard0/result.json" "$OUT/shard1/result.json" \
     --json "$OUT/merged.json" --csv "$OUT/merged" >"$OUT/merge.stdout" \
     2>"$OUT/merge.stderr"
 check merge-exit 0 "$?"
-$CHECK merged "$OUT/merged.json" "$OUT/shop/result.json" \
-    "$OUT/threads/result.json" || rc=1
+$CHECK merged "$OUT/merged.json" "$OUT/shard0/result.json" \
+    "$OUT/shard1/result.json" || rc=1
 contains merge-csv "basket,trend," "$(cat "$OUT/merged_metrics.csv" 2>&1)"
 $SWARMC merge "$OUT/shop/result.json" --threshold "basket p50 > 20" \
     >/dev/null 2>&1

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hdr.h"
+#include "stats_int.h"      /* the stats' lock, for the sw__stats_* ones */
 
 static void metric_free(struct sw__metric *x)
 {
@@ -206,8 +207,6 @@ void sw__metric_fmt(const struct sw__metric *x, double v, char *buf, size_t n)
 }
 
 /* ---- in a worker's statistics (stats.h) -------------------------------- */
-
-#include "stats_int.h"
 
 void sw__stats_declare_metrics(struct sw__stats *s, const sw_metric_def_t *defs,
                                int n)
