@@ -290,8 +290,10 @@ TEST(errors_one_line_naming_the_flag)
           "shop: --junit: cannot write '/dev/null/j.xml': not in a "
           "directory\n" },
         { { "--stages", "1s:2000000/s" },
-          "shop: --stages: a rate from 0.001 to 1000000 per second (or 0), "
-          "got 2e+06/s\n" },
+          "shop: --stages: expected DURATION:USERS,... like "
+          "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... like "
+          "\"10s:50/s,1m:50/s\" (rates from 0.001 to 1000000/s, or 0/s), "
+          "got '1s:2000000/s'\n" },
         { { "-t", "10q" },
           "shop: --run-time: expected a duration like 20, 20s, 3m or "
           "1h30m, got '10q'\n" },
@@ -317,13 +319,14 @@ TEST(errors_one_line_naming_the_flag)
         { { "--stages", "1s:5,1s:5/s" },
           "shop: --stages: expected DURATION:USERS,... like "
           "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... like "
-          "\"10s:50/s,1m:50/s\", got '1s:5,1s:5/s'\n" },
+          "\"10s:50/s,1m:50/s\" (rates from 0.001 to 1000000/s, or 0/s), "
+          "got '1s:5,1s:5/s'\n" },
         { { "--rate", "5", "--stages", "1s:5" },
           "shop: --rate: --stages gives users, not rates "
           "(\"10s:50/s,...\")\n" },
         { { "extra" },
-          "shop: 'extra': unexpected argument (options start with -; see "
-          "--help)\n" },
+          "shop: 'extra': no such user class (options start with -; the "
+          "classes: U; see --list)\n" },
     };
     sw_scenario_t s = scen("http://127.0.0.1:1");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
