@@ -452,15 +452,19 @@ struct owned {
     struct sw__config *cfg;
 };
 
-/* A line for the log: how a Locust option behaves differently here. */
-static int add_note(struct owned *own, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int add_note(struct owned *own, const char *fmt, ...)
+/* A line for the log: how a Locust option behaves differently here;
+ * `where` (the file:line or variable it came from) or NULL. */
+static int add_note(struct owned *own, const char *where, const char *fmt,
+                    ...) __attribute__((format(printf, 3, 4)));
+static int add_note(struct owned *own, const char *where, const char *fmt,
+                    ...)
 {
-    char line[512];
+    char line[768];
+    int n = snprintf(line, sizeof line, "note: %s%s", where ? where : "",
+                     where ? ": " : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
     char **nl = realloc(own->notes, sizeof *nl * (size_t)(own->nnotes + 2));
     if (!nl)
@@ -882,7 +886,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         case O_PRINT_STATS:     /* the live statistics print anyway */
             break;
         case O_LOCUSTFILE:
-            if (add_note(&own, "note: %s %s: the scenario %s is built into "
+            if (add_note(&own, where, "%s %s: the scenario %s is built into "
                          "this binary; the file is not read", flag, val,
                          sc->source ? sc->source : "") != 0)
                 BAD("out of memory");
@@ -930,7 +934,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         case O_EXPECT_WORKERS_MAX_WAIT:
         case O_ENABLE_REBALANCING:
             if (!master_noted++ &&
-                add_note(&own, "note: %s: there is no master/worker mode: "
+                add_note(&own, where, "%s: there is no master/worker mode: "
                          "this process runs its load alone; to spread a "
                          "test over machines run this binary on each with "
                          "--shard I/N and merge the results "
@@ -938,7 +942,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 BAD("out of memory");
             break;
         case O_CLASS_PICKER:
-            if (add_note(&own, "note: %s: the web UI has no class picker; "
+            if (add_note(&own, where, "%s: the web UI has no class picker; "
                          "name the user classes to run on the command line "
                          "(see --list)", flag) != 0)
                 BAD("out of memory");
@@ -1018,7 +1022,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             "--web-auth, --web-ui, --autostart, --autoquit) asks for one");
     o->web = web_given;
     /* the start form can give the host; --autostart needs it now */
-    if ((!o->host || !*o->host) && !(o->web && !o->autostart))
+    if ((!o->host || !*o->host) && !(o->web && !o->autostart) &&
+        !o->list_classes && !o->show_task_ratio)
         BAD("no host: give --host URL (or declare `host` in the scenario)");
     if (o->host && *o->host && sw__engine_url_error(o->host))
         BAD("host '%s': %s", o->host, sw__engine_url_error(o->host));
@@ -1077,7 +1082,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         o->nthresholds = nth;
     }
     if (o->reset_stats && open &&
-        add_note(&own, "note: --reset-stats: the open model has no "
+        add_note(&own, where, "--reset-stats: the open model has no "
                  "spawning phase; the statistics are not reset") != 0)
         BAD("out of memory");
     free(own.th);

@@ -557,18 +557,22 @@ out:
     return ok ? 0 : -1;
 }
 
-/* --show-task-ratio(-json): the classes that would run, after the
- * positional classes and the tag filter, with Locust's figures for -u N
- * (else for Locust's default).  The exit status. */
+/* --show-task-ratio(-json): the classes that would run (the positional
+ * ones) with Locust's figures for -u N (else for Locust's default).  As
+ * in Locust, whose tag filter runs only when the test starts, the ratios
+ * are the scenario's weights: --tags/--exclude-tags are not applied.  The
+ * exit status. */
 static int show_task_ratio(const sw_scenario_t *sc,
                            const struct sw__options *o)
 {
     struct sw__run run;
+    struct sw__options untagged = *o;
     unsigned char *skip = calloc((size_t)sc->nusers + 1, 1);
     int rc = 1;
     memset(&run, 0, sizeof run);
+    untagged.tags = untagged.exclude_tags = NULL;
     run.sc = sc;
-    run.opt = o;
+    run.opt = &untagged;
     if (skip && sw__sched_prepare(&run, skip) == 0) {
         for (int i = 0; i < sc->nusers; i++)
             skip[i] |= !class_chosen(o, sc->users[i].name);
