@@ -886,8 +886,10 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         case O_PRINT_STATS:     /* the live statistics print anyway */
             break;
         case O_LOCUSTFILE:
+            /* as spelled: Locust's documentation writes -f */
             if (add_note(&own, where, "%s %s: the scenario %s is built into "
-                         "this binary; the file is not read", flag, val,
+                         "this binary; the file is not read",
+                         a[1] == '-' ? flag : "-f", val,
                          sc->source ? sc->source : "") != 0)
                 BAD("out of memory");
             break;

@@ -346,12 +346,35 @@ static int toml_string(char **p, char q, char *out)
     return 0;
 }
 
+/* Lines inside a multi-line string of another table are neither keys nor
+ * headers: *ml is the open delimiter's quote, or 0.  1 when the line is
+ * such a line (or opens one). */
+static int toml_multiline(const char *s, int *ml)
+{
+    static const char *const delim[2] = { "\"\"\"", "'''" };
+    if (*ml) {
+        if (strstr(s, delim[*ml == '\'']))
+            *ml = 0;
+        return 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        const char *a = strstr(s, delim[i]);
+        if (a && !strstr(a + 3, delim[i])) {
+            *ml = i ? '\'' : '"';
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A [tool.locust] line of a TOML file: 0 nothing, 1 entry, -1 malformed.
- * *section tracks the table the line is in. */
-static int toml_line(char *line, int *section, char **key, char **val,
-                     char *buf)
+ * *section tracks the table the line is in, *ml multi-line strings. */
+static int toml_line(char *line, int *section, int *ml, char **key,
+                     char **val, char *buf)
 {
     char *s = trim(line);
+    if (!*section && toml_multiline(s, ml))
+        return 0;
     if (*s == '[' && s[1] != '[') {
         char *e = strchr(s, ']');
         if (e) {
@@ -455,7 +478,7 @@ static int read_file(struct ctx *c, struct list *l, const char *path,
         return -1;
     }
     char line[4096], buf[4096 + 8], origin[4200];
-    int lineno = 0, section = 0, rc = 0;
+    int lineno = 0, section = 0, ml = 0, rc = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
         snprintf(origin, sizeof origin, "%s:%d", path, lineno);
@@ -466,7 +489,7 @@ static int read_file(struct ctx *c, struct list *l, const char *path,
             break;
         }
         char *key, *val;
-        int r = toml ? toml_line(line, &section, &key, &val, buf)
+        int r = toml ? toml_line(line, &section, &ml, &key, &val, buf)
                      : conf_line(line, &key, &val);
         if (r == 0)
             continue;

@@ -375,9 +375,10 @@ static void on_tick(uv_timer_t *t)
 static void on_spawned(uv_timer_t *t)
 {
     struct main_state *m = t->data;
-    sw__log_event("All users spawned: %lld total users",
-                  (long long)users_alive(m));
-    if (m->run->opt->reset_stats && !m->stopping) {
+    const struct sw__options *o = m->run->opt;
+    sw__log_event("All users spawned: %lld total users", (long long)
+                  (o->nstages > 0 ? o->stages[0].users : o->users));
+    if (o->reset_stats && !m->stopping) {
         sw__log_event("Resetting stats");
         reset_stats(m);
         if (m->web)
