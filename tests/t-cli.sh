@@ -142,7 +142,7 @@ check doc-master-conf "0|$URL|5|10.0|2000" "$RC|$(field doc-master-conf host)|$(
 # tags = [Critical, Normal]: /products/2 (AdminUser's untagged search) and
 # the Forum's untagged tasks never run
 ok doc-master-conf-tags within doc-master-conf "/ /about /products/1 /products/4" \
-    "/ /products/1"
+    "/products/1" "/ /about /products/4"
 contains doc-master-conf-note-file \
     "shop: note: master.conf:2: --locustfile locust_files/my_locust_file.py" \
     "$(cat "$OUT/doc-master-conf.err")"
