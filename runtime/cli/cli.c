@@ -8,12 +8,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "config.h"
 #include "engine.h"
+#include "log.h"
 #include "threshold.h"
 
 enum opt_id {
@@ -24,7 +27,15 @@ enum opt_id {
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
     O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
     O_EXIT_CODE_ON_ERROR, O_WEB_UI, O_WEB_HOST, O_WEB_PORT, O_AUTOSTART,
-    O_AUTOQUIT, O_WEB_AUTH, O_HEADLESS, O_HELP, O_VERSION
+    O_AUTOQUIT, O_WEB_AUTH, O_HEADLESS,
+    /* Locust's own options: meaning here, or accepted with a note */
+    O_CONFIG, O_LOCUSTFILE, O_LIST, O_SHOW_TASK_RATIO,
+    O_SHOW_TASK_RATIO_JSON, O_RESET_STATS, O_LOGLEVEL, O_LOGFILE,
+    O_SKIP_LOG_SETUP, O_PROCESSES, O_PRINT_STATS, O_MASTER, O_WORKER,
+    O_MASTER_HOST, O_MASTER_PORT, O_MASTER_BIND_HOST, O_MASTER_BIND_PORT,
+    O_EXPECT_WORKERS, O_EXPECT_WORKERS_MAX_WAIT, O_ENABLE_REBALANCING,
+    O_CLASS_PICKER, O_TLS_CERT, O_TLS_KEY, O_EQUAL_WEIGHTS,
+    O_HELP, O_VERSION
 };
 
 struct opt_def {
@@ -141,11 +152,77 @@ static const struct opt_def opts[] = {
       "HTTP basic authentication on every path of the web UI" },
     { O_HEADLESS, 0, "headless", NULL,
       "no web UI: start at once (the default without web options)" },
+    { O_CONFIG, 0, "config", "FILE",
+      "read options from FILE in Locust's format (`users = 10`, option\n"
+      "names without dashes), after ~/.locust.conf and ./locust.conf;\n"
+      "LOCUST_* environment variables win over files, the command line\n"
+      "over both" },
+    { O_LOCUSTFILE, 'f', "locustfile", "FILE",
+      "accepted for Locust command lines: the scenario is built into\n"
+      "this binary, FILE is not read (a note says so)" },
+    { O_LIST, 'l', "list", NULL,
+      "list the user classes and their tasks, and exit" },
+    { O_SHOW_TASK_RATIO, 0, "show-task-ratio", NULL,
+      "print the task execution ratios per user class and in total\n"
+      "(with -u N: the class shares for N users), and exit" },
+    { O_SHOW_TASK_RATIO_JSON, 0, "show-task-ratio-json", NULL,
+      "the same as JSON, and exit" },
+    { O_RESET_STATS, 0, "reset-stats", NULL,
+      "reset the statistics once spawning has completed" },
+    { O_LOGLEVEL, 'L', "loglevel", "LEVEL",
+      "DEBUG, INFO (default), WARNING, ERROR or CRITICAL: the least\n"
+      "severe of the binary's own log lines that is shown" },
+    { O_LOGFILE, 0, "logfile", "FILE",
+      "write the binary's log lines to FILE (timestamped) instead of\n"
+      "stderr" },
+    { O_SKIP_LOG_SETUP, 0, "skip-log-setup", NULL,
+      "accepted for Locust command lines (no effect)" },
+    { O_PROCESSES, 0, "processes", "N",
+      "use N cores: the same as --threads N; -1: every core" },
+    { O_PRINT_STATS, 0, "print-stats", NULL,
+      "accepted for Locust command lines: the live statistics are\n"
+      "printed anyway (unless -q)" },
+    { O_MASTER, 0, "master", NULL,
+      "accepted with a note: there is no master/worker mode; run\n"
+      "shards instead (--shard I/N, docs/distributed.md)" },
+    { O_WORKER, 0, "worker", NULL, "accepted with a note, as --master" },
+    { O_MASTER_HOST, 0, "master-host", "HOST",
+      "accepted with a note, as --master" },
+    { O_MASTER_PORT, 0, "master-port", "N",
+      "accepted with a note, as --master" },
+    { O_MASTER_BIND_HOST, 0, "master-bind-host", "HOST",
+      "accepted with a note, as --master" },
+    { O_MASTER_BIND_PORT, 0, "master-bind-port", "N",
+      "accepted with a note, as --master" },
+    { O_EXPECT_WORKERS, 0, "expect-workers", "N",
+      "accepted with a note, as --master" },
+    { O_EXPECT_WORKERS_MAX_WAIT, 0, "expect-workers-max-wait", "N",
+      "accepted with a note, as --master" },
+    { O_ENABLE_REBALANCING, 0, "enable-rebalancing", NULL,
+      "accepted with a note, as --master" },
+    { O_CLASS_PICKER, 0, "class-picker", NULL,
+      "accepted with a note: the web UI has no class picker; name the\n"
+      "user classes on the command line instead" },
+    { O_TLS_CERT, 0, "tls-cert", "FILE",
+      "not supported: the web UI serves plain HTTP (exit 64)" },
+    { O_TLS_KEY, 0, "tls-key", "FILE",
+      "not supported: the web UI serves plain HTTP (exit 64)" },
+    { O_EQUAL_WEIGHTS, 0, "equal-weights", NULL,
+      "not supported: the scenario's weights apply (exit 64)" },
     { O_HELP, 'h', "help", NULL, "show this help and exit" },
     { O_VERSION, 'V', "version", NULL, "show the version and exit" },
 };
 
 #define NOPTS ((int)(sizeof opts / sizeof opts[0]))
+
+const char *sw__cli_option(int i, char *short_name, int *takes_value)
+{
+    if (i < 0 || i >= NOPTS)
+        return NULL;
+    *short_name = opts[i].short_name;
+    *takes_value = opts[i].arg != NULL;
+    return opts[i].long_name;
+}
 
 /* ---- value parsers ---------------------------------------------------- */
 
@@ -172,6 +249,25 @@ static int parse_double(const char *s, double *v)
     if (errno || *end || !isfinite(x))
         return -1;
     *v = x;
+    return 0;
+}
+
+/* Per-second rates: the same bounds as the compiler's.  Beyond them the
+ * spawn and arrival timers' intervals no longer fit their integers. */
+#define RATE_MIN 0.001
+#define RATE_MAX 1e6
+#define RATE_EXPECTED "expected a number from 0.001 to 1000000"
+
+/* Every per-second rate of the command line (-r, --rate, a rate stage):
+ * RATE_MIN..RATE_MAX, or 0 where zero_ok (a stage ramping down to 0/s).
+ * 0, or -1. */
+static int parse_rate(const char *s, int zero_ok, double *v)
+{
+    double r;
+    if (parse_double(s, &r) ||
+        !((r >= RATE_MIN && r <= RATE_MAX) || (zero_ok && r == 0)))
+        return -1;
+    *v = r;
     return 0;
 }
 
@@ -255,7 +351,7 @@ int sw__parse_stages(const char *s, sw_stage_t **stages, int *n)
             /* a rate stage, "30s:200/s": the open model */
             double r;
             val[vl - 2] = 0;
-            if (parse_double(val, &r) || r < 0 || r > 1e9)
+            if (parse_rate(val, 1, &r))
                 goto bad;
             st[k].users = -1;
             st[k].rate_per_s = r;
@@ -349,7 +445,36 @@ struct owned {
     sw_threshold_t *th;
     int nth;
     sw_stage_t *stages;
+    const char **classes;       /* positional user classes (borrowed) */
+    int nclasses;
+    char **notes;
+    int nnotes;
+    struct sw__config *cfg;
 };
+
+/* A line for the log: how a Locust option behaves differently here;
+ * `where` (the file:line or variable it came from) or NULL. */
+static int add_note(struct owned *own, const char *where, const char *fmt,
+                    ...) __attribute__((format(printf, 3, 4)));
+static int add_note(struct owned *own, const char *where, const char *fmt,
+                    ...)
+{
+    char line[768];
+    int n = snprintf(line, sizeof line, "note: %s%s", where ? where : "",
+                     where ? ": " : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    va_end(ap);
+    char **nl = realloc(own->notes, sizeof *nl * (size_t)(own->nnotes + 2));
+    if (!nl)
+        return -1;
+    own->notes = nl;
+    if (!(nl[own->nnotes] = strdup(line)))
+        return -1;
+    nl[++own->nnotes] = NULL;
+    return 0;
+}
 
 static int add_tags(char ***list, int *n, const char *arg)
 {
@@ -381,11 +506,6 @@ static const char *base_name(const char *s)
 }
 
 /* ---- start-up checks: a bad value fails now, not after the run ------- */
-
-/* Per-second rates: the same bounds as the compiler's.  Beyond them the
- * spawn and arrival timers' intervals no longer fit their integers. */
-#define RATE_MIN 0.001
-#define RATE_MAX 1e6
 
 /* A report file can be created: its directory exists and is writable,
  * and the file, if it exists, is a writable regular file.  prefix: path
@@ -421,9 +541,12 @@ static const char *unwritable(const char *path, int prefix)
     return NULL;
 }
 
+/* `where`: the file:line or LOCUST_* variable the option came from */
 #define BAD(...)                                                         \
     do {                                                                 \
         fprintf(err, "%s: ", o->prog);                                   \
+        if (where)                                                       \
+            fprintf(err, "%s: ", where);                                 \
         fprintf(err, __VA_ARGS__);                                       \
         fputc('\n', err);                                                \
         goto fail;                                                       \
@@ -457,12 +580,25 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     o->web_port = 8089;
     o->autoquit_s = -1;
     int headless = 0, web_given = 0;
+    const char *where = NULL;
+    o->log_level = SW_LOG_INFO;
+
+    /* ~/.locust.conf, ./locust.conf, --config FILE and LOCUST_* come
+     * first, as options of the same table; what a later source gives
+     * replaced them already (config.h) */
+    own.cfg = sw__config_collect(argc, argv, o->prog, err);
+    if (!own.cfg)
+        goto fail;
+    argc = own.cfg->argc;
+    argv = own.cfg->argv;
+    int master_noted = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const struct opt_def *d = NULL;
         const char *val = NULL;
         char flag[64];
+        where = own.cfg->origin[i];
         if (a[0] == '-' && a[1] == '-' && a[2]) {
             const char *eq = strchr(a + 2, '=');
             size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
@@ -473,11 +609,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             /* Locust's old spelling, still accepted there */
             if (!d && n == 10 && !strncmp(a + 2, "hatch-rate", 10))
                 d = &opts[O_SPAWN_RATE];
-            if (!d) {
-                fprintf(err, "%s: %.*s: unknown option (see --help)\n",
-                        o->prog, (int)(n + 2), a);
-                goto fail;
-            }
+            if (!d)
+                BAD("%.*s: unknown option (see --help)", (int)(n + 2), a);
             snprintf(flag, sizeof flag, "--%s", d->long_name);
             if (eq) {
                 if (!d->arg)
@@ -497,8 +630,15 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 val = a + 2;
             }
         } else {
-            BAD("'%s': unexpected argument (options start with -; see "
-                "--help)", a);
+            /* a user class to spawn (Locust's positional UserClass) */
+            const char **nc = realloc(own.classes, sizeof *nc *
+                                      (size_t)(own.nclasses + 2));
+            if (!nc)
+                BAD("out of memory");
+            own.classes = nc;
+            nc[own.nclasses++] = a;
+            nc[own.nclasses] = NULL;
+            continue;
         }
         if (d->arg && !val) {
             if (i + 1 >= argc)
@@ -519,11 +659,11 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 BAD("%s: expected a positive integer, got '%s'", flag, val);
             o->users = iv;
             users_given = 1;
+            o->users_given = 1;
             break;
         case O_SPAWN_RATE:
-            if (parse_double(val, &dv) || !(dv >= RATE_MIN && dv <= RATE_MAX))
-                BAD("%s: expected a number from %g to %.0f, got '%s'", flag,
-                    RATE_MIN, RATE_MAX, val);
+            if (parse_rate(val, 0, &dv))
+                BAD("%s: " RATE_EXPECTED ", got '%s'", flag, val);
             o->spawn_rate = dv;
             rate_given = 1;
             break;
@@ -547,13 +687,20 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             o->threads = (int)iv;
             break;
         case O_TAGS:
-            if (add_tags(&own.tags, &own.ntags, val))
+        case O_EXCLUDE_TAGS: {
+            char ***list = d->id == O_TAGS ? &own.tags : &own.xtags;
+            int *n = d->id == O_TAGS ? &own.ntags : &own.nxtags;
+            if (add_tags(list, n, val))
                 BAD("%s: out of memory", flag);
+            /* Locust's -T a b: the words up to the next option are tags
+             * too (so `-T a WebsiteUser` takes WebsiteUser as a tag, as
+             * Locust does) */
+            while (val == argv[i] && i + 1 < argc && argv[i + 1][0] != '-' &&
+                   own.cfg->origin[i + 1] == where)
+                if (add_tags(list, n, argv[++i]))
+                    BAD("%s: out of memory", flag);
             break;
-        case O_EXCLUDE_TAGS:
-            if (add_tags(&own.xtags, &own.nxtags, val))
-                BAD("%s: out of memory", flag);
-            break;
+        }
         case O_SEED: {
             char *end;
             errno = 0;
@@ -574,9 +721,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             o->iterations_shared = 1;
             break;
         case O_RATE:
-            if (parse_double(val, &dv) || !(dv >= RATE_MIN && dv <= RATE_MAX))
-                BAD("%s: expected a number from %g to %.0f, got '%s'", flag,
-                    RATE_MIN, RATE_MAX, val);
+            if (parse_rate(val, 0, &dv))
+                BAD("%s: " RATE_EXPECTED ", got '%s'", flag, val);
             o->rate_per_s = dv;
             arrival_given = 1;
             break;
@@ -592,7 +738,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             if (sw__parse_stages(val, &own.stages, &o->nstages))
                 BAD("%s: expected DURATION:USERS,... like "
                     "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... "
-                    "like \"10s:50/s,1m:50/s\", got '%s'", flag, val);
+                    "like \"10s:50/s,1m:50/s\" (rates from 0.001 to "
+                    "1000000/s, or 0/s), got '%s'", flag, val);
             o->stages = own.stages;
             stages_given = 1;
             break;
@@ -734,6 +881,81 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         case O_HEADLESS:
             headless = 1;
             break;
+        case O_CONFIG:          /* read by sw__config_collect */
+        case O_SKIP_LOG_SETUP:  /* no logging set-up to skip */
+        case O_PRINT_STATS:     /* the live statistics print anyway */
+            break;
+        case O_LOCUSTFILE:
+            /* as spelled: Locust's documentation writes -f */
+            if (add_note(&own, where, "%s %s: the scenario %s is built into "
+                         "this binary; the file is not read",
+                         a[1] == '-' ? flag : "-f", val,
+                         sc->source ? sc->source : "") != 0)
+                BAD("out of memory");
+            break;
+        case O_LIST:
+            o->list_classes = 1;
+            break;
+        case O_SHOW_TASK_RATIO:
+            o->show_task_ratio = 1;
+            break;
+        case O_SHOW_TASK_RATIO_JSON:
+            o->show_task_ratio = 2;
+            break;
+        case O_RESET_STATS:
+            o->reset_stats = 1;
+            break;
+        case O_LOGLEVEL:
+            if ((o->log_level = sw__log_level_parse(val)) < 0)
+                BAD("%s: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+                    "got '%s'", flag, val);
+            break;
+        case O_LOGFILE:
+            if (!*val)
+                BAD("%s: expected a file name", flag);
+            o->log_file = val;
+            break;
+        case O_PROCESSES:
+            /* Locust forks N processes; here N event-loop threads do
+             * that work: the same --threads setting */
+            if (parse_i64(val, &iv) || iv == 0 || iv < -1 || iv > 1024)
+                BAD("%s: expected -1 (every core) or an integer from 1 to "
+                    "1024, got '%s'", flag, val);
+            if (iv > 0)
+                o->threads = (int)iv;
+            else
+                o->threads = cores > 0 ? (int)cores : 1;
+            break;
+        case O_MASTER:
+        case O_WORKER:
+        case O_MASTER_HOST:
+        case O_MASTER_PORT:
+        case O_MASTER_BIND_HOST:
+        case O_MASTER_BIND_PORT:
+        case O_EXPECT_WORKERS:
+        case O_EXPECT_WORKERS_MAX_WAIT:
+        case O_ENABLE_REBALANCING:
+            if (!master_noted++ &&
+                add_note(&own, where, "%s: there is no master/worker mode: "
+                         "this process runs its load alone; to spread a "
+                         "test over machines run this binary on each with "
+                         "--shard I/N and merge the results "
+                         "(docs/distributed.md)", flag) != 0)
+                BAD("out of memory");
+            break;
+        case O_CLASS_PICKER:
+            if (add_note(&own, where, "%s: the web UI has no class picker; "
+                         "name the user classes to run on the command line "
+                         "(see --list)", flag) != 0)
+                BAD("out of memory");
+            break;
+        case O_TLS_CERT:
+        case O_TLS_KEY:
+            BAD("%s: not supported: the web UI serves plain HTTP (put a TLS "
+                "proxy in front of it)", flag);
+        case O_EQUAL_WEIGHTS:
+            BAD("%s: not supported: the scenario's weights apply (give the "
+                "tasks equal weights in the scenario)", flag);
         case O_HELP:
             print_help(out, o->prog, sc);
             rc = SW_CLI_EXIT;
@@ -743,6 +965,27 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             rc = SW_CLI_EXIT;
             goto done_exit;
         }
+    }
+
+    where = NULL;
+    /* Locust's positional user classes: each must exist */
+    for (int i = 0; i < own.nclasses; i++) {
+        int k = 0;
+        while (k < sc->nusers && strcmp(sc->users[k].name, own.classes[i]))
+            k++;
+        if (k == sc->nusers) {
+            char names[512] = "";
+            for (int j = 0; j < sc->nusers; j++)
+                snprintf(names + strlen(names), sizeof names - strlen(names),
+                         "%s%s", j ? ", " : "", sc->users[j].name);
+            BAD("'%s': no such user class (options start with -; the "
+                "classes: %s; see --list)", own.classes[i], names);
+        }
+    }
+    if (o->log_file) {
+        const char *why = unwritable(o->log_file, 0);
+        if (why)
+            BAD("--logfile: cannot write '%s': %s", o->log_file, why);
     }
 
     /* The model: the command line's wins over the scenario's.  --rate (or
@@ -781,16 +1024,11 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             "--web-auth, --web-ui, --autostart, --autoquit) asks for one");
     o->web = web_given;
     /* the start form can give the host; --autostart needs it now */
-    if ((!o->host || !*o->host) && !(o->web && !o->autostart))
+    if ((!o->host || !*o->host) && !(o->web && !o->autostart) &&
+        !o->list_classes && !o->show_task_ratio)
         BAD("no host: give --host URL (or declare `host` in the scenario)");
     if (o->host && *o->host && sw__engine_url_error(o->host))
         BAD("host '%s': %s", o->host, sw__engine_url_error(o->host));
-    for (int i = 0; i < o->nstages; i++)
-        if (o->stages[i].rate_per_s > RATE_MAX ||
-            (o->stages[i].rate_per_s > 0 &&
-             o->stages[i].rate_per_s < RATE_MIN))
-            BAD("--stages: a rate from %g to %.0f per second (or 0), got "
-                "%g/s", RATE_MIN, RATE_MAX, o->stages[i].rate_per_s);
     {
         /* Checked now: an unwritable report would lose the run's results
          * at its end. */
@@ -845,7 +1083,14 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
         o->thresholds = all;
         o->nthresholds = nth;
     }
+    if (o->reset_stats && open &&
+        add_note(&own, where, "--reset-stats: the open model has no "
+                 "spawning phase; the statistics are not reset") != 0)
+        BAD("out of memory");
     free(own.th);
+    o->user_classes = own.classes;
+    o->notes = (const char *const *)own.notes;
+    o->config = own.cfg;
     o->tags = (const char *const *)own.tags;
     o->exclude_tags = (const char *const *)own.xtags;
     return SW_CLI_OK;
@@ -860,6 +1105,14 @@ fail:
     free(own.xtags);
     free(own.th);
     free(own.stages);
+    free(own.classes);
+    for (int i = 0; i < own.nnotes; i++)
+        free(own.notes[i]);
+    free(own.notes);
+    sw__config_free(own.cfg);
+    o->user_classes = NULL;
+    o->notes = NULL;
+    o->config = NULL;
     o->tags = o->exclude_tags = NULL;
     o->stages = NULL;
     o->nstages = 0;
@@ -884,6 +1137,15 @@ void sw__cli_free(struct sw__options *o, const sw_scenario_t *sc)
     free(t);
     free((void *)o->stages);
     free((void *)o->thresholds);
+    free((void *)o->user_classes);
+    t = (char **)o->notes;
+    for (int i = 0; t && t[i]; i++)
+        free(t[i]);
+    free(t);
+    sw__config_free(o->config);
+    o->user_classes = NULL;
+    o->notes = NULL;
+    o->config = NULL;
     o->tags = o->exclude_tags = NULL;
     o->stages = NULL;
     o->thresholds = NULL;

@@ -28,6 +28,10 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                   const sw_scenario_t *sc, FILE *out, FILE *err);
 void sw__cli_free(struct sw__options *o, const sw_scenario_t *sc);
 
+/* The option table, for config.c: entry i's long name (NULL past the
+ * end), its short letter (0: none) and whether it takes a value. */
+const char *sw__cli_option(int i, char *short_name, int *takes_value);
+
 /* "20" (seconds), "20s", "500ms", "3m", "1h30m", "3h30m10s", "1.5s".
  * 0 and *ms set, or -1. */
 int sw__parse_duration_ms(const char *s, int64_t *ms);

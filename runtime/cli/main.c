@@ -25,6 +25,8 @@
 #include "cli.h"
 #include "control.h"
 #include "data.h"
+#include "inspect.h"
+#include "log.h"
 #include "plan.h"
 #include "report.h"
 #include "scheduler.h"
@@ -38,6 +40,7 @@ struct main_state {
     uv_loop_t *uv;
     uv_signal_t sigint, sigterm;
     uv_timer_t tick, end;
+    uv_timer_t reset;           /* --reset-stats: when spawning completes */
     uv_async_t wake;
     struct sw__run *run;
     struct sw__worker *workers;
@@ -186,6 +189,16 @@ static void merge_snapshot(struct main_state *m)
     fill_info(m);
 }
 
+/* Zeroes the statistics mid-run (the web UI's reset, --reset-stats). */
+static void reset_stats(struct main_state *m)
+{
+    for (int i = 0; i < m->nworkers; i++)
+        sw__stats_reset(m->workers[i].stats);
+    sw__reporter_stats_reset(m->reporter);
+    m->ri.start_unix_ms = unix_ms();
+    merge_snapshot(m);
+}
+
 /* POST /swarm: the start form, or a new user count mid-run. */
 static void web_swarm(struct main_state *m, struct sw__web_cmd *c)
 {
@@ -282,10 +295,7 @@ static void on_web_cmd(void *arg, struct sw__web_cmd *c)
             break;
         }
         if (m->phase == 1) {
-            sw__control_reset_stats(&m->ctl);
-            sw__reporter_stats_reset(m->reporter);
-            m->ri.start_unix_ms = unix_ms();
-            merge_snapshot(m);
+            reset_stats(m);
             web_publish(m, m->snap);
         }
         snprintf(c->message, sizeof c->message, "ok");
@@ -356,10 +366,43 @@ static void on_tick(uv_timer_t *t)
         web_publish(m, m->snap);
     if (!m->stopping &&
         sw__reporter_should_abort(m->reporter, m->snap, &m->ri)) {
-        fprintf(stderr, "%s: a threshold marked `abort` is broken: "
-                "stopping the run\n", m->run->opt->prog);
+        sw__log(SW_LOG_ERROR, "a threshold marked `abort` is broken: "
+                "stopping the run");
         begin_stop(m);
     }
+}
+
+/* --reset-stats: spawning has completed, as Locust's spawning_complete */
+static void on_spawned(uv_timer_t *t)
+{
+    struct main_state *m = t->data;
+    const struct sw__options *o = m->run->opt;
+    sw__log_event("All users spawned: %lld total users", (long long)
+                  (o->nstages > 0 ? o->stages[0].users : o->users));
+    if (o->reset_stats && !m->stopping) {
+        sw__log_event("Resetting stats");
+        reset_stats(m);
+        if (m->web)
+            web_publish(m, m->snap);
+    }
+}
+
+/* When the closed model's spawning completes, in ms from the start: the
+ * last step of the ramp to -u (sw__ramp_count's steps of max(1, floor(r))
+ * users, step / r seconds apart), or the end of the first stage; -1 for
+ * the open model. */
+static double spawned_ms(const struct sw__run *run)
+{
+    const struct sw__options *o = run->opt;
+    if (run->open)
+        return -1;
+    if (o->nstages > 0)
+        return (double)o->stages[0].duration_ms;
+    if (o->users < 1 || !(o->spawn_rate > 0))
+        return 0;
+    double step = floor(o->spawn_rate) >= 1 ? floor(o->spawn_rate) : 1;
+    double nsteps = ceil((double)o->users / step);
+    return (nsteps - 1) * step / o->spawn_rate * 1000.0;
 }
 
 static void on_end(uv_timer_t *t)
@@ -381,8 +424,8 @@ static void on_signal(uv_signal_t *s, int signum)
         fprintf(stderr, "%s: aborted\n", m->run->opt->prog);
         _exit(130);
     }
-    fprintf(stderr, "%s: %s: stopping (again to abort at once)\n",
-            m->run->opt->prog, signum == SIGINT ? "SIGINT" : "SIGTERM");
+    sw__log(SW_LOG_INFO, "%s: stopping (again to abort at once)",
+            signum == SIGINT ? "SIGINT" : "SIGTERM");
     begin_stop(m);
 }
 
@@ -397,6 +440,7 @@ static void close_main(struct main_state *m)
      * would kill the process between two reports (close_signals). */
     uv_close((uv_handle_t *)&m->tick, NULL);
     uv_close((uv_handle_t *)&m->end, NULL);
+    uv_close((uv_handle_t *)&m->reset, NULL);
     uv_close((uv_handle_t *)&m->wake, NULL);
 }
 
@@ -439,6 +483,17 @@ static void on_exhausted(void *arg)
     uv_async_send(&m->wake);
 }
 
+/* The positional user classes (Locust's `locust WebsiteUser`) */
+static int class_chosen(const struct sw__options *o, const char *name)
+{
+    if (!o->user_classes)
+        return 1;
+    for (int i = 0; o->user_classes[i]; i++)
+        if (!strcmp(o->user_classes[i], name))
+            return 1;
+    return 0;
+}
+
 static int prepare(struct sw__run *run, const sw_scenario_t *sc,
                    const struct sw__options *o)
 {
@@ -451,12 +506,15 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
         goto out;
     int any = 0;
     for (int i = 0; i < sc->nusers; i++) {
-        if (skip[i] && (o->tags || o->exclude_tags))
-            fprintf(stderr, "%s: warning: user %s has no tasks left after "
-                    "--tags/--exclude-tags: none of it is spawned\n",
-                    o->prog, sc->users[i].name);
+        if (!class_chosen(o, sc->users[i].name))
+            skip[i] = 1;        /* not among the positional classes */
+        else if (skip[i] && (o->tags || o->exclude_tags))
+            sw__log(SW_LOG_WARNING, "user %s has no tasks left after "
+                    "--tags/--exclude-tags: none of it is spawned",
+                    sc->users[i].name);
         any |= !skip[i];
     }
+
     if (!any) {
         fprintf(stderr, "%s: %s: no task left to run\n", o->prog,
                 o->tags || o->exclude_tags ? "--tags/--exclude-tags"
@@ -501,6 +559,38 @@ out:
     return ok ? 0 : -1;
 }
 
+/* --show-task-ratio(-json): the classes that would run (the positional
+ * ones) with Locust's figures for -u N (else for Locust's default).  As
+ * in Locust, whose tag filter runs only when the test starts, the ratios
+ * are the scenario's weights: --tags/--exclude-tags are not applied.  The
+ * exit status. */
+static int show_task_ratio(const sw_scenario_t *sc,
+                           const struct sw__options *o)
+{
+    struct sw__run run;
+    struct sw__options untagged = *o;
+    unsigned char *skip = calloc((size_t)sc->nusers + 1, 1);
+    int rc = 1;
+    memset(&run, 0, sizeof run);
+    untagged.tags = untagged.exclude_tags = NULL;
+    run.sc = sc;
+    run.opt = &untagged;
+    if (skip && sw__sched_prepare(&run, skip) == 0) {
+        for (int i = 0; i < sc->nusers; i++)
+            skip[i] |= !class_chosen(o, sc->users[i].name);
+        rc = sw__inspect_ratio(stdout, sc, run.roots, skip,
+                               o->users_given || sc->load.users >= 0
+                                   ? o->users : -1,
+                               o->show_task_ratio == 2) != 0;
+    }
+    if (rc)
+        fprintf(stderr, "%s: out of memory\n", o->prog);
+    fflush(stdout);
+    sw__sched_release(&run);
+    free(skip);
+    return rc;
+}
+
 int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 {
     struct sw__options opt;
@@ -522,6 +612,23 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         return 0;
     if (pr == SW_CLI_ERROR)
         return SW_EXIT_USAGE;
+    if (sw__log_open(opt.prog, opt.log_level, opt.log_file, err,
+                     sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt.prog, err);
+        sw__cli_free(&opt, sc);
+        return SW_EXIT_USAGE;
+    }
+    for (int i = 0; opt.notes && opt.notes[i]; i++)
+        sw__log(SW_LOG_INFO, "%s", opt.notes[i]);
+    if (opt.list_classes || opt.show_task_ratio) {
+        if (opt.list_classes)
+            sw__inspect_list(stdout, sc);
+        else
+            rc = show_task_ratio(sc, &opt);
+        sw__cli_free(&opt, sc);
+        sw__log_close();
+        return opt.list_classes ? 0 : rc;
+    }
 
     memset(&run, 0, sizeof run);
     run.data = &data;
@@ -647,12 +754,14 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     }
     if (uv_signal_init(m.uv, &m.sigint) || uv_signal_init(m.uv, &m.sigterm)
         || uv_timer_init(m.uv, &m.tick) || uv_timer_init(m.uv, &m.end) ||
+        uv_timer_init(m.uv, &m.reset) ||
         uv_async_init(m.uv, &m.wake, on_wake)) {
         fprintf(stderr, "%s: cannot set up the main loop\n", opt.prog);
         goto out_run;
     }
     m.handles_ready = 1;
     m.sigint.data = m.sigterm.data = m.tick.data = m.end.data = &m;
+    m.reset.data = &m;
     m.wake.data = &m;
     run.main_wake = &m.wake;
     sw__data_on_exhausted(&data, on_exhausted, &m);
@@ -675,8 +784,8 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         } else if (-d > 50) {
             /* The stages of this shard will not line up with the others';
              * the result's run.shard.late_ms says by how much. */
-            fprintf(stderr, "%s: warning: started %lld ms after --start-at\n",
-                    opt.prog, (long long)-d);
+            sw__log(SW_LOG_WARNING, "started %lld ms after --start-at",
+                    (long long)-d);
         }
     }
     m.ri.scenario = sc;
@@ -714,6 +823,18 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     uv_timer_start(&m.tick, on_tick, 1000, 1000);
     if (run.plan.end_ms >= 0)
         uv_timer_start(&m.end, on_end, (uint64_t)run.plan.end_ms, 0);
+    if (run.open)
+        sw__log_event("Starting the open model: %g iterations per second, "
+                      "at most %lld users", opt.rate_per_s,
+                      (long long)opt.max_users);
+    else if (opt.nstages == 0)
+        sw__log_event("Ramping to %lld users at a rate of %.2f per second",
+                      (long long)opt.users, opt.spawn_rate);
+    else
+        sw__log_event("Running a load shape of %d stages", opt.nstages);
+    double spawned = spawned_ms(&run);
+    if (spawned >= 0 && (run.plan.end_ms < 0 || spawned < run.plan.end_ms))
+        uv_timer_start(&m.reset, on_spawned, (uint64_t)ceil(spawned), 0);
     if (m.nworkers == 0)
         close_main(&m);
     uv_run(m.uv, UV_RUN_DEFAULT);
@@ -807,6 +928,8 @@ out_engines:
     sw__ca_free();
     sw__engines_process_cleanup();
 out_cli:
+    sw__log_event("Shutting down (exit code %d)", rc);
+    sw__log_close();
     sw__cli_free(&opt, sc);
     return rc;
 }

@@ -62,6 +62,20 @@ struct sw__options {
     int64_t autoquit_s;         /* --autoquit N; -1 = serve until a signal */
     const char *web_auth;       /* --web-auth user:pass, or NULL */
     int64_t web_max_users;      /* the most users the UI may ask for */
+    /* Locust's options (docs/cli.md, "Coming from Locust") */
+    const char *const *user_classes; /* positional: the classes to spawn,
+                                   NULL-terminated (names borrowed), or
+                                   NULL for every class; owned */
+    int list_classes;           /* -l/--list: print the classes, exit */
+    int show_task_ratio;        /* 1 --show-task-ratio, 2 ...-json */
+    int users_given;            /* -u came from argv, a file or LOCUST_* */
+    int reset_stats;            /* --reset-stats */
+    int log_level;              /* -L/--loglevel: SW_LOG_* (log.h) */
+    const char *log_file;       /* --logfile, or NULL: stderr */
+    const char *const *notes;   /* NULL-terminated lines for the log (how
+                                   a Locust option differs here); owned */
+    void *config;               /* the merged config/env/argv (config.h);
+                                   owned: values borrow from it */
 };
 
 #endif /* SW_OPTIONS_H */

@@ -290,8 +290,10 @@ TEST(errors_one_line_naming_the_flag)
           "shop: --junit: cannot write '/dev/null/j.xml': not in a "
           "directory\n" },
         { { "--stages", "1s:2000000/s" },
-          "shop: --stages: a rate from 0.001 to 1000000 per second (or 0), "
-          "got 2e+06/s\n" },
+          "shop: --stages: expected DURATION:USERS,... like "
+          "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... like "
+          "\"10s:50/s,1m:50/s\" (rates from 0.001 to 1000000/s, or 0/s), "
+          "got '1s:2000000/s'\n" },
         { { "-t", "10q" },
           "shop: --run-time: expected a duration like 20, 20s, 3m or "
           "1h30m, got '10q'\n" },
@@ -317,13 +319,14 @@ TEST(errors_one_line_naming_the_flag)
         { { "--stages", "1s:5,1s:5/s" },
           "shop: --stages: expected DURATION:USERS,... like "
           "\"30s:100,1m:100,30s:0\" or DURATION:RATE/s,... like "
-          "\"10s:50/s,1m:50/s\", got '1s:5,1s:5/s'\n" },
+          "\"10s:50/s,1m:50/s\" (rates from 0.001 to 1000000/s, or 0/s), "
+          "got '1s:5,1s:5/s'\n" },
         { { "--rate", "5", "--stages", "1s:5" },
           "shop: --rate: --stages gives users, not rates "
           "(\"10s:50/s,...\")\n" },
         { { "extra" },
-          "shop: 'extra': unexpected argument (options start with -; see "
-          "--help)\n" },
+          "shop: 'extra': no such user class (options start with -; the "
+          "classes: U; see --list)\n" },
     };
     sw_scenario_t s = scen("http://127.0.0.1:1");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -364,6 +367,99 @@ TEST(help_and_version_exit_0)
     ASSERT_STR_EQ(err, "");
 }
 
+/* Locust's option sources (config.c): a --config file and LOCUST_*
+ * variables are options of the same table; file < env < command line. */
+TEST(config_file_env_and_precedence)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    struct sw__options o;
+    char err[512] = "";
+    char path[] = "/tmp/test-cli-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("# comment\n; comment\nusers = 4\nspawn-rate: 2.5\n"
+          "run_time 1h30m\nheadless\nonly-summary = false\n"
+          "tags = [a, 'b']\n", f);
+    fclose(f);
+    unsetenv("LOCUST_USERS");
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--config", path)),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 4);
+    ASSERT(o.spawn_rate == 2.5);
+    ASSERT_EQ(o.run_time_ms, 5400000);
+    ASSERT_EQ(o.only_summary, 0);
+    ASSERT(o.tags && !strcmp(o.tags[0], "a") && !strcmp(o.tags[1], "b") &&
+           !o.tags[2]);
+    sw__cli_free(&o, &s);
+    /* the environment over the file, the command line over both; a list
+     * given later replaces, it does not add */
+    setenv("LOCUST_USERS", "6", 1);
+    setenv("LOCUST_TAGS", "c", 1);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--config", path)),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 6);
+    ASSERT(o.tags && !strcmp(o.tags[0], "c") && !o.tags[1]);
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("--config", path, "-u", "7", "-T", "d", "e")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.users, 7);
+    ASSERT(o.tags && !strcmp(o.tags[0], "d") && !strcmp(o.tags[1], "e") &&
+           !o.tags[2]);
+    sw__cli_free(&o, &s);
+    /* a bad value names where it came from */
+    setenv("LOCUST_USERS", "x", 1);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--config", path)),
+              SW_CLI_ERROR);
+    ASSERT_STR_EQ(err, "shop: LOCUST_USERS: --users: expected a positive "
+                       "integer, got 'x'\n");
+    unsetenv("LOCUST_USERS");
+    unsetenv("LOCUST_TAGS");
+    f = fopen(path, "w");
+    fputs("users = 2\nusers = 0\n", f);
+    fclose(f);
+    memset(err, 0, sizeof err);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("--config", path)),
+              SW_CLI_ERROR);
+    char want[128];
+    snprintf(want, sizeof want, "shop: %s:2: --users: expected a positive "
+             "integer, got '0'\n", path);
+    ASSERT_STR_EQ(err, want);
+    unlink(path);
+}
+
+/* Locust's own options with a meaning here, and those noted */
+TEST(locust_options)
+{
+    sw_scenario_t s = scen("http://127.0.0.1:1");
+    struct sw__options o;
+    char err[512] = "";
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("--processes", "3", "-L", "debug", "--logfile",
+                         "/tmp/x.log", "--reset-stats", "-f", "x.py",
+                         "--master", "--expect-workers", "2", "U")),
+              SW_CLI_OK);
+    ASSERT_EQ(o.threads, 3);
+    ASSERT_EQ(o.log_level, 10);
+    ASSERT_STR_EQ(o.log_file, "/tmp/x.log");
+    ASSERT_EQ(o.reset_stats, 1);
+    ASSERT(o.user_classes && !strcmp(o.user_classes[0], "U") &&
+           !o.user_classes[1]);
+    /* -f and one note for the master/worker options */
+    ASSERT(o.notes && o.notes[0] && o.notes[1] && !o.notes[2]);
+    ASSERT(!strncmp(o.notes[0], "note: -f x.py: ", 15));
+    ASSERT(!strncmp(o.notes[1], "note: --master: ", 16));
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err, ARGS("-l")), SW_CLI_OK);
+    ASSERT_EQ(o.list_classes, 1);
+    sw__cli_free(&o, &s);
+    ASSERT_EQ(parse(&o, &s, err, sizeof err,
+                    ARGS("--show-task-ratio-json")), SW_CLI_OK);
+    ASSERT_EQ(o.show_task_ratio, 2);
+    sw__cli_free(&o, &s);
+}
+
 int main(int argc, char **argv)
 {
     test_only_ = argc > 1 ? argv[1] : NULL;
@@ -378,5 +474,7 @@ int main(int argc, char **argv)
     RUN(errors_one_line_naming_the_flag);
     RUN(host_required);
     RUN(help_and_version_exit_0);
+    RUN(config_file_env_and_precedence);
+    RUN(locust_options);
     TEST_EXIT();
 }
