@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """The code blocks of the documentation, checked by the compiler.
 
-    blocks.py check SWARMC OUTDIR FILE.md...   one PASS/FAIL line per file
-                                               or problem (tests/t-docblocks.sh)
-    blocks.py emit OUTDIR FILE.md...           writes every block that must
-                                               compile as OUTDIR/NAME.swarm
-                                               (tests/t-sanitize.sh runs them)
+    blocks.py check SWARMC OUTDIR [FILE.md...]  one PASS/FAIL line per file
+                                                or problem (tests/t-docblocks.sh)
+    blocks.py emit OUTDIR [FILE.md...]          writes every block that must
+                                                compile as OUTDIR/NAME/doc.swarm
+                                                (tests/t-sanitize.sh runs them)
+
+Without FILE.md arguments: every Markdown file of the tree (the current
+directory), but build*/, node_modules/ and tests/docblocks/selftest/.
 
 Every fenced block (``` or ~~~) needs an info string: a block that is not
 swarm code says what it is (text, sh, c, json, ...), and a swarm block is
@@ -60,6 +63,11 @@ class Block:
         self.kind = None
         self.error = False
         if self.lang != 'swarm':
+            if self.lang.lower().startswith('swarm'):
+                # a misspelt tag would let scenario code go unchecked
+                self.problem = ("unknown language '%s' (swarm, then markers "
+                                "after a space)" % self.lang)
+                self.lang = 'swarm'
             return
         for word in info.split()[1:]:
             if word == 'error':
@@ -252,11 +260,26 @@ def emit(outdir, paths):
     return 0
 
 
+def tree_markdown():
+    """Every Markdown file under the current directory but the build trees,
+    node_modules and this checker's own samples (which fail on purpose)."""
+    out = []
+    for d, dirs, files in os.walk('.'):
+        dirs[:] = sorted(x for x in dirs if not x.startswith(('build', '.'))
+                         and x != 'node_modules')
+        rel = os.path.relpath(d, '.')
+        if rel == os.path.join('tests', 'docblocks', 'selftest'):
+            continue
+        out.extend(os.path.normpath(os.path.join(rel, f))
+                   for f in files if f.endswith('.md'))
+    return sorted(out)
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == 'check':
-        return check(argv[2], argv[3], argv[4:])
+        return check(argv[2], argv[3], argv[4:] or tree_markdown())
     if len(argv) >= 3 and argv[1] == 'emit':
-        return emit(argv[2], argv[3:])
+        return emit(argv[2], argv[3:] or tree_markdown())
     sys.stderr.write(__doc__)
     return 64
 
