@@ -77,6 +77,15 @@ static const char *clip(sw_user_t *u, const char *s)
     return clip_n(u, s ? s : "", strlen(s ? s : ""));
 }
 
+/* s as the scenario language writes a string ("...", escaped), cut for a
+ * message: a failed check restates the check in the language's own form,
+ * `expected header "K" == "v"`, so a user can find it in the scenario.
+ * (scratch) */
+static const char *quoted(sw_user_t *u, const char *s)
+{
+    return clip(u, sw_json_quote(u, s ? s : ""));
+}
+
 static const char *cmp_text(sw_cmp_t cmp)
 {
     switch (cmp) {
@@ -337,7 +346,7 @@ void sw_expect_status_in(sw_user_t *u, const int64_t *list, int n)
     const char *set = "";
     for (int i = 0; i < n; i++)
         set = sw_cat(u, 3, set, i ? ", " : "", sw_itoa(u, list[i]));
-    sw__fail(u, "expected status in (%s), got %ld", set, sw__resp(u)->status);
+    sw__fail(u, "expected status in [%s], got %ld", set, sw__resp(u)->status);
 }
 
 void sw_expect_status_range(sw_user_t *u, int64_t lo, int64_t hi)
@@ -388,8 +397,8 @@ void sw_expect_header(sw_user_t *u, const char *key, const char *value)
     if (got == NULL)
         sw__fail(u, "header '%s' missing", clip(u, key));
     else if (value != NULL && strcmp(got, value) != 0)
-        sw__fail(u, "expected header '%s' == '%s', got '%s'", clip(u, key),
-                 clip(u, value), clip(u, got));
+        sw__fail(u, "expected header %s == %s, got %s", quoted(u, key),
+                 quoted(u, value), quoted(u, got));
 }
 
 void sw_expect_json_int(sw_user_t *u, const char *path, sw_cmp_t cmp,
@@ -412,7 +421,7 @@ void sw_expect_json_int(sw_user_t *u, const char *path, sw_cmp_t cmp,
         ok = 0;                 /* not a number: no comparison holds */
     }
     if (!ok)
-        sw__fail(u, "expected %s %s %" PRId64 ", got %s", clip(u, path),
+        sw__fail(u, "expected json %s %s %" PRId64 ", got %s", quoted(u, path),
                  cmp_text(cmp), v, clip(u, json_text(u, j, 1)));
 }
 
@@ -429,8 +438,8 @@ void sw_expect_json_str(sw_user_t *u, const char *path, sw_cmp_t cmp,
     const char *a = json_text(u, j, 0);
     int c = strcmp(a, v);
     if (!cmp_holds(cmp, (c > 0) - (c < 0)))
-        sw__fail(u, "expected %s %s %s, got %s", clip(u, path),
-                 cmp_text(cmp), clip(u, sw_json_quote(u, v)),
+        sw__fail(u, "expected json %s %s %s, got %s", quoted(u, path),
+                 cmp_text(cmp), quoted(u, v),
                  clip(u, json_text(u, j, 1)));
 }
 
@@ -442,7 +451,7 @@ void sw_expect_json_bool(sw_user_t *u, const char *path, int v)
     if (j == NULL)
         return;
     if (!json_is_boolean(j) || json_is_true(j) != (v != 0))
-        sw__fail(u, "expected %s == %s, got %s", clip(u, path),
+        sw__fail(u, "expected json %s == %s, got %s", quoted(u, path),
                  v ? "true" : "false", clip(u, json_text(u, j, 1)));
 }
 

@@ -113,7 +113,7 @@ TEST(status)
     ASSERT_OK(u);
     respond(u, 500, "", NULL);
     sw_expect_status_in(u, list, 3);
-    ASSERT_FAIL(u, "expected status in (200, 201, 204), got 500");
+    ASSERT_FAIL(u, "expected status in [200, 201, 204], got 500");
     free_user(u);
 }
 
@@ -218,26 +218,26 @@ TEST(json_expectations)
     ASSERT(RESP(u)->json == parsed);
 
     sw_expect_json_bool(u, "$.ok", 1);
-    ASSERT_FAIL(u, "expected $.ok == true, got false");
+    ASSERT_FAIL(u, "expected json \"$.ok\" == true, got false");
 
     respond(u, 200, "{\"count\": 1, \"name\": \"al\\\"ice\", \"ok\": \"yes\"}",
             NULL);
     ASSERT(RESP(u)->json == NULL);        /* a new response, no cache */
     sw_expect_json_int(u, "$.count", SW_CMP_GT, 3);
-    ASSERT_FAIL(u, "expected $.count > 3, got 1");
+    ASSERT_FAIL(u, "expected json \"$.count\" > 3, got 1");
 
     respond(u, 200, "{\"count\": 1, \"name\": \"al\\\"ice\", \"ok\": \"yes\"}",
             NULL);
     sw_expect_json_str(u, "$.name", SW_CMP_EQ, "bob");
-    ASSERT_FAIL(u, "expected $.name == \"bob\", got \"al\\\"ice\"");
+    ASSERT_FAIL(u, "expected json \"$.name\" == \"bob\", got \"al\\\"ice\"");
 
     respond(u, 200, "{\"ok\": \"yes\"}", NULL);
     sw_expect_json_bool(u, "$.ok", 1);
-    ASSERT_FAIL(u, "expected $.ok == true, got \"yes\"");
+    ASSERT_FAIL(u, "expected json \"$.ok\" == true, got \"yes\"");
 
     respond(u, 200, "{\"n\": \"abc\"}", NULL);
     sw_expect_json_int(u, "$.n", SW_CMP_EQ, 1);
-    ASSERT_FAIL(u, "expected $.n == 1, got \"abc\"");
+    ASSERT_FAIL(u, "expected json \"$.n\" == 1, got \"abc\"");
 
     respond(u, 200, "{}", NULL);
     sw_expect_json_exists(u, "$.token");
@@ -339,8 +339,8 @@ TEST(headers)
     sw_expect_header(u, "Content-Type", "application/json");
     ASSERT_OK(u);
     sw_expect_header(u, "Content-Type", "text/html");
-    ASSERT_FAIL(u, "expected header 'Content-Type' == 'text/html', got "
-                   "'application/json'");
+    ASSERT_FAIL(u, "expected header \"Content-Type\" == \"text/html\", "
+                   "got \"application/json\"");
 
     respond(u, 200, "", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n");
     sw_expect_header(u, "X-Id", NULL);
