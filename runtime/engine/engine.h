@@ -67,6 +67,11 @@ typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
 
 #define SW__USER_AGENT "swarmc/" SW_VERSION
 #define SW__MAX_REDIRS 30
+/* A response header line longer than libcurl 7.88 takes (102,399 bytes
+ * with its CRLF) fails the request in every engine with this message
+ * (libcurl's own is "Out of memory"); a header block over its 307,200
+ * bytes fails with libcurl's "Too large response headers: N > 307200". */
+#define SW__HEADER_LINE_MSG "Too large response header line: over 102399 bytes"
 
 /* What to send.  Everything is borrowed from the request module and stays
  * valid and unchanged from prepare until done, cancel or finish. */

@@ -132,6 +132,7 @@ static enum sw__http_error map_error(int err)
     case SW_NV_ERR_SEND:
         return SW__HTTP_E_SEND;
     case SW_NV_ERR_RESET:
+    case SW_NV_ERR_HEADERS_SIZE:    /* as the general engine has it */
     case SW_NV_ERR_EMPTY:
     case SW_NV_ERR_PARTIAL:
         return SW__HTTP_E_RECV;
@@ -171,8 +172,10 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     res->message = NULL;
     if (r->err == SW_NV_ERR_RESOLVE)
         res->message = sw__netenv_resolve_error();
+    if (r->err == SW_NV_ERR_HEADER_LINE)
+        res->message = SW__HEADER_LINE_MSG;
     if (r->err && res->message == NULL)
-        res->message = sw__nv_strerror(r->err);
+        res->message = r->errmsg[0] ? r->errmsg : sw__nv_strerror(r->err);
     res->status = r->err ? 0 : r->status;
     res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
     res->timing.dns_us = r->timing.dns_us;

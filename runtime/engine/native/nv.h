@@ -49,8 +49,24 @@ enum sw__nv_err {
     SW_NV_ERR_REDIRECTS,        /* more than 30 redirects */
     SW_NV_ERR_BAD_REDIRECT,     /* a Location the engine cannot follow */
     SW_NV_ERR_UPGRADE,          /* 101 / protocol switch (not covered) */
+    SW_NV_ERR_HEADERS_SIZE,     /* header block over SW_NV_MAX_HEADERS */
+    SW_NV_ERR_HEADER_LINE,      /* one header line over SW_NV_MAX_LINE */
     SW_NV_ERR_COUNT
 };
+
+/* libcurl 7.88's limits on a response's header block, which the native
+ * engine enforces the same way so that one response has one outcome in
+ * both engines (see resp.c):
+ *   SW_NV_MAX_HEADERS  all the header lines of a response (status line,
+ *                      1xx responses and the blank line included, CRLF
+ *                      counted) may add up to this many bytes
+ *                      (MAX_HTTP_RESP_HEADER_SIZE, Debian's fix of
+ *                      CVE-2023-38039);
+ *   SW_NV_MAX_LINE     one line, CRLF included, may be this long
+ *                      (CURL_MAX_HTTP_HEADER, less the NUL its buffer
+ *                      keeps). */
+#define SW_NV_MAX_HEADERS 307200
+#define SW_NV_MAX_LINE 102399
 
 /* libcurl's curl_easy_strerror text for the same case (static). */
 const char *sw__nv_strerror(int err);
@@ -122,6 +138,9 @@ struct sw__nv_timing {
 
 struct sw__nv_result {
     int err;                    /* enum sw__nv_err */
+    /* The message for err when it says more than sw__nv_strerror (the
+     * size of a header block over the limit, as libcurl words it), or "" */
+    char errmsg[64];
     long status;                /* 0 after an error */
     /* The final response's header block as libcurl hands it over: status
      * line, "Name: value" lines, each ending in CRLF, then CRLF. */
