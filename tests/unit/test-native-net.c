@@ -462,6 +462,17 @@ TEST(redirects)
     r = get("/to-https");
     res = run(s, &r);
     ASSERT_EQ(res->err, SW_NV_ERR_BAD_REDIRECT);
+    /* under --engine auto the caller follows it through libcurl */
+    sw__nv_engine_handover(eng, 1);
+    r = get("/to-https");
+    res = run(s, &r);
+    ASSERT_EQ(res->err, SW_NV_ERR_HANDOVER);
+    ASSERT_STR_EQ(res->next_url, "https://127.0.0.1/");
+    ASSERT_EQ(res->next_method, SW_NV_GET);
+    ASSERT_EQ(res->next_same_origin, 0);
+    ASSERT_EQ(res->redirects, 1);
+    ASSERT_EQ(res->status, 0);
+    sw__nv_engine_handover(eng, 0);
     sw__nv_session_free(s);
     ASSERT(teardown() == 0);
 }

@@ -563,10 +563,11 @@ TEST(cookie_domain_path)
     set(&j, "www.shop.test", "/", "c=3; Domain=other.test", 100);   /* bad */
     set(&j, "www.shop.test", "/", "d=4; Path=/cart/", 100);
     ASSERT_EQ(sw__nv_jar_count(&j), 3);
+    /* (equal sort keys: the newer first, as the curl tool sends them) */
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/cart/x", 100),
-                  "Cookie: a=1; d=4; b=2\r\n");
+                  "Cookie: d=4; a=1; b=2\r\n");
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/cart", 100),
-                  "Cookie: a=1; d=4; b=2\r\n");
+                  "Cookie: d=4; a=1; b=2\r\n");
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/carts", 100),
                   "Cookie: b=2\r\n");
     /* host-only: not to a subdomain; Domain: to subdomains */
@@ -595,13 +596,14 @@ TEST(cookie_expiry_replace)
     set(&j, "h.test", "/", "f=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT; "
         "Max-Age=5", N + 0);
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 4),
-                  "Cookie: a=1; b=1; c=1; e=1; f=1\r\n");
+                  "Cookie: f=1; e=1; c=1; b=1; a=1\r\n");
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 6),
-                  "Cookie: a=1; b=1; c=1; e=1\r\n");
-    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: a=1; c=1; e=1\r\n");
-    /* replacing keeps the creation order; Max-Age=0 deletes */
+                  "Cookie: e=1; c=1; b=1; a=1\r\n");
+    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: e=1; c=1; a=1\r\n");
+    /* replacing keeps the creation order (checked with the curl tool);
+     * Max-Age=0 deletes */
     set(&j, "h.test", "/", "A=2", N + 11);     /* the name is case-insensitive */
-    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: A=2; c=1; e=1\r\n");
+    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: e=1; c=1; A=2\r\n");
     set(&j, "h.test", "/", "c=1; Max-Age=0", N + 11);
     set(&j, "h.test", "/", "e=; Max-Age=-1", N + 11);
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: A=2\r\n");
@@ -621,14 +623,15 @@ TEST(cookie_secure_and_order)
     ASSERT_STR_EQ(cookies(&j, "127.0.0.1", "/", 100),
                   "Cookie: __Host-y=1; s=1\r\n");
     sw__nv_jar_free(&j);
-    /* order: longer path, then longer domain, longer name, older */
+    /* order: longer path, then longer domain, longer name, newer (as the
+     * curl tool sends a jar file's "y" then "x": "x=1; y=1") */
     set(&j, "a.b.test", "/", "zz=1; Domain=b.test", 100);
     set(&j, "a.b.test", "/", "y=1", 100);
     set(&j, "a.b.test", "/", "x=1", 100);
     set(&j, "a.b.test", "/", "long=1", 100);
     set(&j, "a.b.test", "/", "p=1; Path=/deep", 100);
     ASSERT_STR_EQ(cookies(&j, "a.b.test", "/deep/er", 100),
-                  "Cookie: p=1; long=1; y=1; x=1; zz=1\r\n");
+                  "Cookie: p=1; long=1; x=1; y=1; zz=1\r\n");
     sw__nv_jar_free(&j);
     /* bad cookies are ignored */
     set(&j, "h.test", "/", "novalue", 100);

@@ -116,6 +116,7 @@ struct sw__xfer {
     int cur_method;             /* sw_method_t, or METHOD_UNKNOWN */
     int cur_body;               /* POSTFIELDS were set */
     int cur_follow;             /* -1: unknown */
+    int cur_redirs_left;        /* CURLOPT_MAXREDIRS */
     long cur_timeout_ms;        /* -1: unknown */
     int cur_auth;               /* USERNAME/PASSWORD were set */
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
@@ -135,6 +136,7 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
     x->cur_method = SW_GET;     /* a new handle sends a plain GET */
     x->cur_nhdr = -1;           /* no header list yet: build one */
     x->cur_follow = -1;
+    x->cur_redirs_left = SW__MAX_REDIRS;
     x->cur_timeout_ms = -1;
     /* Turns the cookie engine on for the handle's life.  Not through
      * COOKIEFILE (a file list to read at each transfer); this cookie lands
@@ -733,6 +735,11 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
     if (x->cur_follow != q->follow_redirects) {
         SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)q->follow_redirects);
         x->cur_follow = q->follow_redirects;
+    }
+    /* a request handed over after redirects has fewer left */
+    if (x->cur_redirs_left != SW__MAX_REDIRS - q->redirects) {
+        x->cur_redirs_left = SW__MAX_REDIRS - q->redirects;
+        SETOPT(e, CURLOPT_MAXREDIRS, (long)x->cur_redirs_left);
     }
     long timeout_ms = (long)q->timeout_ms;
     if (x->cur_timeout_ms != timeout_ms) {

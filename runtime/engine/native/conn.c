@@ -43,6 +43,7 @@ struct sw__nv_engine {
     struct sw__nv_xfer *free_xfers; /* owned: the pool */
     int handles;                /* uv handles open (connections, timers) */
     int closing;                /* sw__nv_engine_close was called */
+    int handover;               /* see sw__nv_engine_handover */
 };
 
 struct sw__nv_conn {
@@ -185,6 +186,11 @@ void sw__nv_engine_free(struct sw__nv_engine *e)
     free(e->rbuf);
     sw__nv_tcache_free(e->tcache);
     free(e);
+}
+
+void sw__nv_engine_handover(struct sw__nv_engine *e, int on)
+{
+    e->handover = on;
 }
 
 int sw__nv_engine_busy(const struct sw__nv_engine *e)
@@ -530,6 +536,36 @@ static void take_cookies(struct sw__nv_xfer *x)
     }
 }
 
+/* 1 when x->url (not covered) has the scheme, host and port of the
+ * request's first URL, as libcurl 7.88 compares them before it sends
+ * credentials after a redirect (Curl_auth_allowed_to_host): only an
+ * http:// URL can, since the first URL was one. */
+static int same_origin(const struct sw__nv_xfer *x)
+{
+    const char *p = x->url.ptr, *end = p + x->url.len;
+    if (strncmp(p, "http://", 7))
+        return 0;
+    p += 7;
+    const char *h = p;
+    if (p < end && *p == '[')   /* IPv6: the colons are the address's */
+        while (p < end && *p != ']')
+            p++;
+    while (p < end && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
+           *p != '@')
+        p++;
+    if (p < end && *p == '@')
+        return 0;               /* user info: libcurl's own credentials */
+    size_t hl = (size_t)(p - h);
+    long port = 80;
+    if (p < end && *p == ':') {
+        port = 0;
+        for (p++; p < end && *p >= '0' && *p <= '9' && port < 65536; p++)
+            port = port * 10 + (*p - '0');
+    }
+    return port == x->first_port && hl == x->first_host.len &&
+           !strncasecmp(h, x->first_host.ptr, hl);
+}
+
 static void response_done(struct sw__nv_xfer *x)
 {
     take_cookies(x);
@@ -546,14 +582,17 @@ static void response_done(struct sw__nv_xfer *x)
         return;
     }
     struct sw__buf next = { 0 };
-    if (sw__nv_url_resolve(x->url.ptr, loc, llen, &next) != 0) {
+    int rc = sw__nv_url_resolve(x->url.ptr, loc, llen, &next);
+    int handover = rc == -2 && x->eng->handover &&
+                   (!strncmp(next.ptr, "https://", 8) ||
+                    !strncmp(next.ptr, "http://", 7));
+    if (rc != 0 && !handover) {
         sw__buf_free(&next);
         finish(x, SW_NV_ERR_BAD_REDIRECT);
         return;
     }
     sw__buf_free(&x->url);
     x->url = next;
-    sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     /* libcurl 7.88: 301, 302 and 303 drop the body; a POST becomes a GET,
      * any other method keeps its name (CURLOPT_CUSTOMREQUEST) */
     if (status <= 303 && x->has_body) {
@@ -564,6 +603,22 @@ static void response_done(struct sw__nv_xfer *x)
         }
     }
     x->res.redirects++;
+    if (handover) {
+        /* libcurl follows it (the caller sends it there): the redirect's
+         * response is taken, nothing of it is kept */
+        x->res.next_url = x->url.ptr;
+        x->res.next_url_len = x->url.len;
+        x->res.next_method = x->method;
+        x->res.next_has_body = x->has_body;
+        x->res.next_same_origin = same_origin(x);
+        x->res.status = 0;
+        x->res.headers.len = 0;
+        x->res.body.len = 0;
+        x->res.bytes = 0;
+        finish(x, SW_NV_ERR_HANDOVER);
+        return;
+    }
+    sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     x->res.status = 0;
     x->res.headers.len = 0;
     x->res.body.len = 0;

@@ -64,12 +64,18 @@ static int native_covers(const struct sw__http_req *req)
 static sw__engine_t *native_open(uv_loop_t *uv,
                                  const struct sw__engine_config *c)
 {
-    (void)c;                    /* nothing TLS-related over plain HTTP */
+    /* (nothing TLS-related over plain HTTP) */
     struct sw__engine *e = calloc(1, sizeof *e);
     if (e && !(e->nv = sw__nv_engine_new(uv, SW__BODY_CAP))) {
         free(e);
         e = NULL;
     }
+    /* Under `auto` a redirect to what this engine does not cover goes on
+     * through the general engine (request.c), as `--engine curl` would
+     * follow it; `--engine native` promises this engine only, so there it
+     * is a failure. */
+    if (e)
+        sw__nv_engine_handover(e->nv, !c->engine || !strcmp(c->engine, "auto"));
     if (!e)
         fputs("swarm: native engine: out of memory\n", stderr);
     return e;
@@ -182,6 +188,19 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     res->timing.connect_us = r->timing.connect_us;
     res->timing.tls_us = -1;
     res->timing.ttfb_us = r->timing.ttfb_us;
+    if (r->err == SW_NV_ERR_HANDOVER) {
+        /* the request goes on elsewhere: resp stays untouched */
+        res->error = SW__HTTP_E_HANDOVER;
+        res->message = NULL;
+        res->handover.url = r->next_url;
+        res->handover.url_len = r->next_url_len;
+        res->handover.method = (sw_method_t)r->next_method;
+        res->handover.has_body = r->next_has_body;
+        res->handover.same_origin = r->next_same_origin;
+        res->handover.redirects = r->redirects;
+        x->done(x->ctx, x, res);
+        return;
+    }
     if (r->headers.len)
         add_headers(resp, r->headers.ptr, r->headers.len);
     if (r->body.len)

@@ -51,6 +51,9 @@ enum sw__nv_err {
     SW_NV_ERR_UPGRADE,          /* 101 / protocol switch (not covered) */
     SW_NV_ERR_HEADERS_SIZE,     /* header block over SW_NV_MAX_HEADERS */
     SW_NV_ERR_HEADER_LINE,      /* one header line over SW_NV_MAX_LINE */
+    SW_NV_ERR_HANDOVER,         /* not an error: a redirect to a URL the
+                                   engine does not cover, to be followed
+                                   by the caller (sw__nv_engine_handover) */
     SW_NV_ERR_COUNT
 };
 
@@ -92,8 +95,9 @@ struct sw__nv_url {
 int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out);
 /* Resolves a Location header against base (RFC 3986, section 5.2), as
  * libcurl does: fragment dropped, dot segments removed.  Writes the
- * absolute URL to out.  0, or -1 when the result is not an http:// URL the
- * engine covers. */
+ * absolute URL to out.  0; -2 when out holds a URL that the engine does
+ * not cover (https://, say); -1 when there is no URL in out (a Location
+ * libcurl would percent-encode first). */
 int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
                        struct sw__buf *out);
 
@@ -152,6 +156,15 @@ struct sw__nv_result {
                                    seen (Set-Cookie, Location) */
     int redirects;
     struct sw__nv_timing timing;
+    /* SW_NV_ERR_HANDOVER: where the request goes on (the URL in the
+     * session's transfer, valid until sw__nv_release), its method and
+     * body after the redirect's rules, and whether its scheme, host and
+     * port are the first URL's (credentials may go there) */
+    const char *next_url;
+    size_t next_url_len;
+    int next_method;
+    int next_has_body;
+    int next_same_origin;
 };
 
 /* ---- engine and sessions ------------------------------------------------- */
@@ -169,6 +182,10 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap);
 void sw__nv_engine_close(struct sw__nv_engine *e);
 /* After the loop has closed them: frees the engine. */
 void sw__nv_engine_free(struct sw__nv_engine *e);
+/* on: a redirect to a URL the engine does not cover ends the request with
+ * SW_NV_ERR_HANDOVER (the caller follows it through libcurl); off (the
+ * default): it fails with SW_NV_ERR_BAD_REDIRECT. */
+void sw__nv_engine_handover(struct sw__nv_engine *e, int on);
 /* Handles of the engine still open (sessions' sockets, timers, lookups). */
 int sw__nv_engine_busy(const struct sw__nv_engine *e);
 

@@ -46,6 +46,7 @@ static const char *const curl_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_UPGRADE] = "Unsupported protocol",
     [SW_NV_ERR_HEADERS_SIZE] = "Failure when receiving data from the peer",
     [SW_NV_ERR_HEADER_LINE] = "Out of memory",
+    [SW_NV_ERR_HANDOVER] = "No error",
 };
 
 static const char *const detail_text[SW_NV_ERR_COUNT] = {
@@ -66,6 +67,7 @@ static const char *const detail_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_UPGRADE] = "the server switched protocols",
     [SW_NV_ERR_HEADERS_SIZE] = "response headers over 307200 bytes",
     [SW_NV_ERR_HEADER_LINE] = "a response header line over 102399 bytes",
+    [SW_NV_ERR_HANDOVER] = "a redirect handed over to libcurl",
 };
 
 const char *sw__nv_strerror(int err)

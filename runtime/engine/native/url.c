@@ -214,5 +214,5 @@ int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
         sw__buf_add(out, query, query_len);
     }
     struct sw__nv_url check;
-    return sw__nv_url_parse(out->ptr, out->len, &check);
+    return sw__nv_url_parse(out->ptr, out->len, &check) == 0 ? 0 : -2;
 }
