@@ -100,6 +100,9 @@ static int answer(int fd, const char *req, const char *path)
     } else if (!strcmp(path, "/loop")) {
         say(fd, "HTTP/1.1 302 Found\r\nLocation: /loop\r\n"
                 "Content-Length: 0\r\n\r\n");
+    } else if (!strcmp(path, "/redirect-with-body")) {
+        say(fd, "HTTP/1.1 302 Found\r\nLocation: /204\r\n"
+                "Content-Length: 10\r\n\r\nmoved here");
     } else if (!strcmp(path, "/to-https")) {
         say(fd, "HTTP/1.1 302 Found\r\nLocation: https://127.0.0.1/\r\n"
                 "Content-Length: 0\r\n\r\n");
@@ -459,6 +462,13 @@ TEST(redirects)
     ASSERT_EQ(res->err, SW_NV_ERR_REDIRECTS);
     ASSERT_EQ(res->redirects, 30);
     ASSERT_EQ(res->status, 0);
+    /* the redirect's own body is not the final response's (an empty
+     * body reads as "" from the NUL after it) */
+    r = get("/redirect-with-body");
+    res = run(s, &r);
+    ASSERT(res->err == 0 && res->status == 204);
+    ASSERT_EQ(res->body.len, 0);
+    ASSERT(!res->body.ptr || !strcmp(res->body.ptr, ""));
     r = get("/to-https");
     res = run(s, &r);
     ASSERT_EQ(res->err, SW_NV_ERR_BAD_REDIRECT);

@@ -219,6 +219,15 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
     return x;
 }
 
+/* Empties b for reuse, keeping the NUL that nv.h promises after the bytes
+ * (a body read as a C string must not show a previous response's). */
+static void empty(struct sw__buf *b)
+{
+    b->len = 0;
+    if (b->ptr)
+        b->ptr[0] = 0;
+}
+
 static void trim(struct sw__buf *b)
 {
     if (b->cap > KEEP_CAP)
@@ -612,16 +621,16 @@ static void response_done(struct sw__nv_xfer *x)
         x->res.next_has_body = x->has_body;
         x->res.next_same_origin = same_origin(x);
         x->res.status = 0;
-        x->res.headers.len = 0;
-        x->res.body.len = 0;
+        empty(&x->res.headers);
+        empty(&x->res.body);
         x->res.bytes = 0;
         finish(x, SW_NV_ERR_HANDOVER);
         return;
     }
     sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     x->res.status = 0;
-    x->res.headers.len = 0;
-    x->res.body.len = 0;
+    empty(&x->res.headers);
+    empty(&x->res.body);
     x->res.bytes = 0;
     start(x);
 }
@@ -739,14 +748,14 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     memset(&x->res.timing, 0, sizeof x->res.timing);
     x->res.err = 0;
     x->res.status = 0;
-    x->res.headers.len = 0;
-    x->res.body.len = 0;
+    empty(&x->res.headers);
+    empty(&x->res.body);
     x->res.bytes = 0;
     x->res.opened = 0;
     x->res.redirects = 0;
     x->t_start = uv_hrtime();
     x->t_dns = x->t_conn = x->t_sent = x->t_first = 0;
-    x->url.len = 0;
+    empty(&x->url);
     sw__buf_add(&x->url, req->url, req->url_len);
     x->method = req->method;
     x->method_str = sw__nv_method_str(req->method);
@@ -756,7 +765,7 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
         x->in_flight = 0;
         return -1;              /* not covered: the caller checks first */
     }
-    x->first_host.len = 0;
+    empty(&x->first_host);
     sw__buf_add(&x->first_host, x->u.host, x->u.host_len);
     x->first_port = x->u.port;
     x->deadline_ms = 0;
