@@ -59,6 +59,17 @@ TEST(url_coverage)
     ASSERT(parses("http://localhost:8080/%20x"));
 }
 
+TEST(url_classes)
+{
+    for (int c = 0; c < 256; c++) {
+        int host = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '-';
+        int target = c > 0x20 && c < 0x7f && c != '#' && c != '\\';
+        int dotq = c == '.' || c == '?';
+        ASSERT_EQ(sw__nv_url_classes[c], host | target << 1 | dotq << 2);
+    }
+}
+
 static int resolves(const char *base, const char *loc, const char *want)
 {
     struct sw__buf out = { 0 };
@@ -649,6 +660,7 @@ int main(int argc, char **argv)
     test_suite_ = "native-proto";
     test_only_ = argc > 1 ? argv[1] : NULL;
     RUN(url_parts);
+    RUN(url_classes);
     RUN(url_coverage);
     RUN(url_redirects);
     RUN(request_get);

@@ -371,10 +371,13 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
         .body = x->req->body,
         .body_len = x->has_body ? x->req->body_len : 0,
     };
-    /* credentials only to the host and port of the first request */
-    w.same_host = x->u.port == x->first_port &&
-                  x->u.host_len == x->first_host.len &&
-                  !strncasecmp(x->u.host, x->first_host.ptr, x->u.host_len);
+    /* credentials only to the host and port of the first request (a
+     * request not redirected is there; hosts are lower-case, see
+     * sw__nv_url_parse, so memcmp compares them) */
+    w.same_host = !x->res.redirects ||
+                  (x->u.port == x->first_port &&
+                   x->u.host_len == x->first_host.len &&
+                   !memcmp(x->u.host, x->first_host.ptr, x->u.host_len));
     w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
@@ -760,7 +763,13 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->method = req->method;
     x->method_str = sw__nv_method_str(req->method);
     x->has_body = req->has_body;
-    if (sw__nv_url_parse(x->url.ptr, x->url.len, &x->u) != 0) {
+    if (req->parsed) {
+        /* parsed by sw__nv_covers_url already: the same parts, in the
+         * copy (offsets, not pointer differences between two objects) */
+        x->u = *req->parsed;
+        x->u.host = x->url.ptr + (req->parsed->host - req->url);
+        x->u.target = x->url.ptr + (req->parsed->target - req->url);
+    } else if (sw__nv_url_parse(x->url.ptr, x->url.len, &x->u) != 0) {
         x->in_send = 0;
         x->in_flight = 0;
         return -1;              /* not covered: the caller checks first */

@@ -126,11 +126,16 @@ struct sw__nv_request {
     const char *auth_user, *auth_password;
     int follow;                 /* follow redirects (at most 30) */
     int64_t timeout_ms;         /* whole request, redirects included */
+    /* url as sw__nv_covers_url parsed it (pointing into url), or NULL:
+     * sw__nv_send then parses it itself */
+    const struct sw__nv_url *parsed;
 };
 
 /* 1 when the native engine sends req exactly as the libcurl engine would
  * (see docs/runtime.md for the list), 0 otherwise. */
 int sw__nv_covers(const struct sw__nv_request *req);
+/* The same, and on 1 *url is req->url parsed (for req->parsed). */
+int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url);
 
 /* Phase timings of the last request, microseconds; -1 = not measured. */
 struct sw__nv_timing {

@@ -16,6 +16,12 @@
 #include <http_parser.h>
 #include "nv.h"
 
+/* ---- URLs (url.c) ---------------------------------------------------------- */
+
+/* The character classes of URL parsing: 1 host, 2 path or query, 4 '.'
+ * or '?' (url.c). */
+extern const unsigned char sw__nv_url_classes[256];
+
 /* ---- cookies (cookie.c) -------------------------------------------------- */
 
 struct sw__nv_cookie;

@@ -74,7 +74,12 @@ static const char *const special_headers[] = {
 int sw__nv_covers(const struct sw__nv_request *req)
 {
     struct sw__nv_url url;
-    if (sw__nv_url_parse(req->url, req->url_len, &url) != 0)
+    return sw__nv_covers_url(req, &url);
+}
+
+int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url)
+{
+    if (sw__nv_url_parse(req->url, req->url_len, url) != 0)
         return 0;
     if (req->method < SW_NV_GET || req->method > SW_NV_OPTIONS)
         return 0;
