@@ -128,4 +128,66 @@ else
     rc=1
 fi
 
+# Redirects from http:// to https:// (tests/engines/handover.swarm): under
+# auto the native engine sends the first hop and hands the request over
+# to libcurl at the redirect; the server must see the same requests
+# (methods, bodies, cookies, credentials) as under --engine curl, and the
+# reports must count the same, with no failure.
+d="$OUT/handover"
+mkdir -p "$d/srv"
+if "$SWARMC" build tests/engines/handover.swarm -o "$d/bin" >"$d/compile.log" 2>&1
+then
+    python3 "$ROOT/tests/engines/tlsredir.py" "$d/srv" 2>"$d/srv.err" &
+    BAD=$!
+    i=0
+    while [ ! -s "$d/srv/ports" ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    for engine in curl auto; do
+        : >"$d/srv/log"
+        timeout 60 "$d/bin" --host "http://127.0.0.1:$(cut -d' ' -f1 "$d/srv/ports")" \
+            -q -k --engine "$engine" --threads 1 -u 1 -r 100 --iterations 2 \
+            -t 30s --json "$d/$engine.json" >"$d/$engine.out" 2>&1
+        echo $? >"$d/$engine.rc"
+        cp "$d/srv/log" "$d/$engine.log"
+    done
+    kill "$BAD" 2>/dev/null
+    wait "$BAD" 2>/dev/null
+    BAD=
+    python3 - "$d" <<'PY' || rc=1
+import json, os, sys
+d = sys.argv[1]
+why = []
+logs = [open(os.path.join(d, e + ".log")).read() for e in ("curl", "auto")]
+if not logs[0] or "https GET /landed" not in logs[0]:
+    why.append("the server saw no https request under curl: %r" % logs[0][:200])
+elif logs[0] != logs[1]:
+    why.append("the server saw different requests:\ncurl:\n%sauto:\n%s"
+               % tuple(logs))
+rows, served = [], []
+for e in ("curl", "auto"):
+    try:
+        res = json.load(open(os.path.join(d, e + ".json")))
+    except (OSError, ValueError):
+        why.append(e + ": no JSON report")
+        continue
+    rows.append(sorted((r["name"], r["requests"], r["failures"], r["bytes"])
+                       for r in res["requests"]))
+    served.append(res.get("run", {}).get("engines", {}))
+    if any(r["failures"] for r in res["requests"]):
+        why.append(e + ": failures " + str(res.get("errors")))
+if len(rows) == 2 and rows[0] != rows[1]:
+    why.append("reports differ: %s vs %s" % tuple(rows))
+if len(served) == 2 and not (served[1].get("native") and served[1].get("curl")):
+    why.append("auto served %s, expected both engines" % served[1])
+print("PASS engines/handover" if not why else
+      "FAIL engines/handover: " + "; ".join(why))
+sys.exit(1 if why else 0)
+PY
+else
+    echo "FAIL engines/handover-compiles: $(head -c 400 "$d/compile.log")"
+    rc=1
+fi
+
 exit $rc

@@ -70,6 +70,11 @@ typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
 
 #define SW__USER_AGENT "swarmc/" SW_VERSION
 #define SW__MAX_REDIRS 30
+/* A response header line longer than libcurl 7.88 takes (102,399 bytes
+ * with its CRLF) fails the request in every engine with this message
+ * (libcurl's own is "Out of memory"); a header block over its 307,200
+ * bytes fails with libcurl's "Too large response headers: N > 307200". */
+#define SW__HEADER_LINE_MSG "Too large response header line: over 102399 bytes"
 
 /* What to send.  Everything is borrowed from the request module and stays
  * valid and unchanged from prepare until done, cancel or finish. */
@@ -96,6 +101,10 @@ struct sw__http_req {
     const char *user;
     const char *password;
     int follow_redirects;
+    int redirects;              /* followed already (a request handed over
+                                   after a redirect, see
+                                   SW__HTTP_E_HANDOVER): at most
+                                   SW__MAX_REDIRS - redirects more */
     int64_t timeout_ms;         /* the whole request; > 0 */
 };
 
@@ -113,7 +122,28 @@ enum sw__http_error {
     SW__HTTP_E_PROTOCOL,        /* malformed response */
     SW__HTTP_E_TIMEOUT,         /* timeout_ms passed */
     SW__HTTP_E_REDIRECTS,       /* more than SW__MAX_REDIRS */
-    SW__HTTP_E_OTHER
+    SW__HTTP_E_OTHER,
+    /* Not a failure: a redirect this engine does not follow itself (to
+     * https://, say) under `--engine auto`.  The response that redirected
+     * was taken (its cookies are in the session's jar) and nothing was
+     * added to the struct sw__response; the request goes on at
+     * result->handover, through an engine that covers it, as the general
+     * engine would have followed the redirect (request.c). */
+    SW__HTTP_E_HANDOVER
+};
+
+/* Where a handed-over request goes on (SW__HTTP_E_HANDOVER); owned by the
+ * xfer until finish. */
+struct sw__http_handover {
+    const char *url;            /* absolute, NUL-terminated */
+    size_t url_len;
+    sw_method_t method;         /* after the redirect's rules (a POST that
+                                   got a 301, 302 or 303 is a GET) */
+    int has_body;               /* the body is still sent (307, 308) */
+    int same_origin;            /* same scheme, host and port as the
+                                   request's first URL: credentials (and
+                                   Authorization lines) may go there */
+    int redirects;              /* followed so far, this one included */
 };
 
 /* Phases of one request, in microseconds; -1: the phase did not happen.
@@ -139,6 +169,7 @@ struct sw__http_result {
     long status;                /* final status; 0 when error != OK */
     struct sw__http_timing timing;
     int64_t body_bytes;         /* = resp->body_bytes */
+    struct sw__http_handover handover;  /* SW__HTTP_E_HANDOVER only */
 };
 
 /* Called once per sent request, from the loop; ctx as given to prepare.
@@ -150,7 +181,8 @@ typedef void (*sw__http_done_fn)(void *ctx, sw__xfer_t *x,
 struct sw__engine_config {
     int insecure;               /* no TLS certificate or host checks */
     const char *engine;         /* --engine: NULL or "auto", else the name
-                                   of the one engine to use */
+                                   of the one engine to use (only `auto`
+                                   lets an engine hand a request over) */
 };
 
 enum sw__send_outcome {

@@ -30,6 +30,7 @@
 #include "request.h"
 #include "user.h"
 #include "data.h"
+#include "json_fast.h"
 #include "json_lookup.h"
 #include "regex.h"
 #include "util/buf.h"
@@ -475,6 +476,17 @@ void sw_capture_json(sw_user_t *u, int var, const char *path)
 {
     if (transport_failed(u)) {
         sw_var_set_str(u, var, "");
+        return;
+    }
+    /* a member of a small flat reply, the usual capture: read in place
+     * when json_fast.c can say for sure what jansson would (~20x less) */
+    size_t len, vlen;
+    const char *b = body(u, &len), *v;
+    if (sw__json_fast_get(b, len, path, &v, &vlen)) {
+        char *s = sw__scratch_alloc(u, vlen + 1);
+        memcpy(s, v, vlen);
+        s[vlen] = '\0';
+        sw_var_set_str(u, var, s);
         return;
     }
     json_t *j = json_lookup(u, path, capture_what(u, var));

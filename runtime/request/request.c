@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "request.h"
 #include "stats.h"
@@ -54,6 +55,7 @@ struct sw__req {
     sw__xfer_t *xfer;           /* the engine's, while it has it */
     struct sw__http_req q;      /* what the engine was given */
     struct sw__http_result res; /* the completion record */
+    int64_t handover_us;        /* spent before a hand-over (hand_over) */
     double done_ms;             /* uv_hrtime ms when it completed */
     struct sw__response resp;   /* owned */
     char errmsg[48];
@@ -412,16 +414,94 @@ static void move_cookies(sw_user_t *u, int from, int to)
     sw__buf_free(&lines);
 }
 
+static void hand_over(struct sw__req *r, const struct sw__http_result *res);
+
 static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
 {
     struct sw__req *r = ctx;
     sw_user_t *u = r->user;
     (void)x;
+    if (res->error == SW__HTTP_E_HANDOVER) {
+        hand_over(r, res);      /* rare: not done yet */
+        return;
+    }
     r->state = RQ_DONE;
     r->res = *res;
+    r->res.timing.total_us += r->handover_us;
     if (r->intended_ms >= 0)        /* only then is the time needed */
         r->done_ms = now_ms();
     r->net->complete(u, &r->res);
+}
+
+/* r's header lines without its Authorization lines (libcurl 7.88 sends
+ * them after a redirect only to the first URL's origin). */
+static void drop_authorization(struct sw__req *r)
+{
+    char *p = r->hdr.ptr, *end = p + r->hdr.len, *w = p;
+    int kept = 0;
+    while (p && p < end) {
+        size_t n = strlen(p) + 1;
+        if (strncasecmp(p, "Authorization:", 14)) {
+            memmove(w, p, n);
+            w += n;
+            kept++;
+        }
+        p += n;
+    }
+    if (r->hdr.ptr)
+        r->hdr.len = (size_t)(w - r->hdr.ptr);
+    r->nhdr = kept;
+}
+
+/* A request an engine handed over (engine.h, SW__HTTP_E_HANDOVER: the
+ * native engine, at a redirect to https:// or to a URL it does not send
+ * itself) goes on through the general engine from the redirect's target,
+ * as `--engine curl` would have followed it there: the user's cookies
+ * (with the redirect's Set-Cookie) move to the general engine's session,
+ * method and body are what the redirect left of them, credentials and
+ * Authorization lines go on only to the first URL's origin, and the
+ * redirects and time already spent count against the request's limits.
+ * The request is then the general engine's (served, counted, reported
+ * once, with the whole time). */
+static void hand_over(struct sw__req *r, const struct sw__http_result *res)
+{
+    sw_user_t *u = r->user;
+    struct sw__net *n = r->net;
+    const struct sw__http_handover *h = &res->handover;
+    const int k = SW__ENGINE_GENERAL;
+    const struct sw__engine_ops *ops = n->ops[k];
+    struct sw__http_req *q = &r->q;
+    /* the target lives in the engine's xfer, given back below */
+    r->url.len = 0;
+    sw__buf_add(&r->url, h->url, h->url_len);
+    if (!h->same_origin) {
+        r->has_auth = 0;
+        drop_authorization(r);
+    }
+    r->handover_us += res->timing.total_us;
+    int64_t left_ms = q->timeout_ms - res->timing.total_us / 1000;
+    q->method = h->method;
+    q->url = r->url.ptr;
+    q->url_len = r->url.len;
+    q->headers = r->hdr.ptr;
+    q->headers_len = r->hdr.len;
+    q->nheaders = r->nhdr;
+    q->has_body = h->has_body;
+    q->has_auth = r->has_auth;
+    q->redirects = h->redirects;
+    q->timeout_ms = left_ms > 0 ? left_ms : 1;
+    n->ops[r->kind]->finish(r->xfer);
+    r->xfer = NULL;
+    if (!u->net.session[k] &&
+        !(u->net.session[k] = ops->session_open(n->eng[k])))
+        sw__oom();
+    move_cookies(u, r->kind, k);
+    u->net.last_kind = k;
+    r->kind = k;
+    r->xfer = ops->prepare(u->net.session[k], q, &r->resp, on_done, r);
+    if (ops->send(r->xfer) == SW__SENT)
+        return;
+    on_done(r, r->xfer, ops->result(r->xfer));
 }
 
 enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
@@ -448,6 +528,8 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     q->user = r->user_name.ptr;
     q->password = r->password.ptr;
     q->follow_redirects = r->follow;
+    q->redirects = 0;
+    r->handover_us = 0;
     q->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : n->timeout_ms;
     int k = pick_engine(n, q);
     if (k < 0) {

@@ -13,6 +13,9 @@ silent, /slow sends a good answer 1 byte per 100 ms, /reset-head resets
 in the middle of the header block, /reset in the middle of the body,
 /loop redirects to itself, /huge streams a 200 MB body from one 64 KB
 buffer (never held whole), /headers10k has 10,000 header lines.
+/hdrs-* are header blocks at libcurl 7.88's limits (300 KB for the block,
+102,399 bytes for one line, CRLF included): exactly at the limit, and one
+byte over it.
 """
 import socket
 import sys
@@ -44,6 +47,36 @@ CASES = {
     "/loop": b"HTTP/1.1 302 Found\r\nLocation: /loop\r\n"
              b"Content-Length: 0\r\n\r\n",
 }
+
+
+def head_of(total, line, eol=b"\r\n"):
+    """A 200 whose header block (status line, header lines, the blank line,
+    line ends counted) is `total` bytes, in lines of at most `line` bytes
+    (the last one shorter)."""
+    start = b"HTTP/1.1 200 OK" + eol
+    end = b"Content-Length: 2" + eol + eol
+    lines, size, i = [], len(start) + len(end), 0
+    while size < total:
+        pre = b"X-H%d: " % i
+        n = min(line, total - size) - len(pre) - len(eol)
+        if n < 1:       # too little room left for a line: widen the last
+            lines[-1] = lines[-1][:-len(eol)] + b"v" * (total - size) + eol
+            break
+        lines.append(pre + b"v" * n + eol)
+        size += len(lines[-1])
+        i += 1
+    head = start + b"".join(lines) + end
+    assert len(head) == total, (len(head), total)
+    return head + b"ok"
+
+
+CASES.update({
+    "/hdrs-block-max": head_of(307200, 1000),
+    "/hdrs-block-over": head_of(307201, 1000),
+    "/hdrs-block-lf-over": head_of(307201, 1000, b"\n"),
+    "/hdrs-line-max": head_of(150000, 102399),
+    "/hdrs-line-over": head_of(150000, 102400),
+})
 SLOW = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 HUGE_BYTES = 200 << 20
 CLOSE_AFTER = {"/badstatus", "/garbage", "/badheader", "/badchunk", "/reset",

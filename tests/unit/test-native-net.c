@@ -100,6 +100,9 @@ static int answer(int fd, const char *req, const char *path)
     } else if (!strcmp(path, "/loop")) {
         say(fd, "HTTP/1.1 302 Found\r\nLocation: /loop\r\n"
                 "Content-Length: 0\r\n\r\n");
+    } else if (!strcmp(path, "/redirect-with-body")) {
+        say(fd, "HTTP/1.1 302 Found\r\nLocation: /204\r\n"
+                "Content-Length: 10\r\n\r\nmoved here");
     } else if (!strcmp(path, "/to-https")) {
         say(fd, "HTTP/1.1 302 Found\r\nLocation: https://127.0.0.1/\r\n"
                 "Content-Length: 0\r\n\r\n");
@@ -459,9 +462,27 @@ TEST(redirects)
     ASSERT_EQ(res->err, SW_NV_ERR_REDIRECTS);
     ASSERT_EQ(res->redirects, 30);
     ASSERT_EQ(res->status, 0);
+    /* the redirect's own body is not the final response's (an empty
+     * body reads as "" from the NUL after it) */
+    r = get("/redirect-with-body");
+    res = run(s, &r);
+    ASSERT(res->err == 0 && res->status == 204);
+    ASSERT_EQ(res->body.len, 0);
+    ASSERT(!res->body.ptr || !strcmp(res->body.ptr, ""));
     r = get("/to-https");
     res = run(s, &r);
     ASSERT_EQ(res->err, SW_NV_ERR_BAD_REDIRECT);
+    /* under --engine auto the caller follows it through libcurl */
+    sw__nv_engine_handover(eng, 1);
+    r = get("/to-https");
+    res = run(s, &r);
+    ASSERT_EQ(res->err, SW_NV_ERR_HANDOVER);
+    ASSERT_STR_EQ(res->next_url, "https://127.0.0.1/");
+    ASSERT_EQ(res->next_method, SW_NV_GET);
+    ASSERT_EQ(res->next_same_origin, 0);
+    ASSERT_EQ(res->redirects, 1);
+    ASSERT_EQ(res->status, 0);
+    sw__nv_engine_handover(eng, 0);
     sw__nv_session_free(s);
     ASSERT(teardown() == 0);
 }

@@ -59,6 +59,17 @@ TEST(url_coverage)
     ASSERT(parses("http://localhost:8080/%20x"));
 }
 
+TEST(url_classes)
+{
+    for (int c = 0; c < 256; c++) {
+        int host = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '-';
+        int target = c > 0x20 && c < 0x7f && c != '#' && c != '\\';
+        int dotq = c == '.' || c == '?';
+        ASSERT_EQ(sw__nv_url_classes[c], host | target << 1 | dotq << 2);
+    }
+}
+
 static int resolves(const char *base, const char *loc, const char *want)
 {
     struct sw__buf out = { 0 };
@@ -428,6 +439,97 @@ TEST(response_errors)
     ASSERT_STR_EQ(sw__nv_strerror(SW_NV_ERR_TIMEOUT), "Timeout was reached");
 }
 
+/* A 200 whose head (status line, 1xx before it when `interim`, header
+ * lines, blank line, line ends counted) is `total` bytes, in lines of at
+ * most `line` bytes; static, valid until the next call. */
+static const char *head_of(size_t total, size_t line, const char *eol,
+                           int interim)
+{
+    static struct sw__buf b;
+    size_t el = strlen(eol);
+    b.len = 0;
+    if (interim) {
+        sw__buf_adds(&b, "HTTP/1.1 100 Continue");
+        sw__buf_adds(&b, eol);
+        sw__buf_adds(&b, eol);
+    }
+    sw__buf_adds(&b, "HTTP/1.1 200 OK");
+    sw__buf_adds(&b, eol);
+    size_t end = 17 + 2 * el;   /* "Content-Length: 2" eol eol */
+    for (int i = 0; b.len + end < total; i++) {
+        char pre[16];
+        int pl = snprintf(pre, sizeof pre, "X-H%d: ", i);
+        size_t n = total - b.len - end;
+        if (n > line)
+            n = line;
+        sw__buf_add(&b, pre, (size_t)pl);
+        for (size_t k = (size_t)pl + el; k < n; k++)
+            sw__buf_add(&b, "v", 1);
+        sw__buf_adds(&b, eol);
+    }
+    sw__buf_adds(&b, "Content-Length: 2");
+    sw__buf_adds(&b, eol);
+    sw__buf_adds(&b, eol);
+    sw__buf_adds(&b, "ok");
+    return b.ptr;
+}
+
+/* A head whose last line is `line` bytes with its CRLF, no body framing
+ * (the body ends at the close). */
+static const char *last_line(size_t line)
+{
+    static char buf[102500];
+    size_t n = 0;
+    memcpy(buf, "HTTP/1.1 200 OK\r\nX-A: ", 22);
+    n = 22;
+    while (n < 17 + line - 2)
+        buf[n++] = 'v';
+    memcpy(buf + n, "\r\n\r\n", 5);
+    return buf;
+}
+
+TEST(response_header_limits)
+{
+    /* libcurl 7.88's limits, checked on the wire against the libcurl
+     * engine by tests/t-faults.sh: a head of 307,200 bytes passes, one
+     * byte more fails, 1xx heads counted; a line of 102,399 bytes with its
+     * CRLF passes, one byte more fails; whatever the reads' sizes */
+    static const size_t steps[] = { 0, 1, 7, 4096, 65536 };
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        size_t st = steps[i];
+        struct parsed p = parse(head_of(307200, 1000, "\r\n", 0), st, 0, 0);
+        ASSERT_EQ(p.err, 0);
+        ASSERT(p.complete);
+        ASSERT_STR_EQ(p.res.body.ptr, "ok");
+        p = parse(head_of(307201, 1000, "\r\n", 0), st, 0, 0);
+        ASSERT_EQ(p.err, SW_NV_ERR_HEADERS_SIZE);
+        ASSERT_STR_EQ(p.res.errmsg,
+                      "Too large response headers: 307201 > 307200");
+        p = parse(head_of(307200, 1000, "\n", 0), st, 0, 0);
+        ASSERT_EQ(p.err, 0);
+        p = parse(head_of(307201, 1000, "\n", 1), st, 0, 0);
+        ASSERT_EQ(p.err, SW_NV_ERR_HEADERS_SIZE);
+        p = parse(head_of(307200, 1000, "\r\n", 1), st, 0, 0);
+        ASSERT_EQ(p.err, 0);
+        ASSERT_EQ(p.res.status, 200);
+        p = parse(head_of(150000, 102399, "\r\n", 0), st, 0, 0);
+        ASSERT_EQ(p.err, 0);
+        p = parse(head_of(150000, 102400, "\r\n", 0), st, 0, 0);
+        ASSERT_EQ(p.err, SW_NV_ERR_HEADER_LINE);
+        /* the last line, measured at the blank one */
+        p = parse(last_line(102399), st, 0, 1);
+        ASSERT_EQ(p.err, 0);
+        ASSERT(p.complete);
+        p = parse(last_line(102400), st, 0, 1);
+        ASSERT_EQ(p.err, SW_NV_ERR_HEADER_LINE);
+    }
+    /* a line never ended */
+    static char endless[200000];
+    memcpy(endless, "HTTP/1.1 200 OK\r\nX-A: ", 22);
+    memset(endless + 22, 'v', sizeof endless - 23);
+    ASSERT_EQ(parse(endless, 4096, 0, 0).err, SW_NV_ERR_HEADER_LINE);
+}
+
 TEST(header_find)
 {
     struct parsed p = parse("HTTP/1.1 302 Found\r\nSet-Cookie: a=1\r\n"
@@ -473,10 +575,11 @@ TEST(cookie_domain_path)
     set(&j, "www.shop.test", "/", "c=3; Domain=other.test", 100);   /* bad */
     set(&j, "www.shop.test", "/", "d=4; Path=/cart/", 100);
     ASSERT_EQ(sw__nv_jar_count(&j), 3);
+    /* (equal sort keys: the newer first, as the curl tool sends them) */
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/cart/x", 100),
-                  "Cookie: a=1; d=4; b=2\r\n");
+                  "Cookie: d=4; a=1; b=2\r\n");
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/cart", 100),
-                  "Cookie: a=1; d=4; b=2\r\n");
+                  "Cookie: d=4; a=1; b=2\r\n");
     ASSERT_STR_EQ(cookies(&j, "www.shop.test", "/carts", 100),
                   "Cookie: b=2\r\n");
     /* host-only: not to a subdomain; Domain: to subdomains */
@@ -505,13 +608,14 @@ TEST(cookie_expiry_replace)
     set(&j, "h.test", "/", "f=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT; "
         "Max-Age=5", N + 0);
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 4),
-                  "Cookie: a=1; b=1; c=1; e=1; f=1\r\n");
+                  "Cookie: f=1; e=1; c=1; b=1; a=1\r\n");
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 6),
-                  "Cookie: a=1; b=1; c=1; e=1\r\n");
-    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: a=1; c=1; e=1\r\n");
-    /* replacing keeps the creation order; Max-Age=0 deletes */
+                  "Cookie: e=1; c=1; b=1; a=1\r\n");
+    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: e=1; c=1; a=1\r\n");
+    /* replacing keeps the creation order (checked with the curl tool);
+     * Max-Age=0 deletes */
     set(&j, "h.test", "/", "A=2", N + 11);     /* the name is case-insensitive */
-    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: A=2; c=1; e=1\r\n");
+    ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: e=1; c=1; A=2\r\n");
     set(&j, "h.test", "/", "c=1; Max-Age=0", N + 11);
     set(&j, "h.test", "/", "e=; Max-Age=-1", N + 11);
     ASSERT_STR_EQ(cookies(&j, "h.test", "/", N + 11), "Cookie: A=2\r\n");
@@ -531,14 +635,15 @@ TEST(cookie_secure_and_order)
     ASSERT_STR_EQ(cookies(&j, "127.0.0.1", "/", 100),
                   "Cookie: __Host-y=1; s=1\r\n");
     sw__nv_jar_free(&j);
-    /* order: longer path, then longer domain, longer name, older */
+    /* order: longer path, then longer domain, longer name, newer (as the
+     * curl tool sends a jar file's "y" then "x": "x=1; y=1") */
     set(&j, "a.b.test", "/", "zz=1; Domain=b.test", 100);
     set(&j, "a.b.test", "/", "y=1", 100);
     set(&j, "a.b.test", "/", "x=1", 100);
     set(&j, "a.b.test", "/", "long=1", 100);
     set(&j, "a.b.test", "/", "p=1; Path=/deep", 100);
     ASSERT_STR_EQ(cookies(&j, "a.b.test", "/deep/er", 100),
-                  "Cookie: p=1; long=1; y=1; x=1; zz=1\r\n");
+                  "Cookie: p=1; long=1; x=1; y=1; zz=1\r\n");
     sw__nv_jar_free(&j);
     /* bad cookies are ignored */
     set(&j, "h.test", "/", "novalue", 100);
@@ -556,6 +661,7 @@ int main(int argc, char **argv)
     test_suite_ = "native-proto";
     test_only_ = argc > 1 ? argv[1] : NULL;
     RUN(url_parts);
+    RUN(url_classes);
     RUN(url_coverage);
     RUN(url_redirects);
     RUN(request_get);
@@ -565,6 +671,7 @@ int main(int argc, char **argv)
     RUN(response_framing);
     RUN(response_excess);
     RUN(response_errors);
+    RUN(response_header_limits);
     RUN(header_find);
     RUN(cookie_domain_path);
     RUN(cookie_expiry_replace);

@@ -105,6 +105,7 @@ struct sw__xfer {
     int in_flight;
     CURLcode code;
     struct sw__http_result res;
+    char errbuf[CURL_ERROR_SIZE];   /* libcurl's detail of x->code */
     /* --- what the easy handle is set to (kept across requests) --- */
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
     struct sw__buf cur_hdr;     /* the lines `headers` came from */
@@ -115,6 +116,7 @@ struct sw__xfer {
     int cur_method;             /* sw_method_t, or METHOD_UNKNOWN */
     int cur_body;               /* POSTFIELDS were set */
     int cur_follow;             /* -1: unknown */
+    int cur_redirs_left;        /* CURLOPT_MAXREDIRS */
     long cur_timeout_ms;        /* -1: unknown */
     int cur_auth;               /* USERNAME/PASSWORD were set */
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
@@ -139,6 +141,7 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
     x->cur_method = SW_GET;     /* a new handle sends a plain GET */
     x->cur_nhdr = -1;           /* no header list yet: build one */
     x->cur_follow = -1;
+    x->cur_redirs_left = SW__MAX_REDIRS;
     x->cur_timeout_ms = -1;
     /* Turns the cookie engine on for the handle's life.  Not through
      * COOKIEFILE (a file list to read at each transfer); this cookie lands
@@ -147,6 +150,7 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
     if (curl_easy_setopt(e, CURLOPT_COOKIELIST,
                          "Set-Cookie: swarm=1; Domain=swarm.invalid") ||
         curl_easy_setopt(e, CURLOPT_PRIVATE, x) ||
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) ||
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) ||
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L) ||
         /* "" = no proxy, and no environment lookups per request (proxy
@@ -652,6 +656,17 @@ static void fill_result(struct sw__xfer *x)
     long status = 0;
     r->error = error_kind(x->code);
     r->message = x->code == CURLE_OK ? NULL : error_text(x->code);
+    /* A header block over libcurl's limits (engine.h): its own detail for
+     * the block, the engines' message for a line (libcurl says "Out of
+     * memory", and a transfer under way runs out of nothing else: the
+     * runtime stops on a failed allocation of its own). */
+    if (x->code == CURLE_RECV_ERROR &&
+        !strncmp(x->errbuf, "Too large response headers", 26)) {
+        r->message = x->errbuf;
+    } else if (x->code == CURLE_OUT_OF_MEMORY) {
+        r->error = SW__HTTP_E_PROTOCOL;
+        r->message = SW__HEADER_LINE_MSG;
+    }
     if (x->code == CURLE_OK &&
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         status = 0;
@@ -792,6 +807,11 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
         SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)q->follow_redirects);
         x->cur_follow = q->follow_redirects;
     }
+    /* a request handed over after redirects has fewer left */
+    if (x->cur_redirs_left != SW__MAX_REDIRS - q->redirects) {
+        x->cur_redirs_left = SW__MAX_REDIRS - q->redirects;
+        SETOPT(e, CURLOPT_MAXREDIRS, (long)x->cur_redirs_left);
+    }
     long timeout_ms = (long)q->timeout_ms;
     if (x->cur_timeout_ms != timeout_ms) {
         SETOPT(e, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -813,6 +833,7 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
     }
     if (set_headers(x) != CURLE_OK)
         goto setopt_failed;
+    x->errbuf[0] = 0;           /* (libcurl writes it on a failure only) */
     x->in_flight = 1;
     if (sw__loop_add(&x->eng->loop, e) != 0) {
         x->in_flight = 0;

@@ -43,6 +43,7 @@ struct sw__nv_engine {
     struct sw__nv_xfer *free_xfers; /* owned: the pool */
     int handles;                /* uv handles open (connections, timers) */
     int closing;                /* sw__nv_engine_close was called */
+    int handover;               /* see sw__nv_engine_handover */
 };
 
 struct sw__nv_conn {
@@ -187,6 +188,11 @@ void sw__nv_engine_free(struct sw__nv_engine *e)
     free(e);
 }
 
+void sw__nv_engine_handover(struct sw__nv_engine *e, int on)
+{
+    e->handover = on;
+}
+
 int sw__nv_engine_busy(const struct sw__nv_engine *e)
 {
     return e->handles;
@@ -211,6 +217,15 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
     x->timer.data = x;
     e->handles++;
     return x;
+}
+
+/* Empties b for reuse, keeping the NUL that nv.h promises after the bytes
+ * (a body read as a C string must not show a previous response's). */
+static void empty(struct sw__buf *b)
+{
+    b->len = 0;
+    if (b->ptr)
+        b->ptr[0] = 0;
 }
 
 static void trim(struct sw__buf *b)
@@ -356,10 +371,13 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
         .body = x->req->body,
         .body_len = x->has_body ? x->req->body_len : 0,
     };
-    /* credentials only to the host and port of the first request */
-    w.same_host = x->u.port == x->first_port &&
-                  x->u.host_len == x->first_host.len &&
-                  !strncasecmp(x->u.host, x->first_host.ptr, x->u.host_len);
+    /* credentials only to the host and port of the first request (a
+     * request not redirected is there; hosts are lower-case, see
+     * sw__nv_url_parse, so memcmp compares them) */
+    w.same_host = !x->res.redirects ||
+                  (x->u.port == x->first_port &&
+                   x->u.host_len == x->first_host.len &&
+                   !memcmp(x->u.host, x->first_host.ptr, x->u.host_len));
     w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
@@ -530,6 +548,36 @@ static void take_cookies(struct sw__nv_xfer *x)
     }
 }
 
+/* 1 when x->url (not covered) has the scheme, host and port of the
+ * request's first URL, as libcurl 7.88 compares them before it sends
+ * credentials after a redirect (Curl_auth_allowed_to_host): only an
+ * http:// URL can, since the first URL was one. */
+static int same_origin(const struct sw__nv_xfer *x)
+{
+    const char *p = x->url.ptr, *end = p + x->url.len;
+    if (strncmp(p, "http://", 7))
+        return 0;
+    p += 7;
+    const char *h = p;
+    if (p < end && *p == '[')   /* IPv6: the colons are the address's */
+        while (p < end && *p != ']')
+            p++;
+    while (p < end && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
+           *p != '@')
+        p++;
+    if (p < end && *p == '@')
+        return 0;               /* user info: libcurl's own credentials */
+    size_t hl = (size_t)(p - h);
+    long port = 80;
+    if (p < end && *p == ':') {
+        port = 0;
+        for (p++; p < end && *p >= '0' && *p <= '9' && port < 65536; p++)
+            port = port * 10 + (*p - '0');
+    }
+    return port == x->first_port && hl == x->first_host.len &&
+           !strncasecmp(h, x->first_host.ptr, hl);
+}
+
 static void response_done(struct sw__nv_xfer *x)
 {
     take_cookies(x);
@@ -546,14 +594,17 @@ static void response_done(struct sw__nv_xfer *x)
         return;
     }
     struct sw__buf next = { 0 };
-    if (sw__nv_url_resolve(x->url.ptr, loc, llen, &next) != 0) {
+    int rc = sw__nv_url_resolve(x->url.ptr, loc, llen, &next);
+    int handover = rc == -2 && x->eng->handover &&
+                   (!strncmp(next.ptr, "https://", 8) ||
+                    !strncmp(next.ptr, "http://", 7));
+    if (rc != 0 && !handover) {
         sw__buf_free(&next);
         finish(x, SW_NV_ERR_BAD_REDIRECT);
         return;
     }
     sw__buf_free(&x->url);
     x->url = next;
-    sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     /* libcurl 7.88: 301, 302 and 303 drop the body; a POST becomes a GET,
      * any other method keeps its name (CURLOPT_CUSTOMREQUEST) */
     if (status <= 303 && x->has_body) {
@@ -564,9 +615,25 @@ static void response_done(struct sw__nv_xfer *x)
         }
     }
     x->res.redirects++;
+    if (handover) {
+        /* libcurl follows it (the caller sends it there): the redirect's
+         * response is taken, nothing of it is kept */
+        x->res.next_url = x->url.ptr;
+        x->res.next_url_len = x->url.len;
+        x->res.next_method = x->method;
+        x->res.next_has_body = x->has_body;
+        x->res.next_same_origin = same_origin(x);
+        x->res.status = 0;
+        empty(&x->res.headers);
+        empty(&x->res.body);
+        x->res.bytes = 0;
+        finish(x, SW_NV_ERR_HANDOVER);
+        return;
+    }
+    sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
     x->res.status = 0;
-    x->res.headers.len = 0;
-    x->res.body.len = 0;
+    empty(&x->res.headers);
+    empty(&x->res.body);
     x->res.bytes = 0;
     start(x);
 }
@@ -684,24 +751,30 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     memset(&x->res.timing, 0, sizeof x->res.timing);
     x->res.err = 0;
     x->res.status = 0;
-    x->res.headers.len = 0;
-    x->res.body.len = 0;
+    empty(&x->res.headers);
+    empty(&x->res.body);
     x->res.bytes = 0;
     x->res.opened = 0;
     x->res.redirects = 0;
     x->t_start = uv_hrtime();
     x->t_dns = x->t_conn = x->t_sent = x->t_first = 0;
-    x->url.len = 0;
+    empty(&x->url);
     sw__buf_add(&x->url, req->url, req->url_len);
     x->method = req->method;
     x->method_str = sw__nv_method_str(req->method);
     x->has_body = req->has_body;
-    if (sw__nv_url_parse(x->url.ptr, x->url.len, &x->u) != 0) {
+    if (req->parsed) {
+        /* parsed by sw__nv_covers_url already: the same parts, in the
+         * copy (offsets, not pointer differences between two objects) */
+        x->u = *req->parsed;
+        x->u.host = x->url.ptr + (req->parsed->host - req->url);
+        x->u.target = x->url.ptr + (req->parsed->target - req->url);
+    } else if (sw__nv_url_parse(x->url.ptr, x->url.len, &x->u) != 0) {
         x->in_send = 0;
         x->in_flight = 0;
         return -1;              /* not covered: the caller checks first */
     }
-    x->first_host.len = 0;
+    empty(&x->first_host);
     sw__buf_add(&x->first_host, x->u.host, x->u.host_len);
     x->first_port = x->u.port;
     x->deadline_ms = 0;

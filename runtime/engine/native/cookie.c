@@ -17,7 +17,9 @@
  *   - A cookie replaces the one with the same name (case-insensitive),
  *     domain (and host-only flag) and path, keeping its creation order.
  *   - Sent as "Cookie: a=1; b=2": longest path first, then longest domain,
- *     longest name, oldest; at most 150 cookies and 8190 bytes.
+ *     longest name, then the newest (libcurl 7.88's cookie_sort orders
+ *     equals by creation time, newest first; checked against the curl
+ *     tool); at most 150 cookies and 8190 bytes.
  */
 #include <stdlib.h>
 #include <strings.h>
@@ -306,7 +308,7 @@ static int send_before(const struct sw__nv_cookie *a,
     lb = strlen(b->name);
     if (la != lb)
         return la > lb;
-    return a->order < b->order;
+    return a->order > b->order;     /* the newer first, as libcurl */
 }
 
 void sw__nv_jar_header(struct sw__nv_jar *j, const char *host,

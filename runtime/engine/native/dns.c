@@ -88,8 +88,10 @@ struct sw__nv_dns_entry *sw__nv_dns_entry(struct sw__nv_dns *d,
         host++;
         host_len -= 2;
     }
+    /* memcmp, not strncasecmp: the hosts come from sw__nv_url_parse,
+     * which takes lower-case ones only (and this runs every request) */
     for (struct sw__nv_dns_entry *e = d->head; e; e = e->next)
-        if (e->port == port && !strncasecmp(e->host, host, host_len) &&
+        if (e->port == port && !memcmp(e->host, host, host_len) &&
             !e->host[host_len])
             return e;
     struct sw__nv_dns_entry *e = calloc(1, sizeof *e);

@@ -53,24 +53,50 @@ static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
     n->auth_password = req->password;
     n->follow = req->follow_redirects;
     n->timeout_ms = req->timeout_ms;
+    n->parsed = NULL;
 }
+
+/* The URL native_covers parsed last on this thread.  request.c asks
+ * covers(q) and, when the answer is yes, prepares the same q at once
+ * (pick_engine, then prepare, in sw__req_send): prepare hands this parse
+ * to sw__nv_send instead of having the URL parsed a second time (~270
+ * instructions of the ~10,000 a keep-alive request costs).  Keyed on the
+ * request and its URL's address and length, which do not change between
+ * the two calls, and used once. */
+static _Thread_local struct {
+    const struct sw__http_req *req;
+    const char *url;
+    size_t url_len;
+    struct sw__nv_url u;
+} covered;
 
 static int native_covers(const struct sw__http_req *req)
 {
     struct sw__nv_request n;
     to_nv(req, &n);
-    return sw__nv_covers(&n);
+    if (!sw__nv_covers_url(&n, &covered.u))
+        return 0;
+    covered.req = req;
+    covered.url = req->url;
+    covered.url_len = req->url_len;
+    return 1;
 }
 
 static sw__engine_t *native_open(uv_loop_t *uv,
                                  const struct sw__engine_config *c)
 {
-    (void)c;                    /* nothing TLS-related over plain HTTP */
+    /* (nothing TLS-related over plain HTTP) */
     struct sw__engine *e = calloc(1, sizeof *e);
     if (e && !(e->nv = sw__nv_engine_new(uv, SW__BODY_CAP))) {
         free(e);
         e = NULL;
     }
+    /* Under `auto` a redirect to what this engine does not cover goes on
+     * through the general engine (request.c), as `--engine curl` would
+     * follow it; `--engine native` promises this engine only, so there it
+     * is a failure. */
+    if (e)
+        sw__nv_engine_handover(e->nv, !c->engine || !strcmp(c->engine, "auto"));
     if (!e)
         fputs("swarm: native engine: out of memory\n", stderr);
     return e;
@@ -112,6 +138,12 @@ static sw__xfer_t *native_prepare(sw__session_t *s,
 {
     struct sw__xfer *x = &s->x;
     to_nv(req, &x->nreq);
+    x->nreq.parsed = NULL;
+    if (covered.req == req && covered.url == req->url &&
+        covered.url_len == req->url_len) {
+        x->nreq.parsed = &covered.u;
+        covered.req = NULL;
+    }
     x->resp = resp;
     x->done = done;
     x->ctx = ctx;
@@ -133,6 +165,7 @@ static enum sw__http_error map_error(int err)
     case SW_NV_ERR_SEND:
         return SW__HTTP_E_SEND;
     case SW_NV_ERR_RESET:
+    case SW_NV_ERR_HEADERS_SIZE:    /* as the general engine has it */
     case SW_NV_ERR_EMPTY:
     case SW_NV_ERR_PARTIAL:
         return SW__HTTP_E_RECV;
@@ -172,14 +205,29 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     res->message = NULL;
     if (r->err == SW_NV_ERR_RESOLVE)
         res->message = sw__netenv_resolve_error();
+    if (r->err == SW_NV_ERR_HEADER_LINE)
+        res->message = SW__HEADER_LINE_MSG;
     if (r->err && res->message == NULL)
-        res->message = sw__nv_strerror(r->err);
+        res->message = r->errmsg[0] ? r->errmsg : sw__nv_strerror(r->err);
     res->status = r->err ? 0 : r->status;
     res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
     res->timing.dns_us = r->timing.dns_us;
     res->timing.connect_us = r->timing.connect_us;
     res->timing.tls_us = -1;
     res->timing.ttfb_us = r->timing.ttfb_us;
+    if (r->err == SW_NV_ERR_HANDOVER) {
+        /* the request goes on elsewhere: resp stays untouched */
+        res->error = SW__HTTP_E_HANDOVER;
+        res->message = NULL;
+        res->handover.url = r->next_url;
+        res->handover.url_len = r->next_url_len;
+        res->handover.method = (sw_method_t)r->next_method;
+        res->handover.has_body = r->next_has_body;
+        res->handover.same_origin = r->next_same_origin;
+        res->handover.redirects = r->redirects;
+        x->done(x->ctx, x, res);
+        return;
+    }
     if (r->headers.len)
         add_headers(resp, r->headers.ptr, r->headers.len);
     if (r->body.len)
@@ -193,7 +241,9 @@ static void on_done(struct sw__nv_session *nvs, void *data)
 
 static enum sw__send_outcome native_send(sw__xfer_t *x)
 {
-    if (sw__nv_send(x->s->nv, &x->nreq, on_done, x) == 0)
+    int rc = sw__nv_send(x->s->nv, &x->nreq, on_done, x);
+    x->nreq.parsed = NULL;      /* (covered's, used once) */
+    if (rc == 0)
         return SW__SENT;
     x->result.error = SW__HTTP_E_SETUP;
     x->result.message = "Failed initialization";

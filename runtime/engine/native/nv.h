@@ -49,8 +49,27 @@ enum sw__nv_err {
     SW_NV_ERR_REDIRECTS,        /* more than 30 redirects */
     SW_NV_ERR_BAD_REDIRECT,     /* a Location the engine cannot follow */
     SW_NV_ERR_UPGRADE,          /* 101 / protocol switch (not covered) */
+    SW_NV_ERR_HEADERS_SIZE,     /* header block over SW_NV_MAX_HEADERS */
+    SW_NV_ERR_HEADER_LINE,      /* one header line over SW_NV_MAX_LINE */
+    SW_NV_ERR_HANDOVER,         /* not an error: a redirect to a URL the
+                                   engine does not cover, to be followed
+                                   by the caller (sw__nv_engine_handover) */
     SW_NV_ERR_COUNT
 };
+
+/* libcurl 7.88's limits on a response's header block, which the native
+ * engine enforces the same way so that one response has one outcome in
+ * both engines (see resp.c):
+ *   SW_NV_MAX_HEADERS  all the header lines of a response (status line,
+ *                      1xx responses and the blank line included, CRLF
+ *                      counted) may add up to this many bytes
+ *                      (MAX_HTTP_RESP_HEADER_SIZE, Debian's fix of
+ *                      CVE-2023-38039);
+ *   SW_NV_MAX_LINE     one line, CRLF included, may be this long
+ *                      (CURL_MAX_HTTP_HEADER, less the NUL its buffer
+ *                      keeps). */
+#define SW_NV_MAX_HEADERS 307200
+#define SW_NV_MAX_LINE 102399
 
 /* libcurl's curl_easy_strerror text for the same case (static). */
 const char *sw__nv_strerror(int err);
@@ -76,8 +95,9 @@ struct sw__nv_url {
 int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out);
 /* Resolves a Location header against base (RFC 3986, section 5.2), as
  * libcurl does: fragment dropped, dot segments removed.  Writes the
- * absolute URL to out.  0, or -1 when the result is not an http:// URL the
- * engine covers. */
+ * absolute URL to out.  0; -2 when out holds a URL that the engine does
+ * not cover (https://, say); -1 when there is no URL in out (a Location
+ * libcurl would percent-encode first). */
 int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
                        struct sw__buf *out);
 
@@ -106,11 +126,16 @@ struct sw__nv_request {
     const char *auth_user, *auth_password;
     int follow;                 /* follow redirects (at most 30) */
     int64_t timeout_ms;         /* whole request, redirects included */
+    /* url as sw__nv_covers_url parsed it (pointing into url), or NULL:
+     * sw__nv_send then parses it itself */
+    const struct sw__nv_url *parsed;
 };
 
 /* 1 when the native engine sends req exactly as the libcurl engine would
  * (see docs/runtime.md for the list), 0 otherwise. */
 int sw__nv_covers(const struct sw__nv_request *req);
+/* The same, and on 1 *url is req->url parsed (for req->parsed). */
+int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url);
 
 /* Phase timings of the last request, microseconds; -1 = not measured. */
 struct sw__nv_timing {
@@ -122,6 +147,9 @@ struct sw__nv_timing {
 
 struct sw__nv_result {
     int err;                    /* enum sw__nv_err */
+    /* The message for err when it says more than sw__nv_strerror (the
+     * size of a header block over the limit, as libcurl words it), or "" */
+    char errmsg[64];
     long status;                /* 0 after an error */
     /* The final response's header block as libcurl hands it over: status
      * line, "Name: value" lines, each ending in CRLF, then CRLF. */
@@ -133,6 +161,15 @@ struct sw__nv_result {
                                    seen (Set-Cookie, Location) */
     int redirects;
     struct sw__nv_timing timing;
+    /* SW_NV_ERR_HANDOVER: where the request goes on (the URL in the
+     * session's transfer, valid until sw__nv_release), its method and
+     * body after the redirect's rules, and whether its scheme, host and
+     * port are the first URL's (credentials may go there) */
+    const char *next_url;
+    size_t next_url_len;
+    int next_method;
+    int next_has_body;
+    int next_same_origin;
 };
 
 /* ---- engine and sessions ------------------------------------------------- */
@@ -150,6 +187,10 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap);
 void sw__nv_engine_close(struct sw__nv_engine *e);
 /* After the loop has closed them: frees the engine. */
 void sw__nv_engine_free(struct sw__nv_engine *e);
+/* on: a redirect to a URL the engine does not cover ends the request with
+ * SW_NV_ERR_HANDOVER (the caller follows it through libcurl); off (the
+ * default): it fails with SW_NV_ERR_BAD_REDIRECT. */
+void sw__nv_engine_handover(struct sw__nv_engine *e, int on);
 /* Handles of the engine still open (sessions' sockets, timers, lookups). */
 int sw__nv_engine_busy(const struct sw__nv_engine *e);
 

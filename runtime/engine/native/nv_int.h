@@ -16,6 +16,12 @@
 #include <http_parser.h>
 #include "nv.h"
 
+/* ---- URLs (url.c) ---------------------------------------------------------- */
+
+/* The character classes of URL parsing: 1 host, 2 path or query, 4 '.'
+ * or '?' (url.c). */
+extern const unsigned char sw__nv_url_classes[256];
+
 /* ---- cookies (cookie.c) -------------------------------------------------- */
 
 struct sw__nv_cookie;
@@ -112,6 +118,16 @@ struct sw__nv_resp {
     int interim;                /* 1xx responses seen */
     int got_bytes;              /* any byte received */
     int upgrade;
+    /* Header size limits (SW_NV_MAX_HEADERS, SW_NV_MAX_LINE), counted in
+     * raw bytes as libcurl counts them; see resp.c. */
+    uint64_t fed;               /* bytes given to the parser before this
+                                   feed (the head's offsets count from 0) */
+    long line_start;            /* offset of the line being read, or -1 */
+    int exact;                  /* the head may exceed SW_NV_MAX_LINE:
+                                   pause at its end to count its last line */
+    int last_cr;                /* the previous feed ended in CR */
+    int at_head_end;            /* paused at a head's final LF */
+    int limit_err;              /* an enum sw__nv_err found by a callback */
 };
 
 void sw__nv_resp_start(struct sw__nv_resp *r, struct sw__nv_result *res,

@@ -75,7 +75,12 @@ static const char *const special_headers[] = {
 int sw__nv_covers(const struct sw__nv_request *req)
 {
     struct sw__nv_url url;
-    if (sw__nv_url_parse(req->url, req->url_len, &url) != 0)
+    return sw__nv_covers_url(req, &url);
+}
+
+int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url)
+{
+    if (sw__nv_url_parse(req->url, req->url_len, url) != 0)
         return 0;
     if (req->method < SW_NV_GET || req->method > SW_NV_OPTIONS)
         return 0;
@@ -112,7 +117,12 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
 {
     const struct sw__nv_request *req = w->req;
     const struct sw__nv_url *u = w->url;
+    /* emptied with their NULs: a part left empty reads as "" */
     t->head.len = t->tail.len = t->ctype.len = 0;
+    if (t->tail.ptr)
+        t->tail.ptr[0] = 0;
+    if (t->ctype.ptr)
+        t->ctype.ptr[0] = 0;
     struct sw__buf *h = &t->head;
     sw__buf_reserve(h, 96 + u->target_len);
     sw__buf_adds(h, w->method_str);

@@ -9,7 +9,19 @@
  * response's headers.  Framing follows libcurl where the two parsers could
  * disagree: HEAD, 204 and 304 have no body whatever Content-Length says,
  * and Transfer-Encoding: chunked wins over a Content-Length.
+ *
+ * The size of a header block is limited as libcurl 7.88 limits it (nv.h:
+ * SW_NV_MAX_HEADERS for the block, SW_NV_MAX_LINE for one line), in raw
+ * bytes received, line by line, so the response that fails in one engine
+ * fails in the other, with the same message.  libhttp-parser's own limit
+ * (HTTP_MAX_HEADER_SIZE, 80 KB, counted differently) is raised out of the
+ * way.  Counting costs nothing on the usual response: a line's start is
+ * noted in the header-name callback, which libcurl's per-line checks need
+ * anyway, and only a head that may be longer than SW_NV_MAX_LINE (more
+ * bytes than that fed before its end) pauses the parser at its blank
+ * line to measure its last line.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 #include "nv_int.h"
@@ -32,6 +44,9 @@ static const char *const curl_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_REDIRECTS] = "Number of redirects hit maximum amount",
     [SW_NV_ERR_BAD_REDIRECT] = "URL using bad/illegal format or missing URL",
     [SW_NV_ERR_UPGRADE] = "Unsupported protocol",
+    [SW_NV_ERR_HEADERS_SIZE] = "Failure when receiving data from the peer",
+    [SW_NV_ERR_HEADER_LINE] = "Out of memory",
+    [SW_NV_ERR_HANDOVER] = "No error",
 };
 
 static const char *const detail_text[SW_NV_ERR_COUNT] = {
@@ -50,6 +65,9 @@ static const char *const detail_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_REDIRECTS] = "more than 30 redirects",
     [SW_NV_ERR_BAD_REDIRECT] = "a redirect the native engine cannot follow",
     [SW_NV_ERR_UPGRADE] = "the server switched protocols",
+    [SW_NV_ERR_HEADERS_SIZE] = "response headers over 307200 bytes",
+    [SW_NV_ERR_HEADER_LINE] = "a response header line over 102399 bytes",
+    [SW_NV_ERR_HANDOVER] = "a redirect handed over to libcurl",
 };
 
 const char *sw__nv_strerror(int err)
@@ -61,6 +79,45 @@ const char *sw__nv_errdetail(int err)
 {
     return err >= 0 && err < SW_NV_ERR_COUNT ? detail_text[err]
                                              : "unknown error";
+}
+
+/* ---- header size limits ------------------------------------------------- */
+
+/* (libcurl 7.88 reports a line over its limit as CURLE_OUT_OF_MEMORY,
+ * "Out of memory"; the engines' message for it is SW__HEADER_LINE_MSG,
+ * engine.h.) */
+static int line_too_long(struct sw__nv_resp *r)
+{
+    return r->limit_err = SW_NV_ERR_HEADER_LINE;
+}
+
+/* The line being read ends at raw offset `off` of the response (the next
+ * one starts there): libcurl's two checks, the line's first.  Sets
+ * r->limit_err and returns it, or 0. */
+static int line_end(struct sw__nv_resp *r, uint64_t off)
+{
+    if (r->line_start >= 0 && off - (uint64_t)r->line_start > SW_NV_MAX_LINE)
+        return line_too_long(r);
+    if (off > SW_NV_MAX_HEADERS) {
+        /* libcurl's words, with the same count */
+        snprintf(r->res->errmsg, sizeof r->res->errmsg,
+                 "Too large response headers: %llu > %d",
+                 (unsigned long long)off, SW_NV_MAX_HEADERS);
+        return r->limit_err = SW_NV_ERR_HEADERS_SIZE;
+    }
+    r->line_start = (long)off;
+    return 0;
+}
+
+/* The parser paused at the final LF of a head, seg[n] (exact mode): the
+ * last line and the blank line end here. */
+static int head_end(struct sw__nv_resp *r, const char *seg, size_t n)
+{
+    int cr = n ? seg[n - 1] == '\r' : r->last_cr;
+    uint64_t end = r->fed + n + 1;
+    if (line_end(r, end - (cr ? 2 : 1)) || line_end(r, end))
+        return r->limit_err;
+    return 0;
 }
 
 /* ---- parser callbacks ---------------------------------------------------- */
@@ -145,8 +202,13 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
         end_line(r);            /* the previous header had no value */
     else if (r->in_value)
         end_line(r);
-    if (r->name_start < 0)      /* a new line: the name starts here */
+    if (r->name_start < 0) {    /* a new line: the name starts here */
         r->name_start = (long)r->res->headers.len;
+        /* (a trailer of a chunked body is no header line for the limit) */
+        if (!r->headers_done &&
+            line_end(r, r->fed + (uint64_t)(at - r->feed_start)))
+            return -1;
+    }
     sw__buf_add(&r->res->headers, at, len);
     return 0;
 }
@@ -172,6 +234,10 @@ static int on_headers_complete(http_parser *p)
     end_line(r);
     sw__buf_add(&r->res->headers, "\r\n", 2);
     r->headers_done = 1;
+    if (r->exact) {
+        r->at_head_end = 1;     /* sw__nv_resp_feed measures the end */
+        http_parser_pause(p, 1);
+    }
     unsigned code = p->status_code;
     if (code == 101 || p->upgrade) {
         r->upgrade = 1;
@@ -206,6 +272,8 @@ static int on_message_complete(http_parser *p)
         r->status_written = 0;
         r->name_start = -1;
         r->headers_done = 0;
+        if (!r->exact)
+            r->line_start = -1; /* where the next head starts is unknown */
         return 0;
     }
     r->complete = 1;
@@ -225,10 +293,21 @@ static const http_parser_settings settings = {
     .on_message_complete = on_message_complete,
 };
 
+/* libhttp-parser's limit is one global for the process: high enough never
+ * to act before the limits counted here, a bound on what it reads
+ * without a callback (chunk extensions, trailers) all the same. */
+static void raise_parser_limit(void)
+{
+    http_parser_set_max_header_size(4 * SW_NV_MAX_HEADERS);
+}
+
 void sw__nv_resp_start(struct sw__nv_resp *r, struct sw__nv_result *res,
                        int head, size_t body_cap)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, raise_parser_limit);
     memset(r, 0, sizeof *r);
+    res->errmsg[0] = 0;
     res->has_special = 0;
     r->name_start = -1;
     http_parser_init(&r->parser, HTTP_RESPONSE);
@@ -253,6 +332,10 @@ static int map_error(const struct sw__nv_resp *r, enum http_errno e)
         return SW_NV_ERR_BAD_LENGTH;
     case HPE_UNEXPECTED_CONTENT_LENGTH:
         return SW_NV_ERR_BAD_LENGTH;
+    case HPE_HEADER_OVERFLOW:
+        if (!r->headers_done)
+            return SW_NV_ERR_HEADERS_SIZE;
+        break;
     case HPE_INVALID_CONSTANT:
     case HPE_INVALID_VERSION:
     case HPE_INVALID_STATUS:
@@ -278,20 +361,55 @@ int sw__nv_resp_feed(struct sw__nv_resp *r, const char *data, size_t len,
     if (!len)
         return 0;
     r->got_bytes = 1;
-    r->feed_start = data;
-    size_t n = http_parser_execute(&r->parser, &settings, data, len);
-    enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
-    if (e == HPE_PAUSED)
-        http_parser_pause(&r->parser, 0);
-    if (r->upgrade)
-        return SW_NV_ERR_UPGRADE;
-    if (e == HPE_PAUSED) {
-        *used = n;
-        return 0;
+    if (!r->exact && !r->headers_done && r->fed + len > SW_NV_MAX_LINE)
+        r->exact = 1;
+    size_t done = 0;
+    for (;;) {
+        const char *seg = data + done;
+        r->feed_start = seg;
+        size_t n = http_parser_execute(&r->parser, &settings, seg, len - done);
+        enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
+        if (e == HPE_PAUSED)
+            http_parser_pause(&r->parser, 0);
+        if (r->limit_err)
+            return r->limit_err;
+        if (r->upgrade)
+            return SW_NV_ERR_UPGRADE;
+        if (e == HPE_PAUSED && r->at_head_end) {
+            /* exact mode: the parser stopped before a head's final LF */
+            r->at_head_end = 0;
+            if (head_end(r, seg, n))
+                return r->limit_err;
+            r->fed += n;
+            done += n;
+            continue;
+        }
+        if (e != HPE_OK && e != HPE_PAUSED)
+            return map_error(r, e);
+        r->fed += n;
+        *used = done + n;
+        break;
     }
-    if (e != HPE_OK)
-        return map_error(r, e);
-    *used = n;
+    if (r->exact && !r->headers_done) {
+        /* libcurl gives up on a line as soon as it is too long.  A line
+         * that ends in this feed without the next one's name (the blank
+         * line, or a name still to come) is measured here: its LF is the
+         * feed's last; the line being read then starts after it. */
+        size_t i = len;
+        while (i > 0 && data[i - 1] != '\n')
+            i--;
+        uint64_t lf_end = r->fed - len + i;
+        if (i > 0 && (long)lf_end > r->line_start) {
+            if (r->line_start >= 0 &&
+                lf_end - (uint64_t)r->line_start > SW_NV_MAX_LINE)
+                return line_too_long(r);
+            r->line_start = (long)lf_end;
+        }
+        if (r->line_start >= 0 &&
+            r->fed - (uint64_t)r->line_start > SW_NV_MAX_LINE)
+            return line_too_long(r);
+        r->last_cr = data[len - 1] == '\r';
+    }
     return 0;
 }
 

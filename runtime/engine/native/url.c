@@ -7,7 +7,6 @@
  * them, and rather than copy each rule, a URL that would need one goes to
  * the libcurl engine.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include "nv_int.h"
 
@@ -18,26 +17,29 @@
  * needs a second look at. */
 enum { HOST = 1, TARGET = 2, DOTQ = 4 };
 
-static unsigned char char_class(unsigned char c)
-{
-    unsigned char k = 0;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-        c == '-')
-        k |= HOST;
-    if (c > 0x20 && c < 0x7f && c != '#' && c != '\\')
-        k |= TARGET;
-    if (c == '.' || c == '?')
-        k |= DOTQ;
-    return k;
-}
-
-static unsigned char classes[256];
-
-static void classes_init(void)
-{
-    for (int c = 0; c < 256; c++)
-        classes[c] = char_class((unsigned char)c);
-}
+/* classes[c]: HOST for a-z 0-9 . -; TARGET for 0x21-0x7e but # and \;
+ * DOTQ for . and ?.  A constant (not built at the first call): the parse
+ * runs for every request, and a once-guard there costs a call each time.
+ * tests/unit/test-native-proto.c checks it against those rules. */
+const unsigned char sw__nv_url_classes[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 7, 2,  /* 0x20 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 6,  /* 0x30 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  /* 0x40 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2,  /* 0x50 */
+    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x60 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 0,  /* 0x70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xa0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xb0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xc0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xd0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xe0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xf0 */
+};
+#define classes sw__nv_url_classes
 
 static int is_host_char(unsigned char c)
 {
@@ -46,8 +48,6 @@ static int is_host_char(unsigned char c)
 
 int sw__nv_url_parse(const char *url, size_t len, struct sw__nv_url *out)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, classes_init);
     if (len < 8 || memcmp(url, "http://", 7))
         return -1;
     const char *p = url + 7, *end = url + len;
@@ -214,5 +214,5 @@ int sw__nv_url_resolve(const char *base, const char *loc, size_t loc_len,
         sw__buf_add(out, query, query_len);
     }
     struct sw__nv_url check;
-    return sw__nv_url_parse(out->ptr, out->len, &check);
+    return sw__nv_url_parse(out->ptr, out->len, &check) == 0 ? 0 : -2;
 }
