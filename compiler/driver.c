@@ -598,9 +598,6 @@ static int compile_scenario(struct arena *a, const struct options *o)
         rc = build_temp(a, o, &c, output);
     }
     sw__buf_free(&c);
-    if (times.on && rc == EX_OK)
-        fprintf(stderr, "swarmc: times: %s\n", times.text.ptr);
-    sw__buf_free(&times.text);
     return rc;
 }
 
@@ -618,6 +615,9 @@ int main(int argc, char **argv)
         return rc;
     struct arena *a = arena_new();
     rc = compile_scenario(a, &o);
+    if (times.on && rc == EX_OK && times.text.len > 0)
+        fprintf(stderr, "swarmc: times: %s\n", times.text.ptr);
+    sw__buf_free(&times.text);
     arena_free(a);
     return rc;
 }

@@ -199,8 +199,13 @@ int run_commands(char **const *argv, int n, int jobs, struct sw__buf *out,
                 pfd[np].events = POLLIN;
                 slot_of[np++] = s;
             }
-        if (poll(pfd, (nfds_t)np, -1) < 0)
-            continue;           /* EINTR: the handler forwarded it */
+        if (poll(pfd, (nfds_t)np, -1) < 0) {
+            if (errno == EINTR)
+                continue;       /* a signal: the handler forwarded it */
+            /* poll itself failed: blocking reads, one job at a time */
+            for (int k = 0; k < np; k++)
+                pfd[k].revents = POLLIN;
+        }
         for (int k = 0; k < np; k++) {
             if (pfd[k].revents == 0)
                 continue;
