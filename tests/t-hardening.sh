@@ -137,14 +137,18 @@ $GEN seq 2500 >"$OUT/big.swarm"
 SWARMC_JOBS=3 python3 - "$SWARMC" "$OUT" >"$OUT/big.log" 2>&1 <<'PY'
 import resource, subprocess, sys
 swarmc, out = sys.argv[1], sys.argv[2]
-r = subprocess.run([swarmc, 'build', '--emit-c', out + '/big.c', '-o',
-                    out + '/big', out + '/big.swarm'])
+r = subprocess.run([swarmc, 'build', '--times', '--emit-c', out + '/big.c',
+                    '-o', out + '/big', out + '/big.swarm'])
 peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 parts = open(out + '/big.c').read().count('/* swarmc: part */')
 print('status', r.returncode, 'peak_mb', peak_mb, 'markers', parts)
 sys.exit(0 if r.returncode == 0 and parts == 4 and peak_mb < 200 else 1)
 PY
-if [ $? -eq 0 ] && cc $cflags -fsyntax-only "$OUT/big.c" >>"$OUT/big.log" 2>&1; then
+bigrc=$?
+# --times: every stage, the parts compiled as SWARMC_JOBS says
+stages='^swarmc: times: check [0-9.]* s, generate [0-9.]* s, cc 4 parts (3 at once) [0-9.]* s, link [0-9.]* s$'
+if [ "$bigrc" -eq 0 ] && grep -q "$stages" "$OUT/big.log" \
+        && cc $cflags -fsyntax-only "$OUT/big.c" >>"$OUT/big.log" 2>&1; then
     pass "big-scenario-in-parts ($(tail -n 1 "$OUT/big.log"))"
     mkdir -p "$OUT/bigrun"
     start_target "$OUT/bigrun"
