@@ -113,8 +113,17 @@ irs_link = collections.defaultdict(dict)   # section link, under callgrind
 builds = collections.defaultdict(list)     # file -> [dict(wall, cpu, rc, other)]
 linkinfo = {}                              # "one_get-static" -> (bytes, stripped, build_s)
 build_cmds = {}
+bigbuilds = collections.defaultdict(list)  # tasks -> [dict(wall, cpu, rc, kb, times, other)]
 for line in read(os.path.join(W, "records.tsv")).splitlines():
     f = line.split("\t")
+    if f[0] == "bigbuild":
+        _, n, rep, wall, cpu, rc, kb, times, busy = (f + [""] * 9)[:9]
+        wall = float(wall)
+        bigbuilds[int(n)].append(dict(
+            wall=wall, cpu=float(cpu) if cpu else None, rc=int(rc or 0),
+            kb=int(kb) if kb else None, times=times,
+            other=(float(busy) - float(cpu or 0)) / wall if busy and wall > 0 else None))
+        continue
     if f[0] == "build":
         _, path, rep, wall, cpu, rc, cmd, busy = (f + [""] * 8)[:8]
         wall = float(wall)
@@ -572,6 +581,45 @@ def build_table():
     return "\n".join(out) + "\n"
 
 
+def bigbuild_table():
+    """`swarmc build --times` of tests/hardening/gen.py's `tasks N`."""
+    if not bigbuilds:
+        return None
+    def stage(times, pat):
+        m = re.search(pat, times)
+        return float(m.group(1)) if m else None
+    out = ["`swarmc build --times tasksN.swarm -o tasksN` (`tests/hardening/gen.py tasks N`: one user, "
+           "N tasks of one GET each), not pinned (the parts are compiled one `cc` per CPU); "
+           "medians of the runs; the stages as `--times` reports them (wall time).", "",
+           "| tasks | wall time | CPU (user + sys, children included) | check | generate "
+           "| cc | link | peak RSS (one process) | other CPU busy | runs (failed) |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for n in sorted(bigbuilds):
+        rs = bigbuilds[n]
+        ok = [r for r in rs if r["rc"] == 0] or rs
+        ts = [r["times"] for r in ok]
+        def st(pat):
+            v = [x for x in (stage(t, pat) for t in ts) if x is not None]
+            return med(v) if v else None
+        cc = st(r"cc \d+ parts \(\d+ at once\) ([\d.]+) s")
+        link = st(r"(?<!and )link ([\d.]+) s")
+        both = st(r"cc and link ([\d.]+) s")
+        parts = re.search(r"cc (\d+) parts \((\d+) at once\)", ts[0] if ts else "")
+        other = med([r["other"] for r in ok if r["other"] is not None] or [0])
+        noisy = " (disturbed)" if other > 0.15 else ""
+        cc_s = (f"{cc:.2f} s ({parts.group(1)} parts, {parts.group(2)} at once)" if cc is not None
+                else f"{both:.2f} s (one file, with the link)" if both is not None else "–")
+        kb = med([r["kb"] for r in ok if r["kb"]] or [0])
+        chk = st(r"check ([\d.]+) s")
+        gen = st(r"generate ([\d.]+) s")
+        out.append(f"| {n:,} | **{med([r['wall'] for r in ok]):.2f} s** "
+                   f"| {fmt(med([r['cpu'] for r in ok if r['cpu'] is not None] or [0]), 2, ' s')} "
+                   f"| {fmt(chk, 2, ' s')} | {fmt(gen, 2, ' s')} "
+                   f"| {cc_s} | {fmt(link, 2, ' s')} | {kb / 1024:.0f} MB "
+                   f"| {max(other, 0) * 100:.0f}%{noisy} | {len(rs)} ({sum(1 for r in rs if r['rc'])}) |")
+    return "\n".join(out) + "\n"
+
+
 # ------------------------------------------------------------------ summary
 def summary_table():
     ours = STATS.get(("tput", "ours"))
@@ -751,6 +799,9 @@ if w:
 b = build_table()
 if b:
     blocks["build"] = b
+bb = bigbuild_table()
+if bb:
+    blocks["bigbuild"] = bb
 lt = link_table()
 if lt:
     blocks["link"] = lt

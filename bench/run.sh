@@ -42,7 +42,9 @@
 #            process tree); then the UI's own threads from schedstat
 #            (bench/web_threads.py)
 #   build    wall time of `swarmc build` of every examples/*.swarm and
-#            bench/*.swarm, median of BUILD_REPS (5) runs each
+#            bench/*.swarm, median of BUILD_REPS (5) runs each; then of
+#            scenarios of BIG_TASKS tasks ("1000 10000 100000", made by
+#            tests/hardening/gen.py), BIG_REPS (1) runs each, by stage
 #   link     the static executable (the default of `swarmc build`, the one
 #            every other section runs) against the same scenario built with
 #            --dynamic: CPU per request as tput, RSS per idle user as mem
@@ -537,6 +539,8 @@ if has link && [ -n "$OURS" ]; then
             done
         done
     done
+fi
+
 # ---------------------------------------------------------------- web
 # The web UI open and polled against no UI, alternating.  The pollers are
 # started outside run_one (their CPU is not the client's); the binary's own
@@ -573,6 +577,8 @@ stop_nginx
 # machine's other busy time is recorded per run instead.
 # Records: build FILE REP WALL_S CPU_S RC COMMAND OTHER_BUSY_S.
 BUILD_REPS=${BUILD_REPS:-5}
+BIG_TASKS=${BIG_TASKS:-"1000 10000 100000"}
+BIG_REPS=${BIG_REPS:-1}
 if has build && [ -x "$BUILD/swarmc" ] && [ -f "$BUILD/libswarm.a" ]; then
     mkdir -p "$W/buildtime"
     for rep in $(seq "$BUILD_REPS"); do
@@ -592,6 +598,30 @@ if has build && [ -x "$BUILD/swarmc" ] && [ -f "$BUILD/libswarm.a" ]; then
         done
     done
     log "build: $(grep -c '^build' "$RECORDS") timings"
+    # Big scenarios (issue 15): `tests/hardening/gen.py tasks N`, one user
+    # with N one-request tasks, built BIG_REPS times each with --times (the
+    # stages as swarmc measures them).  Not pinned: above 1,000 bodies the
+    # parts are compiled one cc per CPU (SWARMC_JOBS).
+    # Records: bigbuild N REP WALL_S CPU_S RC PEAK_KB TIMES OTHER_BUSY_S.
+    for n in $BIG_TASKS; do
+        "$PY" "$ROOT/tests/hardening/gen.py" tasks "$n" > "$W/buildtime/tasks$n.swarm"
+        for rep in $(seq "$BIG_REPS"); do
+            b0=$(cpu_busy_ticks); t0=$(date +%s.%N)
+            rc=0
+            /usr/bin/time -f "%U %S %M" -o "$W/buildtime/tasks$n.time" \
+                "$BUILD/swarmc" build --times "$W/buildtime/tasks$n.swarm" \
+                -o "$W/buildtime/tasks$n" > "$W/buildtime/tasks$n.log" 2>&1 || rc=$?
+            t1=$(date +%s.%N); b1=$(cpu_busy_ticks)
+            printf 'bigbuild\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" \
+                "$(awk "BEGIN{print $t1 - $t0}")" \
+                "$(awk '{print $1 + $2}' "$W/buildtime/tasks$n.time" | tail -1)" "$rc" \
+                "$(awk '{print $3}' "$W/buildtime/tasks$n.time" | tail -1)" \
+                "$(sed -n 's/^swarmc: times: //p' "$W/buildtime/tasks$n.log")" \
+                "$(awk "BEGIN{print ($b1 - $b0) / $TICK}")" >> "$RECORDS"
+            rm -f "$W/buildtime/tasks$n"
+        done
+    done
+    log "build: $(grep -c '^bigbuild' "$RECORDS") big-scenario builds"
 fi
 
 "$PY" "$BENCH/report.py" "$W" ${DOC:+"$DOC"}

@@ -426,34 +426,40 @@ static void enums(const struct cg *g, struct sw__buf *b)
     cg_names_enums(g, b);
 }
 
+/* One integer helper: `static int64_t NAME(PARAMS) { return EXPR; }`. */
+static void int_helper(struct sw__buf *b, const char *inl, const char *name,
+                       const char *params, const char *expr)
+{
+    sw__buf_printf(b, "\nstatic %sint64_t %s(%s)\n{\n    return %s;\n}\n",
+                   inl, name, params, expr);
+}
+
 static void helpers(const struct cg *g, struct sw__buf *b)
 {
     /* In parts, a part that does not call a helper must not warn. */
     const char *inl = g->split ? "inline " : "";
+    const char *ab = "int64_t a, int64_t b";
     /* C's / and % are undefined for a zero divisor and INT64_MIN / -1;
      * the scenario language defines both as 0. */
     if (g->need_div)
-        sw__buf_printf(b, "\nstatic %sint64_t div_i64(int64_t a, int64_t b)\n{\n"
-                 "    return b == 0 || (b == -1 && a == INT64_MIN) ? 0 "
-                 ": a / b;\n}\n", inl);
+        int_helper(b, inl, "div_i64", ab,
+                   "b == 0 || (b == -1 && a == INT64_MIN) ? 0 : a / b");
     if (g->need_mod)
-        sw__buf_printf(b, "\nstatic %sint64_t mod_i64(int64_t a, int64_t b)\n{\n"
-                 "    return b == 0 || b == -1 ? 0 : a %% b;\n}\n", inl);
+        int_helper(b, inl, "mod_i64", ab, "b == 0 || b == -1 ? 0 : a % b");
     /* Signed overflow is undefined in C; the language wraps (two's
      * complement), done in uint64_t, where it is defined.  Converting
      * back is implementation-defined, and modular in GCC and Clang. */
     if (g->need_add)
-        sw__buf_printf(b, "\nstatic %sint64_t add_i64(int64_t a, int64_t b)\n{\n"
-                 "    return (int64_t)((uint64_t)a + (uint64_t)b);\n}\n", inl);
+        int_helper(b, inl, "add_i64", ab,
+                   "(int64_t)((uint64_t)a + (uint64_t)b)");
     if (g->need_sub)
-        sw__buf_printf(b, "\nstatic %sint64_t sub_i64(int64_t a, int64_t b)\n{\n"
-                 "    return (int64_t)((uint64_t)a - (uint64_t)b);\n}\n", inl);
+        int_helper(b, inl, "sub_i64", ab,
+                   "(int64_t)((uint64_t)a - (uint64_t)b)");
     if (g->need_mul)
-        sw__buf_printf(b, "\nstatic %sint64_t mul_i64(int64_t a, int64_t b)\n{\n"
-                 "    return (int64_t)((uint64_t)a * (uint64_t)b);\n}\n", inl);
+        int_helper(b, inl, "mul_i64", ab,
+                   "(int64_t)((uint64_t)a * (uint64_t)b)");
     if (g->need_neg)
-        sw__buf_printf(b, "\nstatic %sint64_t neg_i64(int64_t a)\n{\n"
-                 "    return (int64_t)(0 - (uint64_t)a);\n}\n", inl);
+        int_helper(b, inl, "neg_i64", "int64_t a", "(int64_t)(0 - (uint64_t)a)");
 }
 
 void cg_generate(const struct program *prog, const struct cg_options *opt,

@@ -3,7 +3,7 @@
  *
  *   swarmc check [--diagnostics-format text|json] FILE.swarm
  *   swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] [--dynamic]
- *                [--embed-ca PEM] FILE.swarm
+ *                [--embed-ca PEM] [--times] FILE.swarm
  *   swarmc fmt [--check] [-w] FILE.swarm...   (fmt_main.c)
  *
  * Exit status (sysexits): 0 ok, 64 usage, 65 scenario errors, 70 internal
@@ -11,12 +11,12 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <swarm.h>   /* sw_merge_main: `swarmc merge` is the runtime's */
@@ -29,6 +29,7 @@
 #include "fmt.h"
 #include "link.h"
 #include "parse.h"
+#include "run.h"
 
 #ifndef SWARMC_VERSION
 #define SWARMC_VERSION "0.1.0"
@@ -46,6 +47,7 @@ struct options {
     enum diag_format diag_format;   /* --diagnostics-format */
     int dynamic;                /* --dynamic (or SWARMC_LINK=dynamic) */
     const char *embed_ca;       /* --embed-ca */
+    int times;                  /* --times */
 };
 
 static void usage(FILE *fp)
@@ -53,7 +55,7 @@ static void usage(FILE *fp)
     fputs("usage: swarmc check FILE.swarm\n"
           "       swarmc build [-o OUT] [--emit-c OUT.c] [--no-line] "
           "[--dynamic]\n"
-          "                    [--embed-ca PEM] FILE.swarm\n"
+          "                    [--embed-ca PEM] [--times] FILE.swarm\n"
           "       swarmc fmt [--check] [-w] FILE.swarm...\n"
           "       swarmc merge RESULT.json... [--csv P] [--json F] "
           "[--html F]\n"
@@ -77,9 +79,11 @@ static void usage(FILE *fp)
           "                  to build; runs only where libcurl4 is)\n"
           "  --embed-ca PEM  carry the CA certificates of PEM in the binary\n"
           "                  (used unless --cacert or SSL_CERT_FILE is set)\n"
+          "  --times         say on stderr how long each stage took\n"
           "\n"
           "Environment: SWARMC_CFLAGS, extra words for the C compiler;\n"
-          "SWARMC_LINK=dynamic, the default link mode (static).\n"
+          "SWARMC_LINK=dynamic, the default link mode (static);\n"
+          "SWARMC_JOBS=N, C compilers at once for a big scenario (the CPUs).\n"
           "Exit status: 0 ok, 64 usage, 65 scenario errors, 70 internal "
           "error, 74 I/O error.\n", fp);
 }
@@ -136,6 +140,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strncmp(a, "--diagnostics-format=", 21) == 0) {
             if (diag_format_option(a + 21, o) != EX_OK)
                 return EX_USAGE_;
+        } else if (build && strcmp(a, "--times") == 0) {
+            o->times = 1;
         } else if (build && strcmp(a, "--dynamic") == 0) {
             o->dynamic = 1;
         } else if (build && strcmp(a, "--embed-ca") == 0 && i + 1 < argc) {
@@ -162,6 +168,8 @@ static int parse_args(int argc, char **argv, struct options *o)
                 "got '%s'\n", mode);
         return EX_USAGE_;
     }
+    if (build && run_jobs() == 0)
+        return EX_USAGE_;       /* SWARMC_JOBS: said */
     if (o->input == NULL) {
         fprintf(stderr, "swarmc: no scenario file given\n");
         usage(stderr);
@@ -248,73 +256,6 @@ static int find_runtime(struct arena *a, char **lib, char **inc)
     return EX_SOFTWARE_;
 }
 
-/* ---- interruption ----
- *
- * SIGINT, SIGTERM or SIGHUP while building: the C compiler (its whole
- * process group: cc runs cc1, as and ld) gets the signal too, the
- * temporary .c and its directory are removed, and swarmc then dies of the
- * signal, as it would have without handlers.  The handler only forwards
- * and records; the cleanup runs in the normal flow, after cc is reaped. */
-
-static volatile sig_atomic_t got_signal;
-static volatile pid_t cc_pid;           /* a process group, or 0 */
-static const char *temp_dir;
-static const char **temp_files;         /* ntemp_files paths; xmalloc'd */
-static int ntemp_files;
-
-static void on_signal(int sig)
-{
-    if (got_signal == 0)
-        got_signal = sig;
-    if (cc_pid > 0)
-        kill(-cc_pid, sig);
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: the read from cc returns and the loop goes on. */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
-/* path (borrowed, an arena string) is removed at the end or on a
- * signal. */
-static void add_temp(const char *path)
-{
-    temp_files = xrealloc(temp_files, sizeof(char *)
-                          * (size_t)(ntemp_files + 1));
-    temp_files[ntemp_files++] = path;
-}
-
-static void remove_temp(void)
-{
-    for (int i = 0; i < ntemp_files; i++)
-        unlink(temp_files[i]);
-    free(temp_files);
-    temp_files = NULL;
-    ntemp_files = 0;
-    if (temp_dir != NULL)
-        rmdir(temp_dir);
-    temp_dir = NULL;
-}
-
-/* After a signal: the temporary files go, then swarmc dies of it. */
-static void die_if_signalled(void)
-{
-    int sig = got_signal;
-    if (sig == 0)
-        return;
-    remove_temp();
-    signal(sig, SIG_DFL);
-    raise(sig);
-    _exit(128 + sig);
-}
-
 /* ---- running cc ---- */
 
 struct argv_list {
@@ -352,101 +293,99 @@ static char *file_arg(struct arena *a, const char *path)
     return path[0] == '-' ? arena_printf(a, "./%s", path) : (char *)path;
 }
 
-/* Runs argv with stdout+stderr captured into out.  Returns the exit
- * status, or -1 when it could not be run. */
-static int run(char **argv, struct sw__buf *out)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        /* Its own process group, so a signal can reach every process cc
-         * starts; the parent sets it too, whichever runs first. */
-        setpgid(0, 0);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        close(fds[0]);
-        close(fds[1]);
-        execvp(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    cc_pid = pid;
-    /* A signal that came before cc_pid was set is forwarded now. */
-    if (got_signal != 0)
-        kill(-pid, got_signal);
-    close(fds[1]);
-    char chunk[4096];
-    ssize_t got;
-    while ((got = read(fds[0], chunk, sizeof(chunk))) != 0) {
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        sw__buf_add(out, chunk, (size_t)got);
-    }
-    close(fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
-            cc_pid = 0;
-            return -1;
-        }
-    cc_pid = 0;
-    die_if_signalled();
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
+/* The optimisation of a scenario's C, and of its bodies when it comes in
+ * parts (CG_PART_MARK): the bodies of a big scenario are glue around the
+ * runtime's calls (which stay -O2, in libswarm.a), and gcc takes about
+ * five times longer on them at -O2 than at -O0 (docs/compiler.md,
+ * "Compiling the generated C in parts"). */
+#define CC_OPT "-O2"
+#define CC_PART_OPT "-O0"
 
-/* cc -std=c11 -O2 $SWARMC_CFLAGS -I<runtime include> */
-static void cc_words(struct argv_list *l, struct arena *a, const char *inc)
+/* cc -std=c11 OPT $SWARMC_CFLAGS -I<runtime include> */
+static void cc_words(struct argv_list *l, struct arena *a, const char *inc,
+                     const char *opt)
 {
     push(l, "cc");
     push(l, "-std=c11");
-    push(l, "-O2");
+    push(l, (char *)opt);
     push_words(l, a, getenv("SWARMC_CFLAGS"));
     push(l, arena_printf(a, "-I%s", inc));
 }
 
-/* Runs one cc command; its output goes to stderr (all of it on failure,
- * with an internal-error line; a static link's known warnings dropped). */
-static int run_cc(struct argv_list *l, enum link_mode mode)
+/* How long each stage of a build took (--times). */
+static struct {
+    int on;
+    double t0;                  /* the start of the current stage */
+    struct sw__buf text;
+} times;
+
+static double now_s(void)
 {
-    struct sw__buf out = { 0 };
-    int status = run(l->v, &out);
-    free(l->v);
-    l->v = NULL;
-    l->n = l->cap = 0;
-    if (status != 0) {
-        fprintf(stderr, "swarmc: internal error: the C compiler failed "
-                "(status %d) on the generated code:\n%s", status,
-                out.ptr ? out.ptr : "");
-        sw__buf_free(&out);
-        return EX_SOFTWARE_;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Ends the current stage, named what (printf-style), and starts the next. */
+static void stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stage(const char *fmt, ...)
+{
+    if (!times.on)
+        return;
+    double t = now_s();
+    char what[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    sw__buf_printf(&times.text, "%s%s %.2f s", times.text.len ? ", " : "",
+                   what, t - times.t0);
+    times.t0 = t;
+}
+
+/* Runs the n cc commands, at most jobs at once; their output goes to
+ * stderr (all of a failing one's, with an internal-error line; a static
+ * link's known warnings dropped). */
+static int run_cc(struct argv_list *l, int n, int jobs, enum link_mode mode)
+{
+    char ***argv = xmalloc(sizeof(char **) * (size_t)n);
+    struct sw__buf *out = xmalloc(sizeof(struct sw__buf) * (size_t)n);
+    int *status = xmalloc(sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        argv[i] = l[i].v;
+        memset(&out[i], 0, sizeof out[i]);
     }
-    if (mode == LINK_STATIC)
-        link_drop_static_warnings(&out);
-    if (out.len > 0)
-        fputs(out.ptr, stderr);
-    sw__buf_free(&out);
-    return EX_OK;
+    int bad = run_commands(argv, n, jobs, out, status);
+    int rc = EX_OK;
+    if (bad >= 0) {
+        fprintf(stderr, "swarmc: internal error: the C compiler failed "
+                "(status %d) on the generated code:\n%s", status[bad],
+                out[bad].ptr ? out[bad].ptr : "");
+        rc = EX_SOFTWARE_;
+    }
+    for (int i = 0; i < n; i++) {
+        if (bad < 0) {
+            if (mode == LINK_STATIC)
+                link_drop_static_warnings(&out[i]);
+            if (out[i].len > 0)
+                fputs(out[i].ptr, stderr);
+        }
+        sw__buf_free(&out[i]);
+        free(l[i].v);
+        l[i].v = NULL;
+        l[i].n = l[i].cap = 0;
+    }
+    free(argv);
+    free(out);
+    free(status);
+    return rc;
 }
 
 /* Compiles the C files and links them with the runtime into output: in
  * one cc command for one file, else each file to an object (a .o next to
- * it, removed afterwards) and then one link. */
+ * it, removed afterwards), as many at once as there are CPUs, and then
+ * one link.  The last file (the tables and main) is started first: at
+ * 100,000 tasks it is the longest job. */
 static int compile_files(struct arena *a, char **c_files, int n,
                          const char *output, enum link_mode mode)
 {
@@ -454,33 +393,44 @@ static int compile_files(struct arena *a, char **c_files, int n,
     int rc = find_runtime(a, &lib, &inc);
     if (rc != EX_OK)
         return rc;
-    struct argv_list l = { 0 };
     size_t lib_len = strlen(lib);   /* libswarm.a -> libswarm.link */
     char *record = arena_printf(a, "%.*slink", (int)(lib_len - 1), lib);
     char *libs = link_words(a, record, mode);
     if (libs == NULL)
         return EX_SOFTWARE_;
     char **objs = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
-    for (int i = 0; n > 1 && i < n; i++) {
-        objs[i] = arena_printf(a, "%.*s.o", (int)strlen(c_files[i]) - 2,
-                               c_files[i]);
-        add_temp(objs[i]);
-        cc_words(&l, a, inc);
-        push(&l, "-c");
-        push(&l, file_arg(a, c_files[i]));
-        push(&l, "-o");
-        push(&l, file_arg(a, objs[i]));
-        if ((rc = run_cc(&l, LINK_DYNAMIC)) != EX_OK)
+    if (n > 1) {
+        int jobs = run_jobs();
+        if (jobs == 0)
+            return EX_USAGE_;
+        struct argv_list *parts = arena_alloc(a, sizeof(struct argv_list)
+                                              * (size_t)n);
+        for (int k = 0; k < n; k++) {
+            int i = k == 0 ? n - 1 : k - 1;
+            objs[i] = arena_printf(a, "%.*s.o", (int)strlen(c_files[i]) - 2,
+                                   c_files[i]);
+            run_add_temp(objs[i]);
+            cc_words(&parts[k], a, inc, i == n - 1 ? CC_OPT : CC_PART_OPT);
+            push(&parts[k], "-c");
+            push(&parts[k], file_arg(a, c_files[i]));
+            push(&parts[k], "-o");
+            push(&parts[k], file_arg(a, objs[i]));
+        }
+        if ((rc = run_cc(parts, n, jobs, LINK_DYNAMIC)) != EX_OK)
             return rc;
+        stage("cc %d parts (%d at once)", n, jobs);
     }
-    cc_words(&l, a, inc);
+    struct argv_list l = { 0 };
+    cc_words(&l, a, inc, CC_OPT);
     for (int i = 0; i < n; i++)
         push(&l, file_arg(a, n > 1 ? objs[i] : c_files[i]));
     push(&l, file_arg(a, lib));
     push_words(&l, a, libs);
     push(&l, "-o");
     push(&l, file_arg(a, output));
-    return run_cc(&l, mode);
+    rc = run_cc(&l, 1, 1, mode);
+    stage(n > 1 ? "link" : "cc and link");
+    return rc;
 }
 
 static int compile(struct arena *a, const char *c_file, const char *output,
@@ -495,7 +445,7 @@ static enum link_mode link_mode(const struct options *o)
     return o->dynamic ? LINK_DYNAMIC : LINK_STATIC;
 }
 
-/* A private temporary directory, removed by remove_temp(); NULL after an
+/* A private temporary directory, removed by run_remove_temp(); NULL after an
  * error (said). */
 static char *make_temp_dir(struct arena *a)
 {
@@ -507,7 +457,7 @@ static char *make_temp_dir(struct arena *a)
                 "%s: %s\n", tmp && *tmp ? tmp : "/tmp", strerror(errno));
         return NULL;
     }
-    temp_dir = dir;
+    run_set_temp_dir(dir);
     return dir;
 }
 
@@ -533,7 +483,7 @@ static int split_parts(struct arena *a, const struct sw__buf *c, const char *dir
         const char *next = strstr(beg, mark);
         const char *end = next != NULL ? next : text + c->len;
         files[k] = arena_printf(a, "%s/%s-part%d.c", dir, stem, k + 1);
-        add_temp(files[k]);
+        run_add_temp(files[k]);
         struct sw__buf part = { 0 };
         sw__buf_add(&part, text, (size_t)(prelude_end - text));
         sw__buf_add(&part, beg, (size_t)(end - beg));
@@ -561,9 +511,9 @@ static int build_parts(struct arena *a, const struct sw__buf *c,
         return EX_IOERR_;
     char **files = NULL;
     int n = split_parts(a, c, dir, base_name(output), &files);
-    die_if_signalled();
+    run_die_if_signalled();
     int rc = n < 0 ? EX_IOERR_ : compile_files(a, files, n, output, mode);
-    remove_temp();
+    run_remove_temp();
     return rc;
 }
 
@@ -579,17 +529,19 @@ static int build_temp(struct arena *a, const struct options *o,
     if (dir == NULL)
         return EX_IOERR_;
     char *cfile = arena_printf(a, "%s/%s.c", dir, base_name(output));
-    add_temp(cfile);
+    run_add_temp(cfile);
     rc = write_file(cfile, c);
-    die_if_signalled();
+    run_die_if_signalled();
     if (rc == EX_OK)
         rc = compile(a, cfile, output, link_mode(o));
-    remove_temp();
+    run_remove_temp();
     return rc;
 }
 
 static int compile_scenario(struct arena *a, const struct options *o)
 {
+    times.on = o->times;
+    times.t0 = now_s();
     struct source src;
     int err = source_load(&src, o->input, a);
     if (err != 0) {
@@ -612,6 +564,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
         return EX_SOFTWARE_;    /* the scanner could not start: said so */
     if (strcmp(o->command, "check") == 0)
         return EX_OK;
+    stage("check");
 
     const char *output = o->output;
     if (output == NULL && o->emit_c == NULL)
@@ -631,7 +584,8 @@ static int compile_scenario(struct arena *a, const struct options *o)
                                      : arena_printf(a, "%s.c", output));
     struct sw__buf c = { 0 };
     cg_generate(&prog, &cgo, a, &c);
-    catch_signals();
+    stage("generate");
+    run_catch_signals();
     int rc = EX_OK;
     if (o->emit_c != NULL) {
         rc = write_file(o->emit_c, &c);
@@ -661,6 +615,9 @@ int main(int argc, char **argv)
         return rc;
     struct arena *a = arena_new();
     rc = compile_scenario(a, &o);
+    if (times.on && rc == EX_OK && times.text.len > 0)
+        fprintf(stderr, "swarmc: times: %s\n", times.text.ptr);
+    sw__buf_free(&times.text);
     arena_free(a);
     return rc;
 }

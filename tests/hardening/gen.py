@@ -3,6 +3,8 @@
 
 Shapes (each one a way a scenario can grow):
   tasks N        one user with N tasks
+  seq N          one user running a seq of N tasks once: task i gets
+                 /t/i, the last one stops the user
   users N        N users with one task each
   vars N         one task setting N variables, each used once
   sets N         a chain of N tasksets, each one using the next
@@ -30,6 +32,12 @@ def main():
         for i in range(n):
             w('    task t%d { get "/t/%d" }\n' % (i, i))
         w('}\n')
+    elif shape == 'seq':
+        w('user U {\n    task all S\n}\nseq S {\n')
+        for i in range(n - 1):
+            w('    task t%d { get "/t/%d" }\n' % (i, i))
+        w('    task t%d {\n        get "/t/%d"\n        stop\n    }\n}\n'
+          % (n - 1, n - 1))
     elif shape == 'users':
         for i in range(n):
             w('user U%d {\n    task t { get "/u/%d" }\n}\n' % (i, i))
