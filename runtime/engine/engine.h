@@ -67,6 +67,10 @@ typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
 
 #define SW__USER_AGENT "swarmc/" SW_VERSION
 #define SW__MAX_REDIRS 30
+/* Sent by every engine unless the request has its own Accept-Encoding
+ * (python-requests' default); a gzip or deflate body is decoded whatever
+ * was sent, so checks, captures and sizes see the decoded body. */
+#define SW__ACCEPT_ENCODING "gzip, deflate"
 
 /* What to send.  Everything is borrowed from the request module and stays
  * valid and unchanged from prepare until done, cancel or finish. */

@@ -28,6 +28,7 @@
 #include "ca.h"
 #include "ca_setup.h"
 #include "curl_loop.h"
+#include "errtext.h"
 #include "netenv.h"
 #include "util/buf.h"
 #include "util/method.h"
@@ -105,6 +106,8 @@ struct sw__xfer {
     int in_flight;
     CURLcode code;
     struct sw__http_result res;
+    char errbuf[CURL_ERROR_SIZE];   /* libcurl's detail (TLS reasons) */
+    char msg[320];                  /* res.message when it is built */
     /* --- what the easy handle is set to (kept across requests) --- */
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
     struct sw__buf cur_hdr;     /* the lines `headers` came from */
@@ -155,7 +158,10 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION,
                          sw__loop_closesocket) ||
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &g->loop) ||
-        curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SW__MAX_REDIRS))
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SW__MAX_REDIRS) ||
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) ||
+        /* sent unless a request has its own; bodies decoded either way */
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, SW__ACCEPT_ENCODING))
         return -1;
     if (g->cfg.insecure &&
         (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
@@ -170,10 +176,8 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
 static const char *error_text(CURLcode rc)
 {
     const char *named = NULL;
-    if (rc == CURLE_COULDNT_RESOLVE_HOST)
-        named = sw__netenv_resolve_error();
-    else if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-             rc == CURLE_SSL_CACERT_BADFILE)
+    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
+        rc == CURLE_SSL_CACERT_BADFILE)
         named = sw__netenv_ca_error();
     return named != NULL ? named : curl_easy_strerror(rc);
 }
@@ -581,6 +585,7 @@ static sw__xfer_t *xfer_prepare(sw__session_t *s,
     x->done = done;
     x->ctx = ctx;
     x->code = CURLE_OK;
+    x->errbuf[0] = 0;
     s->xfer = x;
     return x;
 }
@@ -635,6 +640,53 @@ static int64_t info_us(CURL *e, CURLINFO what)
     return (int64_t)v;
 }
 
+/* The message of a failed transfer, in the words every engine uses
+ * (errtext.h), into x->msg. */
+static const char *failure_text(struct sw__xfer *x)
+{
+    CURL *e = x->easy;
+    CURLcode c = x->code;
+    char *url = NULL;
+    long os_errno = 0, redirects = 0;
+    /* the request's own URL unless a redirect moved it (libcurl's
+     * effective URL can be the last transfer's when this one failed
+     * before it started) */
+    if (curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &redirects) !=
+            CURLE_OK || redirects <= 0 ||
+        curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK)
+        url = NULL;
+    /* the system's errno names a refused connect and a failed read or
+     * write only (it is not reset between transfers, and a protocol error
+     * found on a read that also saw a reset must stay a protocol error) */
+    if (c == CURLE_COULDNT_CONNECT ||
+        ((c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR) &&
+         (!strncmp(x->errbuf, "Recv failure", 12) ||
+          !strncmp(x->errbuf, "Send failure", 12))))
+        if (curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
+            os_errno = 0;
+    /* a timeout before the request went out: still connecting */
+    int64_t pre = info_us(e, CURLINFO_PRETRANSFER_TIME_T);
+    const char *named_ca = NULL;
+    if (error_kind(c) == SW__HTTP_E_TLS)
+        named_ca = error_text(c) != curl_easy_strerror(c) ? error_text(c)
+                                                          : NULL;
+    struct sw__http_errinfo ei = {
+        .kind = error_kind(c),
+        .cause = c == CURLE_GOT_NOTHING ? SW__CAUSE_EMPTY
+                 : c == CURLE_PARTIAL_FILE ? SW__CAUSE_PARTIAL
+                 : c == CURLE_BAD_CONTENT_ENCODING ? SW__CAUSE_DECODE
+                 : SW__CAUSE_NONE,
+        .os_errno = (int)os_errno,
+        .connecting = pre <= 0,
+        .url = url ? url : (x->req ? x->req->url : NULL),
+        .timeout_ms = x->req ? x->req->timeout_ms : 0,
+        .detail = named_ca ? named_ca : x->errbuf,
+        .fallback = error_text(c),
+        .headers = x->resp ? x->resp->headers.ptr : NULL,
+    };
+    return sw__http_errtext(&ei, x->msg, sizeof x->msg);
+}
+
 /* The completion record of a finished transfer. */
 static void fill_result(struct sw__xfer *x)
 {
@@ -642,7 +694,9 @@ static void fill_result(struct sw__xfer *x)
     struct sw__http_result *r = &x->res;
     long status = 0;
     r->error = error_kind(x->code);
-    r->message = x->code == CURLE_OK ? NULL : error_text(x->code);
+    r->message = NULL;
+    if (x->code != CURLE_OK)
+        r->message = failure_text(x);
     if (x->code == CURLE_OK &&
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         status = 0;

@@ -150,6 +150,8 @@ static void xfer_bufs_free(struct sw__nv_xfer *x)
     sw__buf_free(&x->out);
     sw__buf_free(&x->res.headers);
     sw__buf_free(&x->res.body);
+    sw__nv_inflate_free(x->res.inflate);
+    x->res.inflate = NULL;
 }
 
 static void on_xfer_closed(uv_handle_t *h)
@@ -305,6 +307,8 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
             return;
         int err = nread == UV_EOF ? sw__nv_resp_eof(&x->resp)
                                   : SW_NV_ERR_RESET;
+        if (nread != UV_EOF)
+            x->res.os_errno = (int)-nread;
         conn_close(c);
         if (err)
             finish(x, err);
@@ -365,6 +369,8 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
     sw__nv_resp_start(&x->resp, &x->res, x->method == SW_NV_HEAD,
                       x->eng->body_cap);
+    if (x->req->accept_encoding)
+        sw__nv_resp_decode(&x->resp);
     x->conn = c;
     x->state = X_SENDING;
     x->t_sent = uv_hrtime();
@@ -411,6 +417,7 @@ static void on_connect(uv_connect_t *req, int status)
             connect_to(x);
             return;
         }
+        x->res.os_errno = -status;
         finish(x, SW_NV_ERR_CONNECT);
         return;
     }
@@ -593,6 +600,7 @@ static void on_timer(uv_timer_t *t)
         uv_timer_start(&x->timer, on_timer, x->deadline_ms - now, 0);
         return;
     }
+    x->res.timeout_connecting = x->state != X_SENDING;
     if (x->state == X_CONNECTING || x->state == X_SENDING)
         conn_close(x->conn);
     finish(x, SW_NV_ERR_TIMEOUT);
@@ -683,6 +691,8 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->state = X_IDLE;
     memset(&x->res.timing, 0, sizeof x->res.timing);
     x->res.err = 0;
+    x->res.os_errno = 0;
+    x->res.timeout_connecting = 0;
     x->res.status = 0;
     x->res.headers.len = 0;
     x->res.body.len = 0;
@@ -743,6 +753,11 @@ void sw__nv_cancel(struct sw__nv_session *s)
 int sw__nv_in_flight(const struct sw__nv_session *s)
 {
     return s->xfer && (s->xfer->in_flight || s->xfer->deferred);
+}
+
+const char *sw__nv_session_url(const struct sw__nv_session *s)
+{
+    return s->xfer && s->xfer->url.ptr ? s->xfer->url.ptr : NULL;
 }
 
 struct sw__nv_result *sw__nv_result(struct sw__nv_session *s)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
-#include "netenv.h"
+#include "errtext.h"
 #include "nv.h"
 #include "util/buf.h"
 
@@ -24,6 +24,7 @@ struct sw__xfer {
     sw__http_done_fn done;
     void *ctx;
     struct sw__http_result result;
+    char msg[320];              /* result.message when it is built */
 };
 
 struct sw__engine {
@@ -44,6 +45,7 @@ static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
     n->hdr_len = req->headers_len;
     n->nhdr = req->nheaders;
     n->user_agent = "User-Agent: " SW__USER_AGENT;
+    n->accept_encoding = SW__ACCEPT_ENCODING;
     n->has_body = req->has_body;
     n->body = req->body ? req->body : "";
     n->body_len = req->body_len;
@@ -169,18 +171,30 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     struct sw__response *resp = x->resp;
     res->error = map_error(r->err);
     res->message = NULL;
-    if (r->err == SW_NV_ERR_RESOLVE)
-        res->message = sw__netenv_resolve_error();
-    if (r->err && res->message == NULL)
-        res->message = sw__nv_strerror(r->err);
+    if (r->headers.len)
+        add_headers(resp, r->headers.ptr, r->headers.len);
+    if (r->err) {
+        struct sw__http_errinfo ei = {
+            .kind = res->error,
+            .cause = r->err == SW_NV_ERR_EMPTY ? SW__CAUSE_EMPTY
+                     : r->err == SW_NV_ERR_PARTIAL ? SW__CAUSE_PARTIAL
+                     : r->err == SW_NV_ERR_DECODE ? SW__CAUSE_DECODE
+                     : SW__CAUSE_NONE,
+            .os_errno = r->os_errno,
+            .connecting = r->timeout_connecting,
+            .url = sw__nv_session_url(nvs),
+            .timeout_ms = x->nreq.timeout_ms,
+            .fallback = sw__nv_strerror(r->err),
+            .headers = resp->headers.ptr,
+        };
+        res->message = sw__http_errtext(&ei, x->msg, sizeof x->msg);
+    }
     res->status = r->err ? 0 : r->status;
     res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
     res->timing.dns_us = r->timing.dns_us;
     res->timing.connect_us = r->timing.connect_us;
     res->timing.tls_us = -1;
     res->timing.ttfb_us = r->timing.ttfb_us;
-    if (r->headers.len)
-        add_headers(resp, r->headers.ptr, r->headers.len);
     if (r->body.len)
         sw__resp_add_body(resp, r->body.ptr, r->body.len);
     resp->body_bytes = r->bytes;
