@@ -32,6 +32,7 @@
 #include "web.h"
 #include "worker.h"
 #include "engine.h"
+#include "http_setup.h"
 
 struct main_state {
     uv_loop_t *uv;
@@ -558,6 +559,12 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         rc = SW_EXIT_USAGE;
         goto out_engines;
     }
+    /* proxies, client certificates, --http-debug (request/http_setup.h) */
+    int hrc = sw__http_setup(&opt);
+    if (hrc != 0) {
+        rc = hrc;
+        goto out_engines;
+    }
     if (sw__data_init(&data, sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt.prog, err);
@@ -781,6 +788,7 @@ out_run:
     sw__data_free(&data);
     free(m.form_host);
 out_engines:
+    sw__http_teardown();
     sw__ca_free();
     sw__engines_process_cleanup();
 out_cli:

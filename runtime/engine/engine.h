@@ -64,6 +64,7 @@
 typedef struct sw__engine sw__engine_t;     /* opaque, per engine */
 typedef struct sw__session sw__session_t;   /* opaque, per engine */
 typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
+struct sw__tls_client;
 
 #define SW__USER_AGENT "swarmc/" SW_VERSION
 #define SW__MAX_REDIRS 30
@@ -98,6 +99,10 @@ struct sw__http_req {
     const char *password;
     int follow_redirects;
     int64_t timeout_ms;         /* the whole request; > 0 */
+    const char *proxy;          /* the proxy URL it goes through (request/
+                                   proxy.h decided), or NULL: direct */
+    const struct sw__tls_client *client_cert;   /* TLS client certificate
+                                   (engine/curl/tlsclient.h), or NULL */
 };
 
 /* Why a request failed; SW__HTTP_OK for any response, whatever its status

@@ -30,6 +30,7 @@
 #include "curl_loop.h"
 #include "errtext.h"
 #include "netenv.h"
+#include "tlsclient.h"
 #include "util/buf.h"
 #include "util/method.h"
 
@@ -121,6 +122,10 @@ struct sw__xfer {
     long cur_timeout_ms;        /* -1: unknown */
     int cur_auth;               /* USERNAME/PASSWORD were set */
     struct sw__session *cur_share;  /* whose share CURLOPT_SHARE has */
+    const char *cur_proxy;      /* CURLOPT_PROXY's (run-long storage), or
+                                   NULL: "" (direct) */
+    const struct sw__tls_client *cur_cert;  /* the blobs set, or NULL */
+    int cur_verbose;            /* CURLOPT_VERBOSE (--http-debug) is on */
 };
 
 
@@ -128,6 +133,8 @@ struct sw__xfer {
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud);
 static size_t on_header(char *p, size_t sz, size_t n, void *ud);
+static int on_debug(CURL *e, curl_infotype type, char *p, size_t n,
+                    void *ud);
 
 /* Options that are the same for every request of the run: set once per
  * easy handle (never curl_easy_reset, see the top of the file).  0 or -1. */
@@ -148,7 +155,8 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) ||
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L) ||
         /* "" = no proxy, and no environment lookups per request (proxy
-         * variables for PROXY, no_proxy / NO_PROXY for NOPROXY) */
+         * variables for PROXY, no_proxy / NO_PROXY for NOPROXY): the
+         * request module decides per request (xfer_send sets PROXY) */
         curl_easy_setopt(e, CURLOPT_PROXY, "") ||
         curl_easy_setopt(e, CURLOPT_NOPROXY, "") ||
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) ||
@@ -160,6 +168,9 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &g->loop) ||
         curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SW__MAX_REDIRS) ||
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) ||
+        /* called only while CURLOPT_VERBOSE is on (--http-debug) */
+        curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug) ||
+        curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) ||
         /* sent unless a request has its own; bodies decoded either way */
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, SW__ACCEPT_ENCODING))
         return -1;
@@ -405,6 +416,18 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     size_t len = sz * n;
     sw__resp_add_header(x->resp, p, len);
     return len;
+}
+
+/* --http-debug: each request header block as sent, into the response's
+ * `sent` (httpdebug.h). */
+static int on_debug(CURL *e, curl_infotype type, char *p, size_t n,
+                    void *ud)
+{
+    struct sw__xfer *x = ud;
+    (void)e;
+    if (type == CURLINFO_HEADER_OUT && x->resp && x->resp->log_sent)
+        sw__buf_add(&x->resp->sent, p, n);
+    return 0;
 }
 
 /* The method and body options, set only when the request is not the same
@@ -683,6 +706,7 @@ static const char *failure_text(struct sw__xfer *x)
         .detail = named_ca ? named_ca : x->errbuf,
         .fallback = error_text(c),
         .headers = x->resp ? x->resp->headers.ptr : NULL,
+        .proxy = x->req ? x->req->proxy : NULL,
     };
     return sw__http_errtext(&ei, x->msg, sizeof x->msg);
 }
@@ -729,6 +753,30 @@ static void fill_result(struct sw__xfer *x)
     }
 }
 
+/* The TLS client certificate: PEM blobs read at start-up (tlsclient.h),
+ * not copied (they live for the run).  libcurl does not reuse a
+ * connection made with another certificate. */
+static CURLcode set_client_cert(struct sw__xfer *x)
+{
+    const struct sw__tls_client *c = x->req->client_cert;
+    struct curl_blob cert = { 0 }, key = { 0 };
+    CURLcode rc;
+    if (c) {
+        cert = (struct curl_blob){ c->cert_pem, c->cert_len,
+                                   CURL_BLOB_NOCOPY };
+        key = (struct curl_blob){ c->key_pem, c->key_len, CURL_BLOB_NOCOPY };
+    }
+    if ((rc = curl_easy_setopt(x->easy, CURLOPT_SSLCERT_BLOB,
+                               c ? &cert : NULL)) ||
+        (rc = curl_easy_setopt(x->easy, CURLOPT_SSLKEY_BLOB,
+                               c ? &key : NULL)) ||
+        (c && (rc = curl_easy_setopt(x->easy, CURLOPT_SSLCERTTYPE, "PEM"))) ||
+        (c && (rc = curl_easy_setopt(x->easy, CURLOPT_SSLKEYTYPE, "PEM"))))
+        return rc;
+    x->cur_cert = c;
+    return CURLE_OK;
+}
+
 #define SETOPT(e, o, v)                                                  \
     do {                                                                 \
         if (curl_easy_setopt((e), (o), (v)) != CURLE_OK)                 \
@@ -771,6 +819,18 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
     }
     if (set_url(x) != CURLE_OK)
         goto setopt_failed;
+    if (x->cur_proxy != q->proxy) {
+        /* the request module decided (python-requests' rules); NOPROXY
+         * stays "" so libcurl never reads the environment itself */
+        SETOPT(e, CURLOPT_PROXY, q->proxy ? q->proxy : "");
+        x->cur_proxy = q->proxy;
+    }
+    if (x->cur_cert != q->client_cert && set_client_cert(x) != CURLE_OK)
+        goto setopt_failed;
+    if (x->cur_verbose != x->resp->log_sent) {
+        SETOPT(e, CURLOPT_VERBOSE, (long)x->resp->log_sent);
+        x->cur_verbose = x->resp->log_sent;
+    }
     if (x->cur_follow != q->follow_redirects) {
         SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)q->follow_redirects);
         x->cur_follow = q->follow_redirects;

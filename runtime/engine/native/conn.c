@@ -348,6 +348,16 @@ static void on_write(uv_write_t *w, int status)
 
 /* ---- sending ------------------------------------------------------------ */
 
+/* --http-debug: the header block of the request bytes in out. */
+static void log_sent(struct sw__buf *log, const struct sw__buf *out)
+{
+    const char *end = NULL;
+    for (size_t i = 0; i + 4 <= out->len && !end; i++)
+        if (!memcmp(out->ptr + i, "\r\n\r\n", 4))
+            end = out->ptr + i + 4;
+    sw__buf_add(log, out->ptr, end ? (size_t)(end - out->ptr) : out->len);
+}
+
 static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
 {
     struct sw__nv_session *s = x->s;
@@ -367,6 +377,8 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
+    if (x->req->sent_log)
+        log_sent(x->req->sent_log, &x->out);
     sw__nv_resp_start(&x->resp, &x->res, x->method == SW_NV_HEAD,
                       x->eng->body_cap);
     if (x->req->accept_encoding)

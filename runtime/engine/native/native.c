@@ -46,6 +46,7 @@ static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
     n->nhdr = req->nheaders;
     n->user_agent = "User-Agent: " SW__USER_AGENT;
     n->accept_encoding = SW__ACCEPT_ENCODING;
+    n->sent_log = NULL;
     n->has_body = req->has_body;
     n->body = req->body ? req->body : "";
     n->body_len = req->body_len;
@@ -59,6 +60,8 @@ static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
 static int native_covers(const struct sw__http_req *req)
 {
     struct sw__nv_request n;
+    if (req->proxy)
+        return 0;               /* absolute-form requests: libcurl's */
     to_nv(req, &n);
     return sw__nv_covers(&n);
 }
@@ -113,6 +116,7 @@ static sw__xfer_t *native_prepare(sw__session_t *s,
 {
     struct sw__xfer *x = &s->x;
     to_nv(req, &x->nreq);
+    x->nreq.sent_log = resp->log_sent ? &resp->sent : NULL;
     x->resp = resp;
     x->done = done;
     x->ctx = ctx;

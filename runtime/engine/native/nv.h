@@ -111,6 +111,8 @@ struct sw__nv_request {
     const char *auth_user, *auth_password;
     int follow;                 /* follow redirects (at most 30) */
     int64_t timeout_ms;         /* whole request, redirects included */
+    struct sw__buf *sent_log;   /* borrowed, or NULL: each request header
+                                   block sent is appended (--http-debug) */
 };
 
 /* 1 when the native engine sends req exactly as the libcurl engine would
