@@ -6,8 +6,9 @@
  *
  * The same rules as libcurl's content_encoding.c: "gzip" (and "x-gzip")
  * takes a gzip or a zlib stream (zlib's automatic header detection);
- * "deflate" a zlib stream, or a raw deflate stream when the first bytes
- * are not a zlib header (servers that send raw deflate exist); "identity"
+ * "deflate" a zlib stream, or a raw deflate stream when the first two
+ * bytes are not a zlib header (servers that send raw deflate exist;
+ * libcurl tries raw deflate when zlib's header check fails); "identity"
  * and an empty value mean no decoding.  Any other coding (br, compress, a
  * list of codings) is an error, as in a libcurl built with zlib only.  A
  * stream that ends early is not an error (libcurl 7.88 does not check);
@@ -26,9 +27,11 @@ struct sw__nv_inflate {
     z_stream z;
     int ready;                  /* inflateInit2 succeeded (z is live) */
     int kind;                   /* Z_GZIP or Z_DEFLATE */
-    int raw_tried;              /* deflate: fell back to raw deflate */
-    int fed;                    /* bytes were inflated by this stream */
     int ended;                  /* Z_STREAM_END seen */
+    /* deflate: the stream's first two bytes, held until both are here to
+     * tell a zlib header from raw deflate (whatever the pieces are) */
+    unsigned char hdr[2];
+    int hdr_len;                /* -1: decided */
 };
 
 static int has_token(const char *v, size_t n, const char *tok)
@@ -65,12 +68,15 @@ int sw__nv_inflate_begin(struct sw__nv_inflate **zp, const char *v, size_t n)
     memset(&z->z, 0, sizeof z->z);
     z->ready = 0;
     z->kind = kind;
-    z->raw_tried = z->fed = z->ended = 0;
-    /* 32 + 15: a gzip or a zlib header, detected; 15: zlib only */
-    if (inflateInit2(&z->z, kind == Z_GZIP ? 32 + MAX_WBITS : MAX_WBITS)
-        != Z_OK)
-        sw__oom();
-    z->ready = 1;
+    z->ended = 0;
+    z->hdr_len = kind == Z_DEFLATE ? 0 : -1;
+    /* 32 + 15: a gzip or a zlib header, detected (deflate: decided at
+     * its first two bytes, see open_deflate) */
+    if (kind == Z_GZIP) {
+        if (inflateInit2(&z->z, 32 + MAX_WBITS) != Z_OK)
+            sw__oom();
+        z->ready = 1;
+    }
     return 1;
 }
 
@@ -85,14 +91,11 @@ static void take(struct sw__nv_result *res, size_t cap, const char *p,
     }
 }
 
-int sw__nv_inflate_feed(struct sw__nv_inflate *z, struct sw__nv_result *res,
-                        size_t cap, const char *p, size_t n)
+/* Inflates n bytes into res; 0 or -1 (corrupt). */
+static int inflate_some(struct sw__nv_inflate *z, struct sw__nv_result *res,
+                        size_t cap, const unsigned char *p, size_t n)
 {
     char out[OUT_CHUNK];
-    if (z->ended || n == 0)
-        return 0;               /* trailing bytes: ignored, as libcurl */
-    /* a header error in the stream's first piece may mean raw deflate */
-    int first = z->z.total_in == 0;
     z->z.next_in = (Bytef *)(uintptr_t)p;
     z->z.avail_in = (uInt)n;
     for (;;) {
@@ -100,26 +103,10 @@ int sw__nv_inflate_feed(struct sw__nv_inflate *z, struct sw__nv_result *res,
         z->z.avail_out = sizeof out;
         int rc = inflate(&z->z, Z_NO_FLUSH);
         size_t got = sizeof out - z->z.avail_out;
-        if (rc == Z_DATA_ERROR && z->kind == Z_DEFLATE && first &&
-            !z->raw_tried && !z->fed) {
-            /* not a zlib header: a raw deflate stream, from the start */
-            inflateEnd(&z->z);
-            memset(&z->z, 0, sizeof z->z);
-            z->ready = 0;
-            if (inflateInit2(&z->z, -MAX_WBITS) != Z_OK)
-                sw__oom();
-            z->ready = 1;
-            z->raw_tried = 1;
-            z->z.next_in = (Bytef *)(uintptr_t)p;
-            z->z.avail_in = (uInt)n;
-            continue;
-        }
-        if (got) {
-            z->fed = 1;
+        if (got)
             take(res, cap, out, got);
-        }
         if (rc == Z_STREAM_END) {
-            z->ended = 1;
+            z->ended = 1;       /* trailing bytes: ignored, as libcurl */
             return 0;
         }
         if (rc == Z_BUF_ERROR)
@@ -129,6 +116,40 @@ int sw__nv_inflate_feed(struct sw__nv_inflate *z, struct sw__nv_result *res,
         if (z->z.avail_in == 0 && z->z.avail_out != 0)
             return 0;
     }
+}
+
+/* deflate: a zlib stream when its first two bytes are a zlib header
+ * (RFC 1950: method 8, a multiple of 31), else raw deflate. */
+static void open_deflate(struct sw__nv_inflate *z)
+{
+    int zlib = (z->hdr[0] & 0x0f) == 8 &&
+               ((z->hdr[0] << 8) | z->hdr[1]) % 31 == 0;
+    if (inflateInit2(&z->z, zlib ? MAX_WBITS : -MAX_WBITS) != Z_OK)
+        sw__oom();
+    z->ready = 1;
+}
+
+int sw__nv_inflate_feed(struct sw__nv_inflate *z, struct sw__nv_result *res,
+                        size_t cap, const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (z->ended || n == 0)
+        return 0;
+    if (z->hdr_len >= 0) {
+        while (z->hdr_len < 2 && n) {
+            z->hdr[z->hdr_len++] = *u++;
+            n--;
+        }
+        if (z->hdr_len < 2)
+            return 0;
+        z->hdr_len = -1;
+        open_deflate(z);
+        if (inflate_some(z, res, cap, z->hdr, 2) != 0)
+            return -1;
+        if (z->ended || n == 0)
+            return 0;
+    }
+    return inflate_some(z, res, cap, u, n);
 }
 
 void sw__nv_inflate_free(struct sw__nv_inflate *z)
