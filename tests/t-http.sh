@@ -223,6 +223,29 @@ check cert-native-exit 64 "$(cat "$W/cert-native.rc")"
 contains cert-native-says "--cert: the native engine sends plain http:// only" \
     "$(cat "$W/cert-native.err")"
 
+# a user's own certificate (`cert` in the scenario), files read at start-up
+CBIN="$W/cert-bin"
+if "$SWARMC" build tests/http/cert.swarm -o "$CBIN" >"$W/cert-build.log" 2>&1
+then
+    (cd "$W" && timeout 60 "$CBIN" -q -u 1 -r 100 --iterations 1 -t 30s \
+        --host "$TURL" --cacert ca.pem --json user-cert.json \
+        >user-cert.out 2>user-cert.err)
+    check user-cert-passes "1 0" "$(summary "$W/user-cert.json" | cut -d' ' -f1,2)"
+    (cd "$W/tmp" && timeout 60 "$CBIN" -q -u 1 -r 100 --iterations 1 -t 30s \
+        --host "$TURL" --cacert ../ca.pem >../user-cert-missing.out \
+        2>../user-cert-missing.err)
+    check user-cert-missing-exit 66 "$?"
+    check user-cert-missing-says "cert-bin: user WithCert: cert 'client.crt': No such file or directory" \
+        "$(cat "$W/user-cert-missing.err")"
+else
+    fail user-cert-build "$(head -c 600 "$W/cert-build.log")"
+fi
+printf 'user U {\n    cert 3\n    task t { get "/" }\n}\ntaskset S {\n    cert "a.pem"\n    task t { get "/" }\n}\n' >"$W/badcert.swarm"
+"$SWARMC" build "$W/badcert.swarm" -o "$W/badcert" >"$W/badcert.log" 2>&1
+d=$(cat "$W/badcert.log")
+contains user-cert-needs-string "2:10: error: cert takes the certificate's file name" "$d"
+contains user-cert-user-only "6:5: error: 'cert' is a setting of a user, not of a taskset" "$d"
+
 # ---- --http-debug -----------------------------------------------------------------
 for e in curl native; do
     run debug-$e --host "$URL" --tags gzip --engine $e --http-debug 2

@@ -560,7 +560,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         goto out_engines;
     }
     /* proxies, client certificates, --http-debug (request/http_setup.h) */
-    int hrc = sw__http_setup(&opt);
+    int hrc = sw__http_setup(&opt, sc);
     if (hrc != 0) {
         rc = hrc;
         goto out_engines;

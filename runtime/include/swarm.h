@@ -113,6 +113,8 @@ typedef struct sw_user_class {
     const char *name;
     int weight;                 /* relative share of spawned users */
     int fixed_count;            /* > 0: exactly this many, spawned first */
+    const char *cert_file;      /* `cert`: TLS client certificate, or NULL */
+    const char *key_file;       /* its key's file, or NULL: in cert_file */
     sw_set_t root;              /* the user's own tasks, wait and hooks */
 } sw_user_class_t;
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "http_setup.h"
 #include "httpdebug.h"
 #include "proxy.h"
 #include "tlsclient.h"
@@ -426,7 +427,7 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     q->follow_redirects = r->follow;
     q->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : n->timeout_ms;
     q->proxy = sw__proxy_for(q->url, q->url_len);
-    q->client_cert = sw__tls_client_run();
+    q->client_cert = sw__http_cert_for(u->cls);
     r->debug_seq = 0;
     if (sw__http_debug_on && (r->debug_seq = sw__http_debug_take()))
         r->resp.log_sent = 1;
