@@ -209,8 +209,10 @@ static void users(const struct program *pg, struct sw__buf *b)
         sw__buf_adds(b, "    {\n        .name = ");
         cg_cstr(b, s->name);
         sw__buf_printf(b, ",\n        .weight = %d,\n"
-                       "        .fixed_count = %d,\n",
+                       "        .fixed_count = %d,\n        .root = {\n",
                        s->weight, s->fixed);
+        set_init(b, s, "            ");
+        sw__buf_adds(b, "        },\n");
         if (s->cert.s) {
             sw__buf_adds(b, "        .cert_file = ");
             cg_cstr(b, s->cert.s);
@@ -221,9 +223,7 @@ static void users(const struct program *pg, struct sw__buf *b)
             cg_cstr(b, s->cert_key.s);
             sw__buf_adds(b, ",\n");
         }
-        sw__buf_adds(b, "        .root = {\n");
-        set_init(b, s, "            ");
-        sw__buf_adds(b, "        },\n    },\n");
+        sw__buf_adds(b, "    },\n");
     }
     sw__buf_adds(b, "};\n");
 }

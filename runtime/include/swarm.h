@@ -113,9 +113,9 @@ typedef struct sw_user_class {
     const char *name;
     int weight;                 /* relative share of spawned users */
     int fixed_count;            /* > 0: exactly this many, spawned first */
+    sw_set_t root;              /* the user's own tasks, wait and hooks */
     const char *cert_file;      /* `cert`: TLS client certificate, or NULL */
     const char *key_file;       /* its key's file, or NULL: in cert_file */
-    sw_set_t root;              /* the user's own tasks, wait and hooks */
 } sw_user_class_t;
 
 /* One step of a load shape: reach `users` (or `rate_per_s`) over duration. */
