@@ -109,13 +109,18 @@ typedef struct sw_set {
     sw_task_fn on_stop;         /* or NULL */
 } sw_set_t;
 
+/* A user class's TLS client certificate (`cert "FILE" ["KEY"]`). */
+typedef struct sw_user_cert {
+    int user;                   /* index in sw_scenario_t.users */
+    const char *cert_file;
+    const char *key_file;       /* or NULL: the key is in cert_file */
+} sw_user_cert_t;
+
 typedef struct sw_user_class {
     const char *name;
     int weight;                 /* relative share of spawned users */
     int fixed_count;            /* > 0: exactly this many, spawned first */
     sw_set_t root;              /* the user's own tasks, wait and hooks */
-    const char *cert_file;      /* `cert`: TLS client certificate, or NULL */
-    const char *key_file;       /* its key's file, or NULL: in cert_file */
 } sw_user_class_t;
 
 /* One step of a load shape: reach `users` (or `rate_per_s`) over duration. */
@@ -203,6 +208,8 @@ typedef struct sw_scenario {
     int nenvs;
     const char *ca_pem;         /* swarmc build --embed-ca: PEM, or NULL */
     size_t ca_pem_len;
+    const sw_user_cert_t *user_certs;   /* the classes' `cert`, or NULL */
+    int nuser_certs;
 } sw_scenario_t;
 
 /*

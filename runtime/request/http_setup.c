@@ -36,10 +36,7 @@ const struct sw__tls_client *sw__http_cert_for(const sw_user_class_t *cls)
 static int class_setup(const sw_scenario_t *sc, int native, const char *prog)
 {
     char err[1200], what[300];
-    int any = 0;
-    for (int i = 0; i < sc->nusers; i++)
-        any |= sc->users[i].cert_file != NULL;
-    if (!any)
+    if (sc->nuser_certs <= 0 || !sc->user_certs)
         return 0;
     if (native) {
         fprintf(stderr, "%s: --engine native: a user's `cert` needs TLS, "
@@ -54,13 +51,14 @@ static int class_setup(const sw_scenario_t *sc, int native, const char *prog)
     }
     classes = sc->users;
     nclasses = sc->nusers;
-    for (int i = 0; i < sc->nusers; i++) {
-        const sw_user_class_t *c = &sc->users[i];
-        if (!c->cert_file)
+    for (int k = 0; k < sc->nuser_certs; k++) {
+        const sw_user_cert_t *uc = &sc->user_certs[k];
+        int i = uc->user;
+        if (i < 0 || i >= sc->nusers)
             continue;
-        snprintf(what, sizeof what, "user %s: cert", c->name);
-        int rc = sw__tls_client_load(&class_certs[i], c->cert_file,
-                                     c->key_file, what, err, sizeof err);
+        snprintf(what, sizeof what, "user %s: cert", sc->users[i].name);
+        int rc = sw__tls_client_load(&class_certs[i], uc->cert_file,
+                                     uc->key_file, what, err, sizeof err);
         if (rc != SW__TLSC_OK) {
             fprintf(stderr, "%s: %s\n", prog, err);
             return rc == SW__TLSC_NOFILE ? EXIT_NOINPUT : EXIT_USAGE;
