@@ -231,6 +231,7 @@ struct member {
     const char *fn;             /* wait function name */
     struct span fn_span;
     struct lit *args;           /* setting value; wait arguments (list) */
+    struct expr *str, *str2;    /* a setting's strings: cert "c" ["k"] */
     struct task *task;
     struct stmt *body;          /* on_start/on_stop body, stray statement */
     struct opt *header;         /* MB_HEADER: an OPT_HEADER */
@@ -258,6 +259,7 @@ struct set {
     struct stmt *on_start, *on_stop;
     int on_start_id, on_stop_id;
     int weight, fixed;
+    struct str cert, cert_key;  /* cert "FILE" ["KEY"]; .s NULL: none */
     int used;                   /* referenced by some task */
     int visiting, done;         /* cycle detection */
     int height;                 /* levels of sets below it, once done */

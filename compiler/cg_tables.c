@@ -203,6 +203,41 @@ static void set_tables(const struct program *pg, struct sw__buf *b,
     sw__buf_adds(b, "};\n");
 }
 
+/* The user classes' `cert` settings, by class index (only when some user
+ * has one). */
+static int count_user_certs(const struct program *pg)
+{
+    int n = 0;
+    for (int i = 0; i < pg->nsets; i++)
+        n += pg->sets[i]->kind == SET_USER && pg->sets[i]->cert.s != NULL;
+    return n;
+}
+
+static void user_certs(const struct program *pg, struct sw__buf *b)
+{
+    if (count_user_certs(pg) == 0)
+        return;
+    sw__buf_adds(b, "\nstatic const sw_user_cert_t user_certs[] = {\n");
+    int user = 0;
+    for (int i = 0; i < pg->nsets; i++) {
+        const struct set *s = pg->sets[i];
+        if (s->kind != SET_USER)
+            continue;
+        if (s->cert.s) {
+            sw__buf_printf(b, "    { %d, ", user);
+            cg_cstr(b, s->cert.s);
+            sw__buf_adds(b, ", ");
+            if (s->cert_key.s)
+                cg_cstr(b, s->cert_key.s);
+            else
+                sw__buf_adds(b, "NULL");
+            sw__buf_adds(b, " },\n");
+        }
+        user++;
+    }
+    sw__buf_adds(b, "};\n");
+}
+
 static void users(const struct program *pg, struct sw__buf *b)
 {
     sw__buf_adds(b, "\nstatic const sw_user_class_t user_classes[] = {\n");
@@ -219,6 +254,7 @@ static void users(const struct program *pg, struct sw__buf *b)
         sw__buf_adds(b, "        },\n    },\n");
     }
     sw__buf_adds(b, "};\n");
+    user_certs(pg, b);
 }
 
 static void data_tables(const struct cg *g, struct sw__buf *b)
@@ -378,6 +414,9 @@ static void scenario(const struct program *pg, const struct cg_options *opt,
                pg->nenvs ? "envs" : "NULL", pg->nenvs);
     cg_flow_scenario(pg, b);
     /* Only with --embed-ca, so every other binary's C stays the same. */
+    if (count_user_certs(pg) > 0)
+        sw__buf_printf(b, "    .user_certs = user_certs,\n"
+                       "    .nuser_certs = %d,\n", count_user_certs(pg));
     if (opt->ca_pem != NULL)
         sw__buf_adds(b, "    .ca_pem = embedded_ca,\n"
                  "    .ca_pem_len = sizeof embedded_ca - 1,\n");

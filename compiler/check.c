@@ -60,11 +60,65 @@ void ck_unknown(struct checker *ck, struct span sp, const char *what,
 /* Sets: settings, wait, tasks, hooks                                     */
 /* ===================================================================== */
 
-static void setting(struct checker *ck, struct set *set, struct member *m,
-                    struct member **weight, struct member **fixed)
+/* cert "FILE" ["KEY"]: the user's TLS client certificate (Locust's
+ * self.client.cert), files read when the binary starts. */
+static void cert_setting(struct checker *ck, struct set *set,
+                         struct member *m, struct member **seen)
 {
-    static const char *const words[] = { "weight", "fixed", "wait", NULL };
+    if (set->kind != SET_USER) {
+        ck_error(ck, m->word_span, "'cert' is a setting of a user, not of a "
+                 "%s", ck_set_word(set));
+        return;
+    }
+    if (*seen != NULL) {
+        ck_error(ck, m->span, "user '%s' has two 'cert' settings",
+                 set->name);
+        ck_note(ck, (*seen)->span, "the first one is here");
+        return;
+    }
+    *seen = m;
+    if (m->str == NULL) {
+        ck_error(ck, m->args->span, "cert takes the certificate's file "
+                 "name, and the key's if it is another file: cert "
+                 "\"client.crt\" \"client.key\"");
+        return;
+    }
+    struct expr *const e[2] = { m->str, m->str2 };
+    struct str *const out[2] = { &set->cert, &set->cert_key };
+    for (int i = 0; i < 2 && e[i]; i++) {
+        if (!ast_str_literal(e[i], out[i])) {
+            ck_error(ck, e[i]->span, "a file name is a plain string (it is "
+                     "read when the binary starts)");
+            return;
+        }
+        if (out[i]->len == 0 || memchr(out[i]->s, 0, out[i]->len)) {
+            ck_error(ck, e[i]->span, "expected a file name");
+            return;
+        }
+    }
+}
+
+static void setting(struct checker *ck, struct set *set, struct member *m,
+                    struct member **weight, struct member **fixed,
+                    struct member **cert)
+{
+    static const char *const words[] = { "weight", "fixed", "wait", "cert",
+                                         NULL };
     struct member **seen;
+    if (strcmp(m->word, "cert") == 0) {
+        cert_setting(ck, set, m, cert);
+        return;
+    }
+    if (m->str != NULL) {
+        if (strcmp(m->word, "weight") && strcmp(m->word, "fixed") &&
+            strcmp(m->word, "wait")) {
+            ck_unknown(ck, m->word_span, "setting", m->word, words);
+            return;
+        }
+        ck_error(ck, m->str->span, "'%s' takes a number, not a string",
+                 m->word);
+        return;
+    }
     if (strcmp(m->word, "weight") == 0) {
         seen = weight;
     } else if (strcmp(m->word, "fixed") == 0) {
@@ -220,12 +274,12 @@ static void members(struct checker *ck, struct set *set)
     set->tasks = arena_alloc(ck->arena, sizeof(struct task *)
                              * (size_t)(n + 1));
     set->weight = 1;
-    struct member *weight = NULL, *fixed = NULL, *wait = NULL;
+    struct member *weight = NULL, *fixed = NULL, *wait = NULL, *cert = NULL;
     struct member *start = NULL, *stop = NULL;
     for (struct member *m = set->members; m != NULL; m = m->next) {
         switch (m->kind) {
         case MB_SETTING:
-            setting(ck, set, m, &weight, &fixed);
+            setting(ck, set, m, &weight, &fixed, &cert);
             break;
         case MB_WAIT:
             wait_fn(ck, set, m, &wait);

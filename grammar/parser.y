@@ -371,6 +371,21 @@ member
             $$->word_span = @1;
             $$->args = $2;
         }
+    | IDENT string
+        {
+            $$ = ast_member(A, MB_SETTING, @$);
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->str = $2;
+        }
+    | IDENT string string
+        {
+            $$ = ast_member(A, MB_SETTING, @$);
+            $$->word = $1;
+            $$->word_span = @1;
+            $$->str = $2;
+            $$->str2 = $3;
+        }
     | IDENT IDENT '(' lits_opt ')'
         {
             $$ = ast_member(A, MB_WAIT, @$);

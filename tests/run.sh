@@ -12,6 +12,11 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
+# A proxy set on the machine must not route the suites' requests to
+# 127.0.0.1 elsewhere: the runtime honours these as python-requests does.
+# Only the proxy tests (tests/t-http.sh) set them, per command.
+unset http_proxy https_proxy all_proxy no_proxy \
+      HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY
 OUT="$BUILD/tests"
 mkdir -p "$OUT"
 passed=0

@@ -439,6 +439,14 @@ run log-level-error -L ERROR --master -u 1 -t 0.5s -H "$URL"
 check log-level-error "0|" "$RC|$(cat "$OUT/log-level-error.err")"
 run log-level-info --loglevel info --master -u 1 -t 0.5s -H "$URL"
 contains log-level-info "shop: note: --master:" "$(cat "$OUT/log-level-info.err")"
+# -L DEBUG shows the HTTP exchanges as --http-debug 20 would; --http-debug
+# still says how many
+run log-level-debug -L DEBUG -u 2 -r 100 -t 1s -H "$URL"
+n=$(grep -c '^--- http-debug #' "$OUT/log-level-debug.err")
+ok log-level-debug-http test "$RC" = 0 -a "$n" -ge 1 -a "$n" -le 20
+ok log-level-debug-first grep -q '^--- http-debug #1 ' "$OUT/log-level-debug.err"
+run log-level-debug-n -L DEBUG --http-debug 1 -u 2 -r 100 -t 1s -H "$URL"
+check log-level-debug-n "0|1" "$RC|$(grep -c '^--- http-debug #' "$OUT/log-level-debug-n.err")"
 usage log-level-bad "shop: --loglevel: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got 'LOUD'" \
     -L LOUD -H "$URL"
 usage log-file-bad "shop: --logfile: cannot write '/nonexistent-dir/x.log': no such directory" \

@@ -192,7 +192,7 @@ if [ -r /etc/ssl/certs/ca-certificates.crt ]; then
     jail "$R" /get --host "$TURL" -u 1 -r 1 -t 1s -q --json /sys.json \
         >"$W/sys.out" 2>&1
     s=$(summary "$R/sys.json")
-    contains system-bundle-refuses "SSL peer certificate" "$s"
+    contains system-bundle-refuses "SSLError: SSL certificate problem" "$s"
     rm -rf "$R/etc"
 fi
 

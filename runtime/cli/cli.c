@@ -23,6 +23,7 @@ enum opt_id {
     O_HOST, O_USERS, O_SPAWN_RATE, O_RUN_TIME, O_STOP_TIMEOUT, O_THREADS,
     O_TAGS, O_EXCLUDE_TAGS, O_SEED, O_ITERATIONS, O_ITERATIONS_SHARED,
     O_RATE, O_MAX_USERS, O_STAGES, O_INSECURE, O_CACERT, O_TIMEOUT, O_ENGINE,
+    O_PROXY, O_NO_PROXY, O_CERT, O_KEY, O_HTTP_DEBUG,
     O_CSV,
     O_CSV_FULL_HISTORY, O_JSON, O_HTML, O_JUNIT, O_HLOG, O_THRESHOLD,
     O_QUIET, O_ONLY_SUMMARY, O_SHARD, O_SHARDS, O_START_AT, O_JITTER_START,
@@ -105,6 +106,20 @@ static const struct opt_def opts[] = {
       "plain http:// requests it sends exactly as libcurl would, libcurl\n"
       "for the others, decided per request), native (only it; a request\n"
       "it does not cover fails) or curl (libcurl for everything)" },
+    { O_PROXY, 0, "proxy", "URL",
+      "send every request through the proxy URL (http://host:port;\n"
+      "default: http_proxy, https_proxy, all_proxy and no_proxy from\n"
+      "the environment, as python-requests reads them)" },
+    { O_NO_PROXY, 0, "no-proxy", NULL,
+      "ignore the proxy variables of the environment" },
+    { O_CERT, 0, "cert", "FILE",
+      "TLS client certificate (PEM) for every user (Locust's\n"
+      "self.client.cert); the key is in FILE too unless --key" },
+    { O_KEY, 0, "key", "FILE",
+      "the private key (PEM, unencrypted) of --cert" },
+    { O_HTTP_DEBUG, 0, "http-debug", "N",
+      "print the first N requests and responses to stderr (request\n"
+      "line and headers as sent, status line, headers, a capped body)" },
     { O_CSV, 0, "csv", "PREFIX",
       "write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
       "PREFIX_failures.csv and PREFIX_exceptions.csv (Locust's format)" },
@@ -257,6 +272,8 @@ static int parse_double(const char *s, double *v)
 #define RATE_MIN 0.001
 #define RATE_MAX 1e6
 #define RATE_EXPECTED "expected a number from 0.001 to 1000000"
+/* -L DEBUG without --http-debug: the first requests and responses shown */
+#define SW__HTTP_DEBUG_DEFAULT 20
 
 /* Every per-second rate of the command line (-r, --rate, a rate stage):
  * RATE_MIN..RATE_MAX, or 0 where zero_ok (a stage ramping down to 0/s).
@@ -560,6 +577,7 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
     const sw_load_t *ld = &sc->load;
     int users_given = 0, rate_given = 0, stages_given = 0;
     int arrival_given = 0, max_users_given = 0, run_time_given = 0;
+    int http_debug_given = 0;
 
     memset(o, 0, sizeof *o);
     o->prog = argc > 0 && argv[0] ? base_name(argv[0]) : "swarm";
@@ -762,6 +780,29 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 strcmp(val, "curl"))
                 BAD("%s: expected auto, native or curl, got '%s'", flag, val);
             o->engine = val;
+            break;
+        case O_PROXY:
+            if (!*val)
+                BAD("%s: expected a proxy URL like http://127.0.0.1:3128",
+                    flag);
+            o->proxy = val;     /* checked at start-up (request/proxy.c) */
+            break;
+        case O_NO_PROXY:
+            o->no_proxy = 1;
+            break;
+        case O_CERT:
+        case O_KEY:
+            if (!*val)
+                BAD("%s: expected a file name", flag);
+            /* read and checked at start-up (engine/tlsclient.c) */
+            *(d->id == O_CERT ? &o->cert : &o->key) = val;
+            break;
+        case O_HTTP_DEBUG:
+            if (parse_i64(val, &iv) || iv < 0 || iv > 1000000)
+                BAD("%s: expected a number of requests from 0 to 1000000, "
+                    "got '%s'", flag, val);
+            o->http_debug = iv;
+            http_debug_given = 1;
             break;
         case O_CSV:
             if (!*val)
@@ -1043,6 +1084,10 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
                 BAD("%s: cannot write '%s': %s", flags[i], paths[i], why);
         }
     }
+    /* Locust's -L DEBUG shows what the HTTP client does; here that is the
+     * first requests and responses (--http-debug N says how many) */
+    if (o->log_level == SW_LOG_DEBUG && !http_debug_given)
+        o->http_debug = SW__HTTP_DEBUG_DEFAULT;
     int open = o->rate_per_s > 0 ||
                (o->nstages > 0 && o->stages[0].rate_per_s >= 0);
     if (o->web && !open) {

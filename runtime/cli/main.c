@@ -35,6 +35,7 @@
 #include "hooks.h"
 #include "worker.h"
 #include "engine.h"
+#include "http_setup.h"
 
 struct main_state {
     uv_loop_t *uv;
@@ -668,6 +669,12 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         rc = SW_EXIT_USAGE;
         goto out_engines;
     }
+    /* proxies, client certificates, --http-debug (request/http_setup.h) */
+    int hrc = sw__http_setup(&opt, sc);
+    if (hrc != 0) {
+        rc = hrc;
+        goto out_engines;
+    }
     if (sw__data_init(&data, sc, opt.shard_index, opt.shard_count, err,
                       sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt.prog, err);
@@ -768,9 +775,9 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
 
     /* on_test_start: before any user, before --start-at's wait (so the
      * shards' users still start together) */
-    int hrc = sw__hooks_test_start(&hooks, &run, opt.prog);
-    if (hrc != 0) {
-        rc = hrc;
+    int trc = sw__hooks_test_start(&hooks, &run, opt.prog);
+    if (trc != 0) {
+        rc = trc;
         goto out_run;
     }
 
@@ -925,6 +932,7 @@ out_run:
     sw__files_free();
     free(m.form_host);
 out_engines:
+    sw__http_teardown();
     sw__ca_free();
     sw__engines_process_cleanup();
 out_cli:

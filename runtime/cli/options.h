@@ -35,6 +35,14 @@ struct sw__options {
     int64_t timeout_ms;         /* --timeout: default per-request timeout */
     const char *engine;         /* --engine: "auto" (default), "native" or
                                    "curl" */
+    /* HTTP features (docs/runtime.md) */
+    const char *proxy;          /* --proxy URL, or NULL: the environment's */
+    int no_proxy;               /* --no-proxy: ignore the environment */
+    const char *cert;           /* --cert FILE (TLS client certificate) */
+    const char *key;            /* --key FILE, or NULL: in cert's file */
+    int64_t http_debug;         /* --http-debug N: print the first N
+                                   requests and responses; 0: off.  Set
+                                   it before start-up (main.c reads it) */
     /* outputs */
     const char *csv_prefix;     /* --csv */
     int csv_full_history;       /* --csv-full-history */

@@ -67,6 +67,7 @@
 typedef struct sw__engine sw__engine_t;     /* opaque, per engine */
 typedef struct sw__session sw__session_t;   /* opaque, per engine */
 typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
+struct sw__tls_client;
 
 #define SW__USER_AGENT "swarmc/" SW_VERSION
 #define SW__MAX_REDIRS 30
@@ -75,6 +76,10 @@ typedef struct sw__xfer sw__xfer_t;         /* opaque, per engine */
  * (libcurl's own is "Out of memory"); a header block over its 307,200
  * bytes fails with libcurl's "Too large response headers: N > 307200". */
 #define SW__HEADER_LINE_MSG "Too large response header line: over 102399 bytes"
+/* Sent by every engine unless the request has its own Accept-Encoding
+ * (python-requests' default); a gzip or deflate body is decoded whatever
+ * was sent, so checks, captures and sizes see the decoded body. */
+#define SW__ACCEPT_ENCODING "gzip, deflate"
 
 /* What to send.  Everything is borrowed from the request module and stays
  * valid and unchanged from prepare until done, cancel or finish. */
@@ -106,6 +111,10 @@ struct sw__http_req {
                                    SW__HTTP_E_HANDOVER): at most
                                    SW__MAX_REDIRS - redirects more */
     int64_t timeout_ms;         /* the whole request; > 0 */
+    const char *proxy;          /* the proxy URL it goes through (request/
+                                   proxy.h decided), or NULL: direct */
+    const struct sw__tls_client *client_cert;   /* TLS client certificate
+                                   (engine/curl/tlsclient.h), or NULL */
 };
 
 /* Why a request failed; SW__HTTP_OK for any response, whatever its status

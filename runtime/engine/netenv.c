@@ -20,11 +20,10 @@ void sw__netenv_init(void)
 const char *sw__netenv_resolve_error(void)
 {
     if (!have_hosts && !have_resolv)
-        return "Couldn't resolve host name: this machine has neither "
-               "/etc/hosts nor /etc/resolv.conf";
+        return "this machine has neither /etc/hosts nor /etc/resolv.conf";
     if (!have_resolv)
-        return "Couldn't resolve host name: not in /etc/hosts, and no "
-               "/etc/resolv.conf names a DNS server";
+        return "not in /etc/hosts, and no /etc/resolv.conf names a DNS "
+               "server";
     return NULL;
 }
 

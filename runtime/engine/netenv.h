@@ -14,9 +14,9 @@
 /* Looks at the resolver's files once; call before the workers start. */
 void sw__netenv_init(void);
 
-/* The text for a name that did not resolve when the machine lacks the
- * resolver's files, naming them; NULL when they are there (the engine's
- * own text then stands).  Static; thread-safe after sw__netenv_init. */
+/* Why a name did not resolve when the machine lacks the resolver's
+ * files, naming them (errtext.c puts it after "cannot resolve host 'x'");
+ * NULL when they are there.  Static; thread-safe after sw__netenv_init. */
 const char *sw__netenv_resolve_error(void);
 
 /* The text for a certificate that could not be verified because the

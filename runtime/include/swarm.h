@@ -119,6 +119,12 @@ typedef struct sw_set_headers {
     const sw_set_t *set;        /* a set, or a user class's root */
     sw_headers_fn fn;
 } sw_set_headers_t;
+/* A user class's TLS client certificate (`cert "FILE" ["KEY"]`). */
+typedef struct sw_user_cert {
+    int user;                   /* index in sw_scenario_t.users */
+    const char *cert_file;
+    const char *key_file;       /* or NULL: the key is in cert_file */
+} sw_user_cert_t;
 
 typedef struct sw_user_class {
     const char *name;
@@ -250,6 +256,8 @@ typedef struct sw_scenario {
     int nfiles;
     const sw_set_headers_t *set_headers;    /* default headers, by set */
     int nset_headers;
+    const sw_user_cert_t *user_certs;   /* the classes' `cert`, or NULL */
+    int nuser_certs;
 } sw_scenario_t;
 
 /*

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "http_setup.h"
+#include "httpdebug.h"
+#include "proxy.h"
+#include "tlsclient.h"
 #include "request.h"
 #include "stats.h"
 #include "user.h"
@@ -57,6 +61,7 @@ struct sw__req {
     struct sw__http_result res; /* the completion record */
     int64_t handover_us;        /* spent before a hand-over (hand_over) */
     double done_ms;             /* uv_hrtime ms when it completed */
+    int64_t debug_seq;          /* --http-debug: its number, or 0 */
     struct sw__response resp;   /* owned */
     char errmsg[48];
 };
@@ -161,6 +166,7 @@ static void req_put(struct sw__req *r)
     r->user = NULL;
     r->xfer = NULL;
     r->state = RQ_BUILDING;
+    r->debug_seq = 0;
     r->has_query = r->has_body = r->has_auth = 0;
     r->next_free = n->free_reqs;
     n->free_reqs = r;
@@ -531,6 +537,11 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     q->redirects = 0;
     r->handover_us = 0;
     q->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : n->timeout_ms;
+    q->proxy = sw__proxy_for(q->url, q->url_len);
+    q->client_cert = sw__http_cert_for(u->cls);
+    r->debug_seq = 0;
+    if (sw__http_debug_on && (r->debug_seq = sw__http_debug_take()))
+        r->resp.log_sent = 1;
     int k = pick_engine(n, q);
     if (k < 0) {
         /* --engine named an engine that cannot send this exactly as the
@@ -630,6 +641,10 @@ void sw_req_end(sw_user_t *u)
     if (s.error && u->net.keep_error)
         keep_error(u, &s);
     sw__stats_record(r->net->stats, &s);
+    if (r->debug_seq)
+        sw__http_debug_print(r->debug_seq, r->kind >= 0
+                                 ? r->net->ops[r->kind]->name : NULL,
+                             &r->q, resp, s.error);
     if (r->kind >= 0)
         atomic_fetch_add_explicit(&r->net->served[r->kind], 1,
                                   memory_order_relaxed);

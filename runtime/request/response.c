@@ -24,6 +24,8 @@ void sw__resp_reset(struct sw__response *r)
     free(r->fail_msg);
     r->fail_msg = NULL;
     r->status_checked = 0;
+    r->log_sent = 0;
+    r->sent.len = 0;
 }
 
 void sw__resp_free(struct sw__response *r)
@@ -31,5 +33,6 @@ void sw__resp_free(struct sw__response *r)
     sw__resp_reset(r);
     sw__buf_free(&r->body);
     sw__buf_free(&r->headers);
+    sw__buf_free(&r->sent);
     memset(r, 0, sizeof *r);
 }

@@ -35,6 +35,10 @@ struct sw__response {
      * response (sw__resp_reset). */
     void *json;
     int json_state;
+    /* --http-debug (httpdebug.h): when log_sent is set, engines append
+     * each request header block they send (every hop) to `sent`. */
+    int log_sent;
+    struct sw__buf sent;
 };
 
 /* Bodies larger than this are counted but not kept (checks see the start). */

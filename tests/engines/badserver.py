@@ -36,6 +36,8 @@ CASES = {
     "/chunk-cut": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                   b"5\r\nab",
     "/empty": b"",
+    "/badgzip": b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+                b"Content-Length: 8\r\n\r\nnot gzip",
     "/reset-head": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Cut: ab",
     "/5xx": b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n"
             b"\r\nbusy",

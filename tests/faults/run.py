@@ -22,19 +22,21 @@ import time
 # {engine: message} where they differ)
 CASES = {
     "ok": (False, None),
-    "refuse": (True, "Couldn't connect to server"),
-    # the libcurl engine's socket glue hands libcurl a poll error on a
-    # reset, which libcurl reports as a send error (see t-engines.sh)
-    "reset-head": (True, {"curl": "Failed sending data to the peer",
-                          "auto": "Failure when receiving data from the "
-                                  "peer"}),
-    "reset-body": (True, {"curl": "Failed sending data to the peer",
-                          "auto": "Failure when receiving data from the "
-                                  "peer"}),
-    "silent": (True, "Timeout was reached"),
-    "slow": (True, "Timeout was reached"),
+    "refuse": (True, "ConnectionRefusedError: [Errno 111] Connection "
+                     "refused (127.0.0.1:{port})"),
+    # both engines read the reset and name it (the libcurl engine's socket
+    # glue lets libcurl read the socket that reported the error)
+    "reset-head": (True, "ConnectionResetError: [Errno 104] Connection "
+                         "reset by peer (127.0.0.1:{port})"),
+    "reset-body": (True, "ConnectionResetError: [Errno 104] Connection "
+                         "reset by peer (127.0.0.1:{port})"),
+    "silent": (True, "timeout after 0.3 s waiting for the response from "
+                     "127.0.0.1:{port}"),
+    "slow": (True, "timeout after 1 s waiting for the response from "
+                   "127.0.0.1:{port}"),
     "5xx": (True, "HTTP 503"),
-    "chunk-cut": (True, "Transferred a partial file"),
+    "chunk-cut": (True, "IncompleteRead: the connection closed before the "
+                        "end of the body (127.0.0.1:{port})"),
     "bigchunk": (True, "Failure when receiving data from the peer"),
     # header blocks at and over libcurl 7.88's limits (engine.h): the
     # same outcome and message in both engines
@@ -48,8 +50,14 @@ CASES = {
                        "Too large response header line: over 102399 bytes"),
     "loop": (True, "Number of redirects hit maximum amount"),
     "huge": (False, None),
-    "cut": (True, "Transferred a partial file"),
+    "cut": (True, "IncompleteRead: the connection closed before the end "
+                  "of the body (127.0.0.1:{port})"),
     "garbage": (True, "Unsupported protocol"),
+    "empty": (True, "RemoteDisconnected: Remote end closed connection "
+                    "without response (127.0.0.1:{port})"),
+    "badgzip": (True, "ContentDecodingError: Received response with "
+                      "content-encoding: gzip, but failed to decode it "
+                      "(127.0.0.1:{port})"),
 }
 ENGINES = ("curl", "auto")
 
@@ -113,6 +121,8 @@ def main():
                 why.append(f"no JSON report (exit {rc})")
             else:
                 want = msg.get(engine) if isinstance(msg, dict) else msg
+                if want is not None:
+                    want = want.replace("{port}", str(p))
                 if fails is None:
                     fails = want is not None
                 want_rc = 3 if fails else 0

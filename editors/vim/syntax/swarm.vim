@@ -21,7 +21,7 @@ syn keyword swarmOption expect capture matches exists in regex cookie first now
 syn match swarmOption "\<contains\>"
 syn keyword swarmOption embed mode csv abort
 syn keyword swarmOption multipart file type filename domain path clear cookies
-syn match swarmSetting "^\s*\zs\<\(weight\|fixed\|wait\|users\|spawn_rate\|run_time\|iterations\|stage\|rate\|max_users\)\>"
+syn match swarmSetting "^\s*\zs\<\(weight\|fixed\|cert\|wait\|users\|spawn_rate\|run_time\|iterations\|stage\|rate\|max_users\)\>"
 syn match swarmFunction "\<\h\w*\ze("
 syn match swarmMetric "\<p\d\+\(\.\d\+\)\=\>"
 

@@ -28,7 +28,9 @@
 #include "ca.h"
 #include "ca_setup.h"
 #include "curl_loop.h"
+#include "errtext.h"
 #include "netenv.h"
+#include "tlsclient.h"
 #include "util/buf.h"
 #include "util/method.h"
 
@@ -105,7 +107,9 @@ struct sw__xfer {
     int in_flight;
     CURLcode code;
     struct sw__http_result res;
-    char errbuf[CURL_ERROR_SIZE];   /* libcurl's detail of x->code */
+    char errbuf[CURL_ERROR_SIZE];   /* libcurl's detail of x->code (TLS
+                                       reasons, header limits) */
+    char msg[320];                  /* res.message when it is built */
     /* --- what the easy handle is set to (kept across requests) --- */
     struct curl_slist *headers; /* owned: the list CURLOPT_HTTPHEADER has */
     struct sw__buf cur_hdr;     /* the lines `headers` came from */
@@ -125,6 +129,10 @@ struct sw__xfer {
      * stash_jar) */
     struct sw__buf stash;
     int stashed;
+    const char *cur_proxy;      /* CURLOPT_PROXY's (run-long storage), or
+                                   NULL: "" (direct) */
+    const struct sw__tls_client *cur_cert;  /* the blobs set, or NULL */
+    int cur_verbose;            /* CURLOPT_VERBOSE (--http-debug) is on */
 };
 
 
@@ -132,6 +140,8 @@ struct sw__xfer {
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud);
 static size_t on_header(char *p, size_t sz, size_t n, void *ud);
+static int on_debug(CURL *e, curl_infotype type, char *p, size_t n,
+                    void *ud);
 
 /* Options that are the same for every request of the run: set once per
  * easy handle (never curl_easy_reset, see the top of the file).  0 or -1. */
@@ -154,7 +164,8 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) ||
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L) ||
         /* "" = no proxy, and no environment lookups per request (proxy
-         * variables for PROXY, no_proxy / NO_PROXY for NOPROXY) */
+         * variables for PROXY, no_proxy / NO_PROXY for NOPROXY): the
+         * request module decides per request (xfer_send sets PROXY) */
         curl_easy_setopt(e, CURLOPT_PROXY, "") ||
         curl_easy_setopt(e, CURLOPT_NOPROXY, "") ||
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) ||
@@ -164,7 +175,13 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION,
                          sw__loop_closesocket) ||
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &g->loop) ||
-        curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SW__MAX_REDIRS))
+        curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SW__MAX_REDIRS) ||
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) ||
+        /* called only while CURLOPT_VERBOSE is on (--http-debug) */
+        curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug) ||
+        curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) ||
+        /* sent unless a request has its own; bodies decoded either way */
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, SW__ACCEPT_ENCODING))
         return -1;
     if (g->cfg.insecure &&
         (curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) ||
@@ -179,10 +196,8 @@ static int handle_init(struct sw__engine *g, struct sw__xfer *x)
 static const char *error_text(CURLcode rc)
 {
     const char *named = NULL;
-    if (rc == CURLE_COULDNT_RESOLVE_HOST)
-        named = sw__netenv_resolve_error();
-    else if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-             rc == CURLE_SSL_CACERT_BADFILE)
+    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
+        rc == CURLE_SSL_CACERT_BADFILE)
         named = sw__netenv_ca_error();
     return named != NULL ? named : curl_easy_strerror(rc);
 }
@@ -416,6 +431,18 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     return len;
 }
 
+/* --http-debug: each request header block as sent, into the response's
+ * `sent` (httpdebug.h). */
+static int on_debug(CURL *e, curl_infotype type, char *p, size_t n,
+                    void *ud)
+{
+    struct sw__xfer *x = ud;
+    (void)e;
+    if (type == CURLINFO_HEADER_OUT && x->resp && x->resp->log_sent)
+        sw__buf_add(&x->resp->sent, p, n);
+    return 0;
+}
+
 /* The method and body options, set only when the request is not the same
  * plain GET (or the same method without a body) the handle last sent. */
 static CURLcode set_method(struct sw__xfer *x)
@@ -594,6 +621,7 @@ static sw__xfer_t *xfer_prepare(sw__session_t *s,
     x->done = done;
     x->ctx = ctx;
     x->code = CURLE_OK;
+    x->errbuf[0] = 0;
     s->xfer = x;
     return x;
 }
@@ -648,6 +676,54 @@ static int64_t info_us(CURL *e, CURLINFO what)
     return (int64_t)v;
 }
 
+/* The message of a failed transfer, in the words every engine uses
+ * (errtext.h), into x->msg. */
+static const char *failure_text(struct sw__xfer *x)
+{
+    CURL *e = x->easy;
+    CURLcode c = x->code;
+    char *url = NULL;
+    long os_errno = 0, redirects = 0;
+    /* the request's own URL unless a redirect moved it (libcurl's
+     * effective URL can be the last transfer's when this one failed
+     * before it started) */
+    if (curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &redirects) !=
+            CURLE_OK || redirects <= 0 ||
+        curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK)
+        url = NULL;
+    /* the system's errno names a refused connect and a failed read or
+     * write only (it is not reset between transfers, and a protocol error
+     * found on a read that also saw a reset must stay a protocol error) */
+    if (c == CURLE_COULDNT_CONNECT ||
+        ((c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR) &&
+         (!strncmp(x->errbuf, "Recv failure", 12) ||
+          !strncmp(x->errbuf, "Send failure", 12))))
+        if (curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
+            os_errno = 0;
+    /* a timeout before the request went out: still connecting */
+    int64_t pre = info_us(e, CURLINFO_PRETRANSFER_TIME_T);
+    const char *named_ca = NULL;
+    if (error_kind(c) == SW__HTTP_E_TLS)
+        named_ca = error_text(c) != curl_easy_strerror(c) ? error_text(c)
+                                                          : NULL;
+    struct sw__http_errinfo ei = {
+        .kind = error_kind(c),
+        .cause = c == CURLE_GOT_NOTHING ? SW__CAUSE_EMPTY
+                 : c == CURLE_PARTIAL_FILE ? SW__CAUSE_PARTIAL
+                 : c == CURLE_BAD_CONTENT_ENCODING ? SW__CAUSE_DECODE
+                 : SW__CAUSE_NONE,
+        .os_errno = (int)os_errno,
+        .connecting = pre <= 0,
+        .url = url ? url : (x->req ? x->req->url : NULL),
+        .timeout_ms = x->req ? x->req->timeout_ms : 0,
+        .detail = named_ca ? named_ca : x->errbuf,
+        .fallback = error_text(c),
+        .headers = x->resp ? x->resp->headers.ptr : NULL,
+        .proxy = x->req ? x->req->proxy : NULL,
+    };
+    return sw__http_errtext(&ei, x->msg, sizeof x->msg);
+}
+
 /* The completion record of a finished transfer. */
 static void fill_result(struct sw__xfer *x)
 {
@@ -655,11 +731,14 @@ static void fill_result(struct sw__xfer *x)
     struct sw__http_result *r = &x->res;
     long status = 0;
     r->error = error_kind(x->code);
-    r->message = x->code == CURLE_OK ? NULL : error_text(x->code);
+    r->message = NULL;
+    if (x->code != CURLE_OK)
+        r->message = failure_text(x);
     /* A header block over libcurl's limits (engine.h): its own detail for
      * the block, the engines' message for a line (libcurl says "Out of
      * memory", and a transfer under way runs out of nothing else: the
-     * runtime stops on a failed allocation of its own). */
+     * runtime stops on a failed allocation of its own).  Both engines
+     * word these alike, without the target. */
     if (x->code == CURLE_RECV_ERROR &&
         !strncmp(x->errbuf, "Too large response headers", 26)) {
         r->message = x->errbuf;
@@ -759,6 +838,30 @@ static void unstash_jar(struct sw__xfer *x)
     x->stash.len = 0;
 }
 
+/* The TLS client certificate: PEM blobs read at start-up (tlsclient.h),
+ * not copied (they live for the run).  libcurl does not reuse a
+ * connection made with another certificate. */
+static CURLcode set_client_cert(struct sw__xfer *x)
+{
+    const struct sw__tls_client *c = x->req->client_cert;
+    struct curl_blob cert = { 0 }, key = { 0 };
+    CURLcode rc;
+    if (c) {
+        cert = (struct curl_blob){ c->cert_pem, c->cert_len,
+                                   CURL_BLOB_NOCOPY };
+        key = (struct curl_blob){ c->key_pem, c->key_len, CURL_BLOB_NOCOPY };
+    }
+    if ((rc = curl_easy_setopt(x->easy, CURLOPT_SSLCERT_BLOB,
+                               c ? &cert : NULL)) ||
+        (rc = curl_easy_setopt(x->easy, CURLOPT_SSLKEY_BLOB,
+                               c ? &key : NULL)) ||
+        (c && (rc = curl_easy_setopt(x->easy, CURLOPT_SSLCERTTYPE, "PEM"))) ||
+        (c && (rc = curl_easy_setopt(x->easy, CURLOPT_SSLKEYTYPE, "PEM"))))
+        return rc;
+    x->cur_cert = c;
+    return CURLE_OK;
+}
+
 #define SETOPT(e, o, v)                                                  \
     do {                                                                 \
         if (curl_easy_setopt((e), (o), (v)) != CURLE_OK)                 \
@@ -803,6 +906,18 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
         goto setopt_failed;
     if (set_url(x) != CURLE_OK)
         goto setopt_failed;
+    if (x->cur_proxy != q->proxy) {
+        /* the request module decided (python-requests' rules); NOPROXY
+         * stays "" so libcurl never reads the environment itself */
+        SETOPT(e, CURLOPT_PROXY, q->proxy ? q->proxy : "");
+        x->cur_proxy = q->proxy;
+    }
+    if (x->cur_cert != q->client_cert && set_client_cert(x) != CURLE_OK)
+        goto setopt_failed;
+    if (x->cur_verbose != x->resp->log_sent) {
+        SETOPT(e, CURLOPT_VERBOSE, (long)x->resp->log_sent);
+        x->cur_verbose = x->resp->log_sent;
+    }
     if (x->cur_follow != q->follow_redirects) {
         SETOPT(e, CURLOPT_FOLLOWLOCATION, (long)q->follow_redirects);
         x->cur_follow = q->follow_redirects;

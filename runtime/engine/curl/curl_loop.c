@@ -60,8 +60,11 @@ static void on_poll(uv_poll_t *p, int status, int events)
         return;
     }
     int flags = 0;
+    /* An error on the socket (a reset): libcurl is told it is readable
+     * too, so that its read meets the error and names it (ECONNRESET),
+     * as it does on a reset it finds by reading. */
     if (status < 0)
-        flags = CURL_CSELECT_ERR;
+        flags = CURL_CSELECT_ERR | CURL_CSELECT_IN;
     if (events & UV_READABLE)
         flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)

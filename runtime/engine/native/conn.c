@@ -151,6 +151,8 @@ static void xfer_bufs_free(struct sw__nv_xfer *x)
     sw__buf_free(&x->out);
     sw__buf_free(&x->res.headers);
     sw__buf_free(&x->res.body);
+    sw__nv_inflate_free(x->res.inflate);
+    x->res.inflate = NULL;
 }
 
 static void on_xfer_closed(uv_handle_t *h)
@@ -320,6 +322,8 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
             return;
         int err = nread == UV_EOF ? sw__nv_resp_eof(&x->resp)
                                   : SW_NV_ERR_RESET;
+        if (nread != UV_EOF)
+            x->res.os_errno = (int)-nread;
         conn_close(c);
         if (err)
             finish(x, err);
@@ -359,6 +363,16 @@ static void on_write(uv_write_t *w, int status)
 
 /* ---- sending ------------------------------------------------------------ */
 
+/* --http-debug: the header block of the request bytes in out. */
+static void log_sent(struct sw__buf *log, const struct sw__buf *out)
+{
+    const char *end = NULL;
+    for (size_t i = 0; i + 4 <= out->len && !end; i++)
+        if (!memcmp(out->ptr + i, "\r\n\r\n", 4))
+            end = out->ptr + i + 4;
+    sw__buf_add(log, out->ptr, end ? (size_t)(end - out->ptr) : out->len);
+}
+
 static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
 {
     struct sw__nv_session *s = x->s;
@@ -381,8 +395,12 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
     sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
+    if (x->req->sent_log)
+        log_sent(x->req->sent_log, &x->out);
     sw__nv_resp_start(&x->resp, &x->res, x->method == SW_NV_HEAD,
                       x->eng->body_cap);
+    if (x->req->accept_encoding)
+        sw__nv_resp_decode(&x->resp);
     x->conn = c;
     x->state = X_SENDING;
     x->t_sent = uv_hrtime();
@@ -429,6 +447,7 @@ static void on_connect(uv_connect_t *req, int status)
             connect_to(x);
             return;
         }
+        x->res.os_errno = -status;
         finish(x, SW_NV_ERR_CONNECT);
         return;
     }
@@ -660,6 +679,7 @@ static void on_timer(uv_timer_t *t)
         uv_timer_start(&x->timer, on_timer, x->deadline_ms - now, 0);
         return;
     }
+    x->res.timeout_connecting = x->state != X_SENDING;
     if (x->state == X_CONNECTING || x->state == X_SENDING)
         conn_close(x->conn);
     finish(x, SW_NV_ERR_TIMEOUT);
@@ -750,6 +770,8 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->state = X_IDLE;
     memset(&x->res.timing, 0, sizeof x->res.timing);
     x->res.err = 0;
+    x->res.os_errno = 0;
+    x->res.timeout_connecting = 0;
     x->res.status = 0;
     empty(&x->res.headers);
     empty(&x->res.body);
@@ -816,6 +838,11 @@ void sw__nv_cancel(struct sw__nv_session *s)
 int sw__nv_in_flight(const struct sw__nv_session *s)
 {
     return s->xfer && (s->xfer->in_flight || s->xfer->deferred);
+}
+
+const char *sw__nv_session_url(const struct sw__nv_session *s)
+{
+    return s->xfer && s->xfer->url.ptr ? s->xfer->url.ptr : NULL;
 }
 
 struct sw__nv_result *sw__nv_result(struct sw__nv_session *s)

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include "engine.h"
-#include "netenv.h"
+#include "errtext.h"
 #include "nv.h"
 #include "util/buf.h"
 
@@ -25,6 +25,7 @@ struct sw__xfer {
     sw__http_done_fn done;
     void *ctx;
     struct sw__http_result result;
+    char msg[320];              /* result.message when it is built */
 };
 
 struct sw__engine {
@@ -45,6 +46,8 @@ static void to_nv(const struct sw__http_req *req, struct sw__nv_request *n)
     n->hdr_len = req->headers_len;
     n->nhdr = req->nheaders;
     n->user_agent = "User-Agent: " SW__USER_AGENT;
+    n->accept_encoding = SW__ACCEPT_ENCODING;
+    n->sent_log = NULL;
     n->has_body = req->has_body;
     n->body = req->body ? req->body : "";
     n->body_len = req->body_len;
@@ -73,6 +76,8 @@ static _Thread_local struct {
 static int native_covers(const struct sw__http_req *req)
 {
     struct sw__nv_request n;
+    if (req->proxy)
+        return 0;               /* absolute-form requests: libcurl's */
     to_nv(req, &n);
     if (!sw__nv_covers_url(&n, &covered.u))
         return 0;
@@ -144,6 +149,7 @@ static sw__xfer_t *native_prepare(sw__session_t *s,
         x->nreq.parsed = &covered.u;
         covered.req = NULL;
     }
+    x->nreq.sent_log = resp->log_sent ? &resp->sent : NULL;
     x->resp = resp;
     x->done = done;
     x->ctx = ctx;
@@ -203,12 +209,28 @@ static void on_done(struct sw__nv_session *nvs, void *data)
     struct sw__response *resp = x->resp;
     res->error = map_error(r->err);
     res->message = NULL;
-    if (r->err == SW_NV_ERR_RESOLVE)
-        res->message = sw__netenv_resolve_error();
-    if (r->err == SW_NV_ERR_HEADER_LINE)
-        res->message = SW__HEADER_LINE_MSG;
-    if (r->err && res->message == NULL)
-        res->message = r->errmsg[0] ? r->errmsg : sw__nv_strerror(r->err);
+    if (r->err != SW_NV_ERR_HANDOVER && r->headers.len)
+        add_headers(resp, r->headers.ptr, r->headers.len);
+    if (r->err == SW_NV_ERR_HEADER_LINE) {
+        res->message = SW__HEADER_LINE_MSG;     /* as the libcurl engine */
+    } else if (r->err == SW_NV_ERR_HEADERS_SIZE && r->errmsg[0]) {
+        res->message = r->errmsg;               /* libcurl's own words */
+    } else if (r->err && r->err != SW_NV_ERR_HANDOVER) {
+        struct sw__http_errinfo ei = {
+            .kind = res->error,
+            .cause = r->err == SW_NV_ERR_EMPTY ? SW__CAUSE_EMPTY
+                     : r->err == SW_NV_ERR_PARTIAL ? SW__CAUSE_PARTIAL
+                     : r->err == SW_NV_ERR_DECODE ? SW__CAUSE_DECODE
+                     : SW__CAUSE_NONE,
+            .os_errno = r->os_errno,
+            .connecting = r->timeout_connecting,
+            .url = sw__nv_session_url(nvs),
+            .timeout_ms = x->nreq.timeout_ms,
+            .fallback = sw__nv_strerror(r->err),
+            .headers = resp->headers.ptr,
+        };
+        res->message = sw__http_errtext(&ei, x->msg, sizeof x->msg);
+    }
     res->status = r->err ? 0 : r->status;
     res->timing.total_us = r->timing.total_us < 0 ? 0 : r->timing.total_us;
     res->timing.dns_us = r->timing.dns_us;
@@ -228,8 +250,6 @@ static void on_done(struct sw__nv_session *nvs, void *data)
         x->done(x->ctx, x, res);
         return;
     }
-    if (r->headers.len)
-        add_headers(resp, r->headers.ptr, r->headers.len);
     if (r->body.len)
         sw__resp_add_body(resp, r->body.ptr, r->body.len);
     resp->body_bytes = r->bytes;

@@ -54,6 +54,8 @@ enum sw__nv_err {
     SW_NV_ERR_HANDOVER,         /* not an error: a redirect to a URL the
                                    engine does not cover, to be followed
                                    by the caller (sw__nv_engine_handover) */
+    SW_NV_ERR_DECODE,           /* a body that its Content-Encoding does
+                                   not decode (inflate.c) */
     SW_NV_ERR_COUNT
 };
 
@@ -119,6 +121,9 @@ struct sw__nv_request {
     size_t hdr_len;
     int nhdr;
     const char *user_agent;     /* "User-Agent: ..." line unless hdr has one */
+    const char *accept_encoding;/* "gzip, deflate": sent (unless hdr has
+                                   Accept-Encoding) and the body decoded;
+                                   NULL: neither */
     int has_body;               /* a body is sent (POST always has one) */
     const char *body;
     size_t body_len;
@@ -129,6 +134,8 @@ struct sw__nv_request {
     /* url as sw__nv_covers_url parsed it (pointing into url), or NULL:
      * sw__nv_send then parses it itself */
     const struct sw__nv_url *parsed;
+    struct sw__buf *sent_log;   /* borrowed, or NULL: each request header
+                                   block sent is appended (--http-debug) */
 };
 
 /* 1 when the native engine sends req exactly as the libcurl engine would
@@ -170,6 +177,13 @@ struct sw__nv_result {
     int next_method;
     int next_has_body;
     int next_same_origin;
+    /* the cause of an error when the system gave one (an errno: refused,
+     * reset), else 0; for SW_NV_ERR_TIMEOUT, 1 when no connection was
+     * established yet */
+    int os_errno;
+    int timeout_connecting;
+    /* owned: the body's decoder (inflate.c), kept for the next response */
+    struct sw__nv_inflate *inflate;
 };
 
 /* ---- engine and sessions ------------------------------------------------- */
@@ -213,6 +227,9 @@ void sw__nv_cancel(struct sw__nv_session *s);
 /* 1 while a request is in flight. */
 int sw__nv_in_flight(const struct sw__nv_session *s);
 struct sw__nv_result *sw__nv_result(struct sw__nv_session *s);
+/* The URL the last request went to last (after redirects), or NULL;
+ * borrowed until the next send or release. */
+const char *sw__nv_session_url(const struct sw__nv_session *s);
 /* Connections opened by the session so far (tests: keep-alive reuse). */
 int64_t sw__nv_session_connects(const struct sw__nv_session *s);
 /* The value of the first cookie called name (case-sensitive) in the

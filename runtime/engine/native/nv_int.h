@@ -128,10 +128,20 @@ struct sw__nv_resp {
     int last_cr;                /* the previous feed ended in CR */
     int at_head_end;            /* paused at a head's final LF */
     int limit_err;              /* an enum sw__nv_err found by a callback */
+    int decode;                 /* decode the accept_encoding codings */
+    int has_ce;                 /* a Content-Encoding header was seen */
+    int decoding;               /* 1: this body goes through res->inflate;
+                                   -1: its coding is not decoded */
+    int decode_err;             /* SW_NV_ERR_DECODE once it failed */
 };
 
 void sw__nv_resp_start(struct sw__nv_resp *r, struct sw__nv_result *res,
                        int head, size_t body_cap);
+/* Decode gzip and deflate bodies (after sw__nv_resp_start). */
+static inline void sw__nv_resp_decode(struct sw__nv_resp *r)
+{
+    r->decode = 1;
+}
 /* Feeds bytes read.  Returns 0 and sets *used (bytes of data that belong
  * to this response; r->complete says whether it is complete), or an
  * enum sw__nv_err. */
@@ -147,6 +157,18 @@ int sw__nv_resp_keep_alive(const struct sw__nv_resp *r);
  * length, or NULL). */
 const char *sw__nv_header_find(const struct sw__buf *h, const char *name,
                                const char *from, size_t *vlen);
+
+/* ---- decoding bodies (inflate.c) ---------------------------------------- */
+
+/* Readies *z (made on first use, reused after) for a body with the
+ * Content-Encoding value v: 1 (decode), 0 (nothing to decode: identity),
+ * -1 (a coding that is not decoded: an error). */
+int sw__nv_inflate_begin(struct sw__nv_inflate **z, const char *v, size_t n);
+/* Decodes n body bytes into res->body (kept up to cap) and res->bytes.
+ * 0, or -1 when the data is corrupt. */
+int sw__nv_inflate_feed(struct sw__nv_inflate *z, struct sw__nv_result *res,
+                        size_t cap, const char *p, size_t n);
+void sw__nv_inflate_free(struct sw__nv_inflate *z);
 
 /* ---- DNS (dns.c) --------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
  *   Host: host[:port]                   (port only when not 80)
  *   Authorization: Basic ...            (credentials, same host only)
  *   Accept: * / *                       (unless the request has Accept)
+ *   Accept-Encoding: gzip, deflate      (unless the request has its own)
  *   Cookie: ...                         (the session's jar, unless the
  *                                        request has a Cookie line)
  *   User-Agent: ...                     (the engine's, unless its own)
@@ -147,7 +148,7 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
         sw__buf_add(h, "\r\n", 2);
         sw__buf_free(&cred);
     }
-    int own_accept = 0, own_ua = 0, own_ctype = 0, own_cookie = 0;
+    int own_accept = 0, own_ua = 0, own_ctype = 0, own_cookie = 0, own_ae = 0;
     const char *p = req->hdr;
     for (int i = 0; i < req->nhdr; i++, p += strlen(p) + 1) {
         size_t n;
@@ -156,11 +157,17 @@ void sw__nv_template_build(const struct sw__nv_wire *w,
         own_ua |= name_is(p, n, "User-Agent");
         own_ctype |= name_is(p, n, "Content-Type");
         own_cookie |= name_is(p, n, "Cookie");
+        own_ae |= name_is(p, n, "Accept-Encoding");
     }
     /* the request's own Cookie line replaces the jar's (engine.h) */
     t->own_cookie = own_cookie;
     if (!own_accept)
         sw__buf_adds(h, "Accept: */*\r\n");
+    if (!own_ae && req->accept_encoding) {
+        sw__buf_adds(h, "Accept-Encoding: ");
+        sw__buf_adds(h, req->accept_encoding);
+        sw__buf_add(h, "\r\n", 2);
+    }
     struct sw__buf *tl = &t->tail;
     if (!own_ua && req->user_agent) {
         sw__buf_adds(tl, req->user_agent);
@@ -242,6 +249,9 @@ static void make_key(struct sw__buf *k, const struct sw__nv_wire *w)
     sw__buf_add(k, "", 1);
     if (req->user_agent)
         sw__buf_adds(k, req->user_agent);
+    sw__buf_add(k, "", 1);
+    if (req->accept_encoding)
+        sw__buf_adds(k, req->accept_encoding);
     if (w->send_auth) {
         sw__buf_add(k, "", 1);
         sw__buf_adds(k, req->auth_user);

@@ -47,6 +47,8 @@ static const char *const curl_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_HEADERS_SIZE] = "Failure when receiving data from the peer",
     [SW_NV_ERR_HEADER_LINE] = "Out of memory",
     [SW_NV_ERR_HANDOVER] = "No error",
+    [SW_NV_ERR_DECODE] = "Unrecognized or bad HTTP Content or "
+                         "Transfer-Encoding",
 };
 
 static const char *const detail_text[SW_NV_ERR_COUNT] = {
@@ -68,6 +70,7 @@ static const char *const detail_text[SW_NV_ERR_COUNT] = {
     [SW_NV_ERR_HEADERS_SIZE] = "response headers over 307200 bytes",
     [SW_NV_ERR_HEADER_LINE] = "a response header line over 102399 bytes",
     [SW_NV_ERR_HANDOVER] = "a redirect handed over to libcurl",
+    [SW_NV_ERR_DECODE] = "a body its Content-Encoding does not decode",
 };
 
 const char *sw__nv_strerror(int err)
@@ -175,6 +178,9 @@ static void name_done(struct sw__nv_resp *r)
         (n == 8 && (name[0] | 0x20) == 'l' &&
          !strncasecmp(name, "location", 8)))
         r->res->has_special = 1;
+    else if (n == 16 && (name[0] | 0x20) == 'c' &&
+             !strncasecmp(name, "content-encoding", 16))
+        r->has_ce = 1;
     r->name_start = -1;
 }
 
@@ -227,6 +233,41 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* The final response's Content-Encoding decides how its body is decoded.
+ * libcurl stacks every coding of every such header; the native engine
+ * decodes one: a list of several fails (docs/runtime.md). */
+static void start_decoding(struct sw__nv_resp *r)
+{
+    const char *v = NULL, *one = NULL;
+    size_t vlen = 0, one_len = 0;
+    int codings = 0;
+    while ((v = sw__nv_header_find(&r->res->headers, "Content-Encoding", v,
+                                   &vlen))) {
+        const char *p = v, *end = v + vlen;
+        while (p < end) {
+            const char *comma = memchr(p, ',', (size_t)(end - p));
+            const char *ce = comma ? comma : end;
+            const char *a = p, *b = ce;
+            while (a < b && (*a == ' ' || *a == '\t'))
+                a++;
+            while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+                b--;
+            if (b > a && !(b - a == 8 && !strncasecmp(a, "identity", 8))) {
+                codings++;
+                one = a;
+                one_len = (size_t)(b - a);
+            }
+            p = comma ? comma + 1 : end;
+        }
+    }
+    if (codings == 0)
+        return;
+    /* a coding not decoded fails at the body's first byte, as libcurl's
+     * error writer does (an empty body passes) */
+    r->decoding = codings > 1 ? -1
+                  : sw__nv_inflate_begin(&r->res->inflate, one, one_len);
+}
+
 static int on_headers_complete(http_parser *p)
 {
     struct sw__nv_resp *r = p->data;
@@ -245,6 +286,8 @@ static int on_headers_complete(http_parser *p)
     }
     if (r->head || code == 204 || code == 304)
         return 1;               /* no body, whatever the headers say */
+    if (r->has_ce && r->decode && code >= 200)
+        start_decoding(r);
     return 0;
 }
 
@@ -252,6 +295,14 @@ static int on_body(http_parser *p, const char *at, size_t len)
 {
     struct sw__nv_resp *r = p->data;
     struct sw__nv_result *res = r->res;
+    if (r->decoding) {
+        if (r->decoding < 0 ||
+            sw__nv_inflate_feed(res->inflate, res, r->body_cap, at, len)) {
+            r->decode_err = SW_NV_ERR_DECODE;
+            return 1;
+        }
+        return 0;
+    }
     res->bytes += (int64_t)len;
     if (res->body.len < r->body_cap) {
         size_t room = r->body_cap - res->body.len;
@@ -274,6 +325,7 @@ static int on_message_complete(http_parser *p)
         r->headers_done = 0;
         if (!r->exact)
             r->line_start = -1; /* where the next head starts is unknown */
+        r->has_ce = 0;
         return 0;
     }
     r->complete = 1;
@@ -375,6 +427,8 @@ int sw__nv_resp_feed(struct sw__nv_resp *r, const char *data, size_t len,
             return r->limit_err;
         if (r->upgrade)
             return SW_NV_ERR_UPGRADE;
+        if (r->decode_err)
+            return r->decode_err;
         if (e == HPE_PAUSED && r->at_head_end) {
             /* exact mode: the parser stopped before a head's final LF */
             r->at_head_end = 0;
