@@ -41,10 +41,18 @@ done
 # about a second, at most 20 tasks per user (most test scenarios have no
 # wait: unbounded, each run would keep a core busy).  LeakSanitizer runs
 # at exit (ASan's default).
+# A scenario made to end otherwise says so in a comment line of its own:
+#   # sanitize: exit N    its run ends with status N (a failing hook, a
+#                         missing file it names)
+#   # sanitize: sigint    it runs until interrupted: SIGINT after 2 s,
+#                         then exit 130
+want=$(grep -m 1 -oE '^# sanitize: (exit [0-9]+|sigint)$' "$src" | sed 's/^# sanitize: //')
+limit="-k 5 30"
+[ "$want" = sigint ] && limit="--preserve-status -s INT -k 5 2"
 cd "$(dirname "$src")" || result "fail cd $(dirname "$src")"
 env $envs ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1 \
-    timeout -k 5 30 "$dir/bin" --host "$URL" -u 3 -r 100 -t 1s --iterations 20 -q \
+    timeout $limit "$dir/bin" --host "$URL" -u 3 -r 100 -t 1s --iterations 20 -q \
     --json "$dir/result.json" >"$dir/stdout" 2>"$dir/stderr"
 rc=$?
 cd "$ROOT" || exit 1
@@ -53,6 +61,12 @@ report=$(grep -m 1 -E "$REPORT" "$dir/stderr")
 if [ -n "$report" ]; then
     result "fail sanitizer: $report (see $dir/stderr)"
 fi
+case $want in
+sigint) [ "$rc" -eq 130 ] && result "ok interrupted"
+        result "fail exit $rc after SIGINT, expected 130: $(head -c 300 "$dir/stderr" | tr '\n' ' ')" ;;
+exit*)  [ "$rc" -eq "${want#exit }" ] && result "ok $want"
+        result "fail exit $rc, expected ${want#exit }: $(head -c 300 "$dir/stderr" | tr '\n' ' ')" ;;
+esac
 case $rc in
 0|99) ;;            # done; 99: a threshold of the scenario was broken
 124|137) result "fail did not end within 30 s (exit $rc)" ;;
