@@ -22,6 +22,7 @@ struct sw__nv_dns_entry {
     struct sw__nv_dns_entry *next;
     struct sw__nv_dns *dns;
     char *host;                 /* without IPv6 brackets */
+    size_t host_len;
     int port;
     int state;
     struct sockaddr_storage addr[MAX_ADDRS];
@@ -91,14 +92,15 @@ struct sw__nv_dns_entry *sw__nv_dns_entry(struct sw__nv_dns *d,
     /* memcmp, not strncasecmp: the hosts come from sw__nv_url_parse,
      * which takes lower-case ones only (and this runs every request) */
     for (struct sw__nv_dns_entry *e = d->head; e; e = e->next)
-        if (e->port == port && !memcmp(e->host, host, host_len) &&
-            !e->host[host_len])
+        if (e->port == port && e->host_len == host_len &&
+            !memcmp(e->host, host, host_len))
             return e;
     struct sw__nv_dns_entry *e = calloc(1, sizeof *e);
     if (!e || !(e->host = malloc(host_len + 1)))
         sw__oom();
     memcpy(e->host, host, host_len);
     e->host[host_len] = 0;
+    e->host_len = host_len;
     e->port = port;
     e->dns = d;
     struct sockaddr_in *a4 = (struct sockaddr_in *)&e->addr[0];
