@@ -604,6 +604,26 @@ static sw_cmp_t cmp_of(enum binop op)
     }
 }
 
+int ck_is_percentile(const char *m)
+{
+    return m[0] == 'p' && m[1] >= '0' && m[1] <= '9';
+}
+
+int ck_percentile(struct checker *ck, const struct decl *d,
+                  sw_threshold_t *t)
+{
+    char *end;
+    t->metric = SW_METRIC_PERCENTILE;
+    t->pct = strtod(d->metric + 1, &end);
+    if (*end != '\0' || t->pct <= 0 || t->pct > 100) {
+        ck_error(ck, d->metric_span, "a percentile is p1 to p100, such "
+                 "as p95 or p99.9");
+        return -1;
+    }
+    return 0;
+}
+
+
 static void threshold(struct checker *ck, struct decl *d, sw_threshold_t *t)
 {
     const struct source *src = ck->prog->src;
@@ -661,15 +681,9 @@ static void threshold(struct checker *ck, struct decl *d, sw_threshold_t *t)
     const char *m = d->metric;
     struct lit *v = d->value;
     int latency = 1;
-    if (m[0] == 'p' && m[1] >= '0' && m[1] <= '9') {
-        char *end;
-        t->metric = SW_METRIC_PERCENTILE;
-        t->pct = strtod(m + 1, &end);
-        if (*end != '\0' || t->pct <= 0 || t->pct > 100) {
-            ck_error(ck, d->metric_span, "a percentile is p1 to p100, such "
-                     "as p95 or p99.9");
+    if (ck_is_percentile(m)) {
+        if (ck_percentile(ck, d, t) != 0)
             return;
-        }
     } else if (strcmp(m, "avg") == 0) {
         t->metric = SW_METRIC_AVG;
     } else if (strcmp(m, "max") == 0) {

@@ -294,6 +294,18 @@ static void tag(struct checker *ck, struct stmt *s)
     t->tags = tags;
 }
 
+/* The body of a repeat or a retry: its count lives in a frame local, one
+ * per nesting level (prog->nlocals is the deepest). */
+void ck_counted_block(struct checker *ck, struct stmt *s,
+                      ck_block_fn block_fn)
+{
+    ck->repeat_depth++;
+    if (ck->repeat_depth > ck->prog->nlocals)
+        ck->prog->nlocals = ck->repeat_depth;
+    block_fn(ck, s->body, s->span);
+    ck->repeat_depth--;
+}
+
 static void stmt(struct checker *ck, struct stmt *s)
 {
     if (s->kind != ST_TAG)
@@ -321,11 +333,7 @@ static void stmt(struct checker *ck, struct stmt *s)
         if (s->expr->kind == EX_NEG)
             ck_error(ck, s->expr->span, "a repeat count cannot be "
                      "negative");
-        ck->repeat_depth++;
-        if (ck->repeat_depth > ck->prog->nlocals)
-            ck->prog->nlocals = ck->repeat_depth;
-        block(ck, s->body, s->span);
-        ck->repeat_depth--;
+        ck_counted_block(ck, s, block);
         break;
     case ST_SLEEP:
         millis(ck, s->expr, "sleep");

@@ -86,11 +86,7 @@ void ck_flow_stmt(struct checker *ck, struct stmt *s, ck_block_fn block)
             ck_error(ck, s->expr->span, "retry needs at least 1 try (retry N "
                      "runs the block at most N times)");
         /* The tries left live in a frame local, like a repeat counter. */
-        ck->repeat_depth++;
-        if (ck->repeat_depth > ck->prog->nlocals)
-            ck->prog->nlocals = ck->repeat_depth;
-        block(ck, s->body, s->span);
-        ck->repeat_depth--;
+        ck_counted_block(ck, s, block);
         break;
     }
     case ST_RETURN:

@@ -98,6 +98,9 @@ void ck_stray(struct checker *ck, struct stmt *s);
 typedef void (*ck_block_fn)(struct checker *ck, struct stmt *s,
                             struct span sp);
 int ck_in_test_hook(const struct checker *ck);
+/* check_body.c: a repeat's or retry's body, its count in a frame local */
+void ck_counted_block(struct checker *ck, struct stmt *s,
+                      ck_block_fn block_fn);
 /* A statement a test hook cannot hold: reported, returns 1. */
 int ck_flow_hook_stmt(struct checker *ck, struct stmt *s);
 /* ST_WHILE, ST_RETRY, ST_RETURN; block checks a nested block. */
@@ -115,6 +118,12 @@ void ck_test_hook_bodies(struct checker *ck);
 /* check_body.c: adds a name requests are reported under (thresholds). */
 void ck_req_name(struct checker *ck, const char *name);
 
+/* check.c: a threshold's pNN metric word (p95, p99.9) */
+int ck_is_percentile(const char *m);
+/* Sets t's percentile from d's metric word; 0, or -1 after an error. */
+int ck_percentile(struct checker *ck, const struct decl *d,
+                  sw_threshold_t *t);
+
 /* check_metrics.c */
 void ck_group_enter(struct checker *ck, struct stmt *s);
 void ck_group_leave(struct checker *ck);
@@ -129,7 +138,8 @@ void ck_clear(struct checker *ck, struct stmt *s);
 void ck_set_header(struct checker *ck, struct set *set, struct member *m);
 /* After the bodies (variable types known): every set's default headers. */
 void ck_default_headers(struct checker *ck);
-/* Reads a file next to the .swarm file whole; 0, or -1 after an error. */
+/* check_lit.c: reads a file next to the .swarm file whole (feeders,
+ * embedded multipart files); 0, or -1 after an error. */
 int ck_read_file(struct checker *ck, struct str path, struct span sp,
                  struct str *out);
 

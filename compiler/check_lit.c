@@ -200,9 +200,10 @@ static int read_header(struct checker *ck, struct feeder *f, struct span sp,
     return rc > 0 ? 0 : -1;
 }
 
-int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp)
+int ck_read_file(struct checker *ck, struct str path, struct span sp,
+                 struct str *out)
 {
-    char *full = resolve(ck, f->path);
+    char *full = resolve(ck, path);
     FILE *fp = fopen(full, "rb");
     if (fp == NULL) {
         ck_error(ck, sp, "cannot open '%s': %s", full, strerror(errno));
@@ -220,10 +221,18 @@ int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp)
         ck_error(ck, sp, "cannot read '%s'", full);
         return -1;
     }
-    struct str text;
-    text.s = arena_strndup(ck->arena, data.ptr ? data.ptr : "", data.len);
-    text.len = data.len;
+    out->s = arena_strndup(ck->arena, data.ptr ? data.ptr : "", data.len);
+    out->len = data.len;
     sw__buf_free(&data);
+    return 0;
+}
+
+int ck_feeder_file(struct checker *ck, struct feeder *f, struct span sp)
+{
+    struct str text;
+    if (ck_read_file(ck, f->path, sp, &text) != 0)
+        return -1;
+    const char *full = resolve(ck, f->path);
 
     if (read_header(ck, f, sp, full, text) != 0)
         return -1;

@@ -183,15 +183,9 @@ void ck_threshold_custom(struct checker *ck, struct decl *d,
         ck_error(ck, d->metric_span, "'%s' is a counter: its thresholds "
                  "use count or rate, not '%s'", d->custom, m);
         return;
-    } else if (m[0] == 'p' && m[1] >= '0' && m[1] <= '9') {
-        char *end;
-        t->metric = SW_METRIC_PERCENTILE;
-        t->pct = strtod(m + 1, &end);
-        if (*end != '\0' || t->pct <= 0 || t->pct > 100) {
-            ck_error(ck, d->metric_span, "a percentile is p1 to p100, such "
-                     "as p95 or p99.9");
+    } else if (ck_is_percentile(m)) {
+        if (ck_percentile(ck, d, t) != 0)
             return;
-        }
         value_unit = 1;
     } else if (strcmp(m, "med") == 0) {
         t->metric = SW_METRIC_PERCENTILE;

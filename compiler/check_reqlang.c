@@ -38,38 +38,6 @@ static int literal(struct checker *ck, struct expr *e, const char *what,
     return 0;
 }
 
-int ck_read_file(struct checker *ck, struct str path, struct span sp,
-                 struct str *out)
-{
-    const char *src = ck->prog->src->path;
-    const char *slash = strrchr(src, '/');
-    char *full = path.s[0] == '/' || slash == NULL
-                 ? arena_strndup(ck->arena, path.s, path.len)
-                 : arena_printf(ck->arena, "%.*s/%s", (int)(slash - src), src,
-                                path.s);
-    FILE *fp = fopen(full, "rb");
-    if (fp == NULL) {
-        ck_error(ck, sp, "cannot open '%s': %s", full, strerror(errno));
-        return -1;
-    }
-    struct sw__buf data = { 0 };
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        sw__buf_add(&data, chunk, got);
-    int failed = ferror(fp);
-    fclose(fp);
-    if (failed) {
-        sw__buf_free(&data);
-        ck_error(ck, sp, "cannot read '%s'", full);
-        return -1;
-    }
-    out->s = arena_strndup(ck->arena, data.ptr ? data.ptr : "", data.len);
-    out->len = data.len;
-    sw__buf_free(&data);
-    return 0;
-}
-
 /* ---- multipart ---------------------------------------------------------- */
 
 static const char *const file_words[] = { "type", "filename", "embed", NULL };

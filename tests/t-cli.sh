@@ -475,8 +475,30 @@ contains note-class-picker "shop: note: --class-picker: the web UI has no class 
     "$(cat "$OUT/note-class-picker.err")"
 usage note-tls-cert "shop: --tls-cert: not supported: the web UI serves plain HTTP (put a TLS proxy in front of it)" \
     --tls-cert c.pem -H "$URL"
-usage note-equal-weights "shop: --equal-weights: not supported: the scenario's weights apply (give the tasks equal weights in the scenario)" \
-    --equal-weights -H "$URL"
+# --equal-weights: Locust's assign_equal_weights.  Heavy's a/b/sub weigh
+# 100/1/1 and Sub's c/d 50/1; flattened, a, b, c and d are drawn alike.
+# Classes weigh 1 each (10 users: 5 Heavy, 5 Light, against 9 to 1).
+if "$BUILD/swarmc" build tests/cli/equal.swarm -o "$OUT/equal" >"$OUT/equal-build.log" 2>&1; then
+    # counts NAME: "a b c d light" request counts of $OUT/NAME.json
+    counts() {
+        python3 -c 'import json,sys
+d = {r["name"]: r["requests"] for r in json.load(open(sys.argv[1]))["requests"]}
+print(" ".join(str(d.get(k, 0)) for k in "a b c d light".split()))' "$OUT/$1.json" 2>/dev/null
+    }
+    (cd "$OUT/run" && "$OUT/equal" -q --json "$OUT/equal-on.json" --equal-weights \
+        --seed 7 -u 10 -r 100 --iterations 80 -H "$URL") >"$OUT/equal-on.out" 2>&1
+    set -- $(counts equal-on)
+    # 5 Heavy users x 80 tasks: about 100 each of a, b, c, d (at least 60)
+    ok equal-weights-tasks test "${1:-0}" -ge 60 -a "${2:-0}" -ge 60 \
+        -a "${3:-0}" -ge 60 -a "${4:-0}" -ge 60
+    check equal-weights-classes 400 "${5:-0}"
+    (cd "$OUT/run" && "$OUT/equal" -q --json "$OUT/equal-off.json" \
+        --seed 7 -u 10 -r 100 --iterations 80 -H "$URL") >"$OUT/equal-off.out" 2>&1
+    set -- $(counts equal-off)
+    ok equal-weights-off test "${2:-0}" -lt 30 -a "${5:-0}" -eq 80
+else
+    fail equal-weights-build "$(head -c 400 "$OUT/equal-build.log")"
+fi
 help=$("$BIN" --help)
 for o in config locustfile list show-task-ratio show-task-ratio-json \
          reset-stats loglevel logfile skip-log-setup processes print-stats \

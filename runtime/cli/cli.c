@@ -223,7 +223,7 @@ static const struct opt_def opts[] = {
     { O_TLS_KEY, 0, "tls-key", "FILE",
       "not supported: the web UI serves plain HTTP (exit 64)" },
     { O_EQUAL_WEIGHTS, 0, "equal-weights", NULL,
-      "not supported: the scenario's weights apply (exit 64)" },
+      "every task weighs 1, nested sets flattened (Locust's)" },
     { O_HELP, 'h', "help", NULL, "show this help and exit" },
     { O_VERSION, 'V', "version", NULL, "show the version and exit" },
 };
@@ -995,8 +995,8 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             BAD("%s: not supported: the web UI serves plain HTTP (put a TLS "
                 "proxy in front of it)", flag);
         case O_EQUAL_WEIGHTS:
-            BAD("%s: not supported: the scenario's weights apply (give the "
-                "tasks equal weights in the scenario)", flag);
+            o->equal_weights = 1;
+            break;
         case O_HELP:
             print_help(out, o->prog, sc);
             rc = SW_CLI_EXIT;

@@ -499,6 +499,7 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
                    const struct sw__options *o)
 {
     unsigned char *skip = calloc((size_t)sc->nusers + 1, 1);
+    sw_user_class_t *equal = NULL;
     struct sw__spread sp;
     int ok = 0, oom = 1;
     if (!skip)
@@ -545,7 +546,19 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
         run->plan.max_users = o->web_max_users;
     run->class_of = calloc((size_t)run->plan.max_users + 1,
                            sizeof *run->class_of);
-    if (!run->class_of || sw__spread_init(&sp, sc->users, sc->nusers,
+    /* --equal-weights: every class weighs 1 too (fixed counts stay) */
+    const sw_user_class_t *classes = sc->users;
+    if (o->equal_weights) {
+        equal = malloc(sizeof *equal * (size_t)(sc->nusers + 1));
+        if (!equal)
+            goto out;
+        for (int i = 0; i < sc->nusers; i++) {
+            equal[i] = sc->users[i];
+            equal[i].weight = 1;
+        }
+        classes = equal;
+    }
+    if (!run->class_of || sw__spread_init(&sp, classes, sc->nusers,
                                           skip) != 0)
         goto out;
     run->class_of[0] = -1;
@@ -554,6 +567,7 @@ static int prepare(struct sw__run *run, const sw_scenario_t *sc,
     sw__spread_free(&sp);
     ok = 1;
 out:
+    free(equal);
     free(skip);
     if (!ok && oom)
         fprintf(stderr, "%s: out of memory preparing the run\n", o->prog);

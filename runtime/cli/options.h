@@ -79,6 +79,8 @@ struct sw__options {
     int users_given;            /* -u came from argv, a file or LOCUST_* */
     int reset_stats;            /* --reset-stats */
     int log_level;              /* -L/--loglevel: SW_LOG_* (log.h) */
+    int equal_weights;          /* --equal-weights: every task (nested
+                                   sets flattened) and class weighs 1 */
     const char *log_file;       /* --logfile, or NULL: stderr */
     const char *const *notes;   /* NULL-terminated lines for the log (how
                                    a Locust option differs here); owned */

@@ -120,7 +120,7 @@ static void rset_free(struct sw__rset *rs)
 {
     if (!rs)
         return;
-    for (int i = 0; i < rs->def->ntasks; i++)
+    for (int i = 0; rs->all && i < rs->nall; i++)
         rset_free(rs->all[i].child);
     free(rs->all);
     free(rs->pick);
@@ -146,6 +146,7 @@ static struct sw__rset *rset_build(const sw_set_t *def,
     if (!rs)
         return NULL;
     rs->def = def;
+    rs->nall = n;
     rs->all = calloc((size_t)n + 1, sizeof *rs->all);
     rs->pick = calloc((size_t)n + 1, sizeof *rs->pick);
     rs->weights = calloc((size_t)n + 1, sizeof *rs->weights);
@@ -188,6 +189,97 @@ fail:
     return NULL;
 }
 
+/* The eligible tasks with a body below rs, depth first, into *out. */
+static int collect(const struct sw__rset *rs, const sw_task_t ***out,
+                   int *n, int *cap)
+{
+    for (int k = 0; k < rs->npick; k++) {
+        const struct sw__rtask *t = &rs->all[rs->pick[k]];
+        if (t->child) {
+            if (collect(t->child, out, n, cap) != 0)
+                return -1;
+            continue;
+        }
+        if (*n == *cap) {
+            int c = *cap ? *cap * 2 : 16;
+            const sw_task_t **a = realloc(*out, sizeof *a * (size_t)c);
+            if (!a)
+                return -1;
+            *out = a;
+            *cap = c;
+        }
+        (*out)[(*n)++] = t->def;
+    }
+    return 0;
+}
+
+static int by_fn(const void *a, const void *b)
+{
+    const sw_task_t *x = **(const sw_task_t *const *const *)a;
+    const sw_task_t *y = **(const sw_task_t *const *const *)b;
+    uintptr_t fx = (uintptr_t)x->fn, fy = (uintptr_t)y->fn;
+    if (fx != fy)
+        return fx < fy ? -1 : 1;
+    /* the same task reached twice: the first place wins */
+    const sw_task_t *const *pa = *(const sw_task_t *const *const *)a;
+    const sw_task_t *const *pb = *(const sw_task_t *const *const *)b;
+    return pa < pb ? -1 : pa > pb;
+}
+
+/* --equal-weights, as Locust's Environment.assign_equal_weights: the
+ * user's tasks become every task with a body in it and in its nested sets
+ * (after the tag filter), each once, each of weight 1.  The flattened
+ * tasks run in the user's own set: its wait and default headers apply,
+ * `interrupt` ends the task only, and `schedule` is ignored (its task
+ * numbers are those of the set the task was written in). */
+static struct sw__rset *flatten(struct sw__rset *tree)
+{
+    const sw_task_t **t = NULL, ***order = NULL;
+    int n = 0, cap = 0, m = 0;
+    struct sw__rset *rs = calloc(1, sizeof *rs);
+    if (!rs || collect(tree, &t, &n, &cap) != 0)
+        goto fail;
+    order = calloc((size_t)n + 1, sizeof *order);
+    rs->all = calloc((size_t)n + 1, sizeof *rs->all);
+    rs->pick = calloc((size_t)n + 1, sizeof *rs->pick);
+    rs->weights = calloc((size_t)n + 1, sizeof *rs->weights);
+    if (!order || !rs->all || !rs->pick || !rs->weights)
+        goto fail;
+    /* duplicates (a set used twice) found in n log n; the survivors keep
+     * their first place, so a run is the same for a --seed */
+    for (int i = 0; i < n; i++)
+        order[i] = &t[i];
+    qsort(order, (size_t)n, sizeof *order, by_fn);
+    for (int i = 1, kept = 0; i < n; i++) {
+        if ((*order[i])->fn == (*order[kept])->fn)
+            *order[i] = NULL;   /* order[kept] comes first in t */
+        else
+            kept = i;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!t[i])
+            continue;
+        rs->all[m].def = t[i];
+        rs->pick[m] = m;
+        rs->weights[m] = 1;
+        m++;
+    }
+    rs->def = tree->def;
+    rs->nall = rs->npick = m;
+    rs->total_weight = m;
+    rs->flat = 1;
+    free(order);
+    free(t);
+    rset_free(tree);
+    return rs;
+fail:
+    free(order);
+    free(t);
+    rset_free(rs);
+    rset_free(tree);
+    return NULL;
+}
+
 int sw__sched_prepare(struct sw__run *run, unsigned char *skip)
 {
     const sw_scenario_t *sc = run->sc;
@@ -196,6 +288,8 @@ int sw__sched_prepare(struct sw__run *run, unsigned char *skip)
         return -1;
     for (int i = 0; i < sc->nusers; i++) {
         run->roots[i] = rset_build(&sc->users[i].root, NULL, run->opt, 0);
+        if (run->roots[i] && run->opt->equal_weights)
+            run->roots[i] = flatten(run->roots[i]);
         if (!run->roots[i])
             return -1;
         skip[i] = run->roots[i]->npick == 0;
@@ -685,7 +779,7 @@ void sw_schedule(sw_user_t *u, int task_index, int first)
     if (u->depth == 0)
         return;
     struct sw__set_frame *f = top(u);
-    if (task_index < 0 || task_index >= f->rs->def->ntasks)
+    if (f->rs->flat || task_index < 0 || task_index >= f->rs->nall)
         return;
     if (f->qlen == f->qcap) {
         int cap = f->qcap ? f->qcap * 2 : 4;

@@ -25,6 +25,9 @@ struct sw__rset {
     int *weights;                   /* their weights */
     int npick;
     int64_t total_weight;
+    int nall;                       /* entries in all[] */
+    int flat;                       /* --equal-weights: all[] is the tasks
+                                       of every nested set, flattened */
 };
 
 /* Builds run->roots for every class: 0, or -1 with a message on stderr.

@@ -353,15 +353,13 @@ static void close_all(struct sw__worker *w)
     sw__net_close(&w->net);
 }
 
-void sw__worker_close(struct sw__worker *w)
+/* The loop closed (its handles were closed and run out) and the user
+ * tables freed: what a worker and the hook loop both leave behind. */
+static void free_loop(struct sw__worker *w, const char *what)
 {
-    if (!w->closed)
-        close_all(w);
-    if (uv_run(&w->uv, UV_RUN_DEFAULT) != 0)
-        atomic_fetch_add(&w->run->loops_left_open, 1);
-    sw__net_free(&w->net);
     if (uv_loop_close(&w->uv) != 0) {
-        fprintf(stderr, "swarm: hook loop: uv_loop_close: busy\n");
+        fprintf(stderr, "swarm: %s %d: uv_loop_close: busy\n", what,
+                w->index);
         atomic_fetch_add(&w->run->loops_left_open, 1);
     }
     free(w->slots);
@@ -375,6 +373,16 @@ void sw__worker_close(struct sw__worker *w)
     w->ready = w->ready_spare = NULL;
     w->pool = NULL;
     w->vacant = NULL;
+}
+
+void sw__worker_close(struct sw__worker *w)
+{
+    if (!w->closed)
+        close_all(w);
+    if (uv_run(&w->uv, UV_RUN_DEFAULT) != 0)
+        atomic_fetch_add(&w->run->loops_left_open, 1);
+    sw__net_free(&w->net);
+    free_loop(w, "hook loop");
 }
 
 /* ---- the thread -------------------------------------------------------- */
@@ -402,21 +410,7 @@ static void *thread_main(void *arg)
         free(w->plan);
         w->plan = NULL;
     }
-    if (uv_loop_close(&w->uv) != 0) {
-        fprintf(stderr, "swarm: worker %d: uv_loop_close: busy\n", w->index);
-        atomic_fetch_add(&w->run->loops_left_open, 1);
-    }
-    free(w->slots);
-    free(w->grave);
-    free(w->ready);
-    free(w->ready_spare);
-    free(w->pool);
-    free(w->vacant);
-    w->pool = NULL;
-    w->vacant = NULL;
-    w->slots = NULL;
-    w->grave = NULL;
-    w->ready = w->ready_spare = NULL;
+    free_loop(w, "worker");
     atomic_store(&w->finished, 1);
     notify_main(w);
     return NULL;
