@@ -297,13 +297,20 @@ fi
 # ---------------------------------------------------------------- users
 # CPU per request as the number of users grows: the one-request scenario
 # with 50, 500 and 5,000 users, all spawned within about a second, no wait,
-# client on one core.  Flat is the target: a pool of easy handles that
+# client on one core, with the default engine (native here) and with
+# --engine curl.  Flat is the target: a pool of easy handles that
 # shrank as transfers ended and was rebuilt a moment later once cost 2.5-
 # 3.4x per request at 500 users and more.
 if has users && [ -n "$OURS" ]; then
     for rep in $(seq "$REPS"); do
         for n in 50 500 5000; do
             ours users "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s --host "$H1"
+        done
+        # the libcurl engine on the same path (HTTPS, HTTP/2 and proxies
+        # take it): its own 5,000-user cost against its 50-user cost
+        for n in 50 500 5000; do
+            ours users "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s \
+                --engine curl --host "$H1"
         done
     done
 fi
