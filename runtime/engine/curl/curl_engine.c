@@ -778,17 +778,21 @@ static void fill_result(struct sw__xfer *x)
     }
 }
 
-/* Writes Netscape lines (one a line) into the jar of x's share. */
-static void add_lines(struct sw__xfer *x, char *p)
+/* Writes Netscape lines (one a line; the newlines are overwritten) into
+ * the jar of e's share: CURLE_OK, or the first error. */
+static CURLcode add_lines(CURL *e, char *p)
 {
     while (p && *p) {
         char *nl = strchr(p, '\n');
         if (nl)
             *nl = 0;
-        if (*p && curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, p))
-            fputs("swarm: cannot set a cookie\n", stderr);
+        CURLcode rc = *p ? curl_easy_setopt(e, CURLOPT_COOKIELIST, p)
+                         : CURLE_OK;
+        if (rc != CURLE_OK)
+            return rc;
         p = nl ? nl + 1 : p + strlen(p);
     }
+    return CURLE_OK;
 }
 
 /* libcurl 7.88 sends the jar's cookies as a Cookie line of its own beside
@@ -831,7 +835,8 @@ static void unstash_jar(struct sw__xfer *x)
     if (curl_easy_getinfo(x->easy, CURLINFO_COOKIELIST, &fresh) != CURLE_OK)
         fresh = NULL;
     curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, "ALL");
-    add_lines(x, x->stash.ptr);
+    if (add_lines(x->easy, x->stash.ptr) != CURLE_OK)
+        fputs("swarm: cannot set a cookie\n", stderr);
     for (struct curl_slist *l = fresh; l; l = l->next)
         curl_easy_setopt(x->easy, CURLOPT_COOKIELIST, l->data);
     curl_slist_free_all(fresh);
@@ -890,15 +895,8 @@ static enum sw__send_outcome xfer_send(sw__xfer_t *x)
     if (s->has_import) {
         /* the jar becomes the imported one: erase, then line by line */
         SETOPT(e, CURLOPT_COOKIELIST, "ALL");
-        char *p = s->import.ptr;
-        while (p && *p) {
-            char *nl = strchr(p, '\n');
-            if (nl)
-                *nl = 0;
-            if (*p)
-                SETOPT(e, CURLOPT_COOKIELIST, p);
-            p = nl ? nl + 1 : p + strlen(p);
-        }
+        if (add_lines(e, s->import.ptr) != CURLE_OK)
+            goto setopt_failed;
         s->has_import = 0;
         s->import.len = 0;
     }
