@@ -215,6 +215,9 @@ TITLES = {
     "users": "Users: the one-request scenario with 50, 500 and 5,000 users spawned within "
              "about a second (keep-alive GET /hello, no wait), client on one core",
     "threads": "Threads: our binary with --threads 1 and 2 (keep-alive GET /hello, 50 users)",
+    "threadsq": "Threads on a 2-core machine: ours and wrk with 1 and 2 threads, each worker thread "
+                "capped at the named share of a core (`-qPCT`, bench/cpu_quota.sh), nginx with 2 workers "
+                "on both cores (keep-alive GET /hello, 50 users)",
     "body": "Body size: keep-alive GET of a 4 KiB (`-4k`) and a 1 MiB (`-1m`) static file, 50 users",
     "newconn": "A new TCP connection per request (nginx `keepalive_timeout 0`), GET /hello, 50 users",
     "tls": "HTTPS, TLS 1.3: HTTP/1.1 (`-h1`, ALPN offers only http/1.1) and HTTP/2 "
@@ -266,6 +269,11 @@ def load_table(section):
         per = s["per"]
         nb, cb = s["nbusy"], s["busy"]
         lim = "nginx" if nb and nb > 0.90 else ("client" if cb and cb > 0.75 else "neither (latency)")
+        cap = re.search(r"-q(\d+)-(?:threads|t)(\d+)$", lab)
+        if cap and not (nb and nb > 0.90):
+            # each worker thread's cap, plus the uncapped main thread's share
+            capped = int(cap.group(1)) * int(cap.group(2)) / 100
+            lim = "client (its cap)" if cb and cb >= 0.9 * capped else "neither (latency)"
         if s["other"] and s["other"] > 0.15:
             lim += f" (disturbed: other work {s['other'] * 100:.0f}%)"
         name = display(lab) + ("" if s["own"] else " †") + (f" (errors: {s['err']})" if s["err"] else "")
@@ -652,6 +660,17 @@ def summary_table():
         rows.append(f"| 2 threads ≥ 1.8 × the requests/s of 1 (server not the bottleneck) | "
                     f"{fmt(t2 / t1, 2)}× ({fmt(t1)} → {fmt(t2)} req/s; nginx shares the 2 cores) "
                     f"| {status(t2 / t1 >= 1.8)} (see threads) |")
+    q1 = [v for (sec, lab), v in STATS.items() if sec == "threadsq" and lab.startswith("ours-q") and lab.endswith("-threads1")]
+    q2 = [v for (sec, lab), v in STATS.items() if sec == "threadsq" and lab.startswith("ours-q") and lab.endswith("-threads2")]
+    w1 = [v for (sec, lab), v in STATS.items() if sec == "threadsq" and lab.startswith("wrk-q") and lab.endswith("-t1")]
+    w2 = [v for (sec, lab), v in STATS.items() if sec == "threadsq" and lab.startswith("wrk-q") and lab.endswith("-t2")]
+    if q1 and q2 and q1[0]["rps"] and q2[0]["rps"]:
+        r = q2[0]["rps"] / q1[0]["rps"]
+        wr = (w2[0]["rps"] / w1[0]["rps"]) if w1 and w2 and w1[0]["rps"] and w2[0]["rps"] else None
+        rows.append(f"| 2 threads ≥ 1.8 × (issue 7), ≥ 1.6 × (issue 11) the requests/s of 1, each worker "
+                    f"thread capped at a share of a core so that the client is the bottleneck | "
+                    f"{fmt(r, 2)}× ({fmt(q1[0]['rps'])} → {fmt(q2[0]['rps'])} req/s); wrk under the same "
+                    f"caps {fmt(wr, 2)}× | {status(r >= 1.8)} (see threadsq) |")
     om = mems.get("ours")
     if om and len(om) > 1:
         ns = sorted(om)
@@ -772,7 +791,7 @@ if machine:
 s = summary_table()
 if s:
     blocks["summary"] = s
-for sec in ("tput", "users", "threads", "body", "newconn", "tls"):
+for sec in ("tput", "users", "threads", "threadsq", "body", "newconn", "tls"):
     t = load_table(sec)
     if t:
         blocks[sec] = t

@@ -26,6 +26,8 @@
 #            (bench/idle_user.swarm), curluv idle mode (-I, and -X), Locust
 #   threads  ours with --threads 1 and 2; nginx has 2 workers on both cores
 #            and the clients may use both cores (stated in the table)
+#   threadsq ours and wrk with 1 and 2 threads, each worker thread capped at
+#            QUOTA_PCT% (25) of a core (bench/cpu_quota.sh; root, cgroup v1)
 #   body     keep-alive GET of a 4 KiB and a 1 MiB static file
 #   newconn  a new TCP connection per request (nginx keepalive_timeout 0)
 #   tls      HTTPS: HTTP/1.1 (ALPN offers http/1.1 only) and HTTP/2 (ALPN h2)
@@ -65,7 +67,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 W=${W:-$BUILD/bench}
 REPS=${REPS:-3}
 MEM_REPS=${MEM_REPS:-1}   # RSS repeats to within ~1% (see docs/performance.md)
-SECTIONS=${SECTIONS:-"tput users mem threads body newconn tls ir realistic web build link"}
+SECTIONS=${SECTIONS:-"tput users mem threads threadsq body newconn tls ir realistic web build link"}
 MEM_USERS=${MEM_USERS:-"1 1000 10000 18000"}
 DOC=${DOC-$ROOT/docs/performance.md}
 OURS_FLAGS=${OURS_FLAGS:-"--only-summary"}
@@ -391,6 +393,30 @@ if has threads; then
         ours threads ours-threads2 "$rep" "$W/one_get" -u $CONC -r 1000 --threads 2 -t 5s --host "$H1"
         run_one threads curluv-T curluv "$rep" -- "$CURLUV" -T -c $CONC -n 200000 -u "$H1/hello"
         run_one threads wrk-t2 wrk "$rep" -- wrk -t2 -c$CONC -d5s "$H1/hello"
+    done
+    CPUS=$CLIENT_CPU
+    start_nginx 1 "$SERVER_CPU"
+fi
+
+# ---------------------------------------------------------------- threadsq
+# Two client threads against one where the server is not the bottleneck,
+# on a machine that cannot give the client two free cores: every worker
+# thread is capped at QUOTA_PCT% of a core, each in a cgroup of its own
+# (bench/cpu_quota.sh says why), so the client's own work limits the run;
+# nginx has 2 workers on all cores and the rest of the machine.  wrk under
+# the same caps is the reference for what the method itself loses.
+QUOTA_PCT=${QUOTA_PCT:-25}
+if has threadsq; then
+    start_nginx 2 "0-$(( $(nproc) - 1 ))"
+    CPUS="0-$(( $(nproc) - 1 ))"
+    for rep in $(seq "$REPS"); do
+        for t in 1 2; do
+            [ -n "$OURS" ] && run_one threadsq "ours-q$QUOTA_PCT-threads$t" swarm "$rep" -- \
+                "$BENCH/cpu_quota.sh" "$QUOTA_PCT" "$t" '^swarm-w' -- \
+                "$W/one_get" -u $CONC -r 1000 --threads "$t" -t 10s --host "$H1" $OURS_FLAGS
+            run_one threadsq "wrk-q$QUOTA_PCT-t$t" wrk "$rep" -- \
+                "$BENCH/cpu_quota.sh" "$QUOTA_PCT" "$t" '^wrk' -- wrk -t"$t" -c$CONC -d10s "$H1/hello"
+        done
     done
     CPUS=$CLIENT_CPU
     start_nginx 1 "$SERVER_CPU"

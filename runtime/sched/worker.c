@@ -390,6 +390,11 @@ void sw__worker_close(struct sw__worker *w)
 static void *thread_main(void *arg)
 {
     struct sw__worker *w = arg;
+    /* named (swarm-w0, swarm-w1, ...), so that top -H and the bench's
+     * per-thread CPU quota (bench/cpu_quota.sh) can tell workers apart */
+    char name[16];
+    snprintf(name, sizeof name, "swarm-w%d", w->index % 10000);
+    pthread_setname_np(pthread_self(), name);
     double d = (double)w->run->t0_ms - now_ms();
     if (w->open)
         uv_timer_start(&w->arrival_timer, on_arrival,
