@@ -327,6 +327,12 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
     n=$(grep -c 'debug: web UI: \(TLS connection\|plain HTTP\) from 127.0.0.1:[0-9]* .*(\([0-9]*\) so far)' "$OUT/tls.err")
     check tls-failures-logged 6 "$n"   # curl unverified, plain, 4 abuses
     contains tls-reset-logged "reset by peer during the handshake" "$(cat "$OUT/tls.err")"
+    # past 256 connections the next ones are closed (no plain 429 on TLS)
+    $API flood 127.0.0.1 "$UI_PORT" 300 /stats/requests >"$W/flood" 2>&1
+    check tls-flood-all-ended 300 "$(awk '$1 == 400 || $1 == 0 { n += $2 } END { print n }' "$W/flood")"
+    closed=$(awk '$1 == 0 { print $2 }' "$W/flood")
+    ok tls-flood-limit-closes test "${closed:-0}" -ge 44
+    check tls-flood-ui-still-answers 200 "$(tcode "$UI/stats/requests")"
     n0=$($TAPI get "$UI/stats/requests" stats.-1.num_requests)
     ok tls-run-unaffected $TAPI wait "$UI/stats/requests" \
         "d['state'] == 'running' and d['user_count'] == 3 and d['stats'][-1]['num_requests'] > $n0" 10
