@@ -92,7 +92,7 @@ int sw__tls_server_new(struct sw__tls_server **out, const char *cert,
     *out = NULL;
     ERR_clear_error();
     if (!s || !(s->ctx = SSL_CTX_new(TLS_server_method()))) {
-        snprintf(err, n, "--tls-cert: cannot set up TLS: out of memory");
+        snprintf(err, n, "--tls-cert: cannot set up TLS (out of memory)");
         goto done;
     }
     /* Both files readable first: a missing one is named as such, not as
@@ -140,8 +140,6 @@ done:
     EVP_PKEY_free(pk);
     ERR_clear_error();
     if (rc != SW__TLSS_OK) {
-        if (!s)
-            snprintf(err, n, "--tls-cert: out of memory");
         sw__tls_server_free(s);
         return rc;
     }
