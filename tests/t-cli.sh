@@ -473,8 +473,17 @@ check note-worker "0|1" "$RC|$(grep -c 'note: --worker: there is no master/worke
 run note-class-picker --class-picker -u 1 -t 0.5s -H "$URL"
 contains note-class-picker "shop: note: --class-picker: the web UI has no class picker" \
     "$(cat "$OUT/note-class-picker.err")"
-usage note-tls-cert "shop: --tls-cert: not supported: the web UI serves plain HTTP (put a TLS proxy in front of it)" \
+# --tls-cert/--tls-key serve the web UI over HTTPS (tests/t-web.sh, tls-*):
+# one without the other is a usage error, from the command line or from
+# LOCUST_* and config files alike
+usage tls-cert-alone "shop: --tls-cert: needs --tls-key FILE as well (the web UI's HTTPS takes a certificate and its key)" \
     --tls-cert c.pem -H "$URL"
+usage tls-key-alone "shop: --tls-key: needs --tls-cert FILE as well (the web UI's HTTPS takes a certificate and its key)" \
+    --tls-key k.pem -H "$URL"
+(cd "$OUT/run" && LOCUST_TLS_KEY=k.pem "$BIN" -H "$URL") >"$OUT/tls-env.out" 2>"$OUT/tls-env.err"
+check tls-key-alone-env "64|shop: --tls-key: needs --tls-cert FILE as well (the web UI's HTTPS takes a certificate and its key)" \
+    "$?|$(cat "$OUT/tls-env.err")"
+usage tls-cert-empty "shop: --tls-cert: expected a file name" --tls-cert= --tls-key k.pem -H "$URL"
 # --equal-weights: Locust's assign_equal_weights.  Heavy's a/b/sub weigh
 # 100/1/1 and Sub's c/d 50/1; flattened, a, b, c and d are drawn alike.
 # Classes weigh 1 each (10 users: 5 Heavy, 5 Light, against 9 to 1).

@@ -5,7 +5,8 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer and runs about a second
 # against the demo target without a sanitizer report (runtime error, ASan
 # error, leak at exit).  tests/t-hardening.sh checks that the same C
-# compiles with -Werror.
+# compiles with -Werror.  One case more, web-tls (tests/sanitize/web-tls.sh):
+# the web UI over HTTPS driven during a run, then SIGINT, equally clean.
 #
 # The plain `make test` has no sanitizer build, so this suite makes its own
 # once: `make BUILD=$BUILD/san SAN=address,undefined` builds libswarm.a
@@ -115,6 +116,9 @@ start_target "$OUT/target"
 start=$(date +%s)
 REPORT="$REPORT" ROOT="$ROOT" SAN_SWARMC="$ROOT/$SAN_BUILD/swarmc" SAN_CFLAGS="-O0 $SAN" URL="$URL" \
     xargs -P "$jobs" -L 1 sh tests/sanitize/one.sh <"$OUT/list"
+# The web UI's HTTPS server, driven while a run goes on, then SIGINT.
+REPORT="$REPORT" ROOT="$ROOT" SAN_SWARMC="$ROOT/$SAN_BUILD/swarmc" SAN_CFLAGS="-O0 $SAN" URL="$URL" \
+    sh tests/sanitize/web-tls.sh "$OUT/web-tls"
 stop_target
 secs=$(( $(date +%s) - start ))
 
@@ -139,4 +143,9 @@ elif [ "$quiet" -gt $((n / 5)) ]; then
     fail "run-clean" "$quiet of $n runs sent no request"
 fi
 [ "$rc" -eq 0 ] && pass "run-clean ($ran of $n accepted scenarios built with ASan+UBSan and run clean, in ${secs}s${skipped:+; built only, absolute URLs elsewhere:$skipped})"
+res=$(cat "$OUT/web-tls/result" 2>/dev/null || echo "fail no result")
+case $res in
+ok*) pass "web-tls (the web UI over HTTPS under ASan+UBSan: ${res#ok })" ;;
+*) fail "web-tls" "${res#fail } (see $OUT/web-tls)" ;;
+esac
 exit $rc

@@ -8,6 +8,9 @@
 #   bad-*       bad input: clear 4xx answers, the run unaffected
 #   flood-*     1,000 connections at once to the UI port
 #   safe-*      --web-auth, the Host and cross-origin checks, the warning
+#   tls-*       --tls-cert/--tls-key: the page, API, downloads and commands
+#               over HTTPS verified against a cert made by openssl here;
+#               plain HTTP, garbage and resets on that port; the bad files
 #   auto-*      --autostart and --autoquit
 #   shard-*     a sharded run's UI says which shard it shows
 #   locust-*    Debian's Locust 2.12 with its web UI against the same target:
@@ -15,7 +18,8 @@
 #   browser-*   headless chromium, firefox-* headless firefox-esr, both
 #               driven by puppeteer-core (npm, installed
 #               into $BUILD/web-node at test time): screenshots in
-#               $BUILD/tests/web/{browser,firefox}/
+#               $BUILD/tests/web/{browser,firefox}/; browser-https-* the
+#               chromium tour again with the UI over HTTPS
 #
 # Prints "PASS web/<name>" or "FAIL web/<name>: <why>" per test.
 set -u
@@ -61,7 +65,7 @@ start_ui() {
     i=0
     UI=
     while [ $i -lt 100 ]; do
-        UI=$(sed -n 's|.*web UI on \(http://[^/]*\)/.*|\1|p' "$OUT/$name.err")
+        UI=$(sed -n 's|.*web UI on \(https\{0,1\}://[^/]*\)/.*|\1|p' "$OUT/$name.err")
         [ -n "$UI" ] && break
         sleep 0.1
         i=$((i + 1))
@@ -243,6 +247,109 @@ start_ui wide --web-host 0.0.0.0 -H "$TGT"
 contains safe-warning-wide "warning: the web UI listens on 0.0.0.0 without --web-auth" "$(cat "$OUT/wide.err")"
 stop_ui
 
+# ===== HTTPS: --tls-cert/--tls-key ==========================================
+# A certificate for 127.0.0.1 made now; curl verifies against it (--cacert),
+# and so does api.py (SSL_CERT_FILE).  A second key that does not match.
+W="$OUT/tls"
+mkdir -p "$W"
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$W/key.pem" -out "$W/cert.pem" -days 2 -subj "/CN=127.0.0.1" \
+        -addext "subjectAltName=IP:127.0.0.1" >"$W/openssl.log" 2>&1 &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 \
+        -out "$W/other.pem" >>"$W/openssl.log" 2>&1; then
+    TC="$C --cacert $W/cert.pem"
+    tcode() { $TC -o /dev/null -w '%{http_code}' "$@"; }
+    TAPI="env SSL_CERT_FILE=$W/cert.pem $API"
+    # the bad command lines: one line naming the flag and the file
+    tls_bad() {
+        name=$1 want_rc=$2 want=$3
+        shift 3
+        "$BIN" -P 0 "$@" -H "$TGT" >"$W/$name.out" 2>"$W/$name.err"
+        check "tls-$name" "$want_rc|$want" "$?|$(cat "$W/$name.err")"
+    }
+    tls_bad no-key 64 "site: --tls-cert: needs --tls-key FILE as well (the web UI's HTTPS takes a certificate and its key)" \
+        --tls-cert "$W/cert.pem"
+    tls_bad no-cert 64 "site: --tls-key: needs --tls-cert FILE as well (the web UI's HTTPS takes a certificate and its key)" \
+        --tls-key "$W/key.pem"
+    tls_bad key-missing 66 "site: --tls-key '$W/nope.pem': No such file or directory" \
+        --tls-cert "$W/cert.pem" --tls-key "$W/nope.pem"
+    tls_bad cert-missing 66 "site: --tls-cert '$W/nope.pem': No such file or directory" \
+        --tls-cert "$W/nope.pem" --tls-key "$W/key.pem"
+    tls_bad mismatch 64 "site: --tls-key '$W/other.pem': the private key does not match the certificate '$W/cert.pem'" \
+        --tls-cert "$W/cert.pem" --tls-key "$W/other.pem"
+    tls_bad key-is-cert 64 "site: --tls-key '$W/cert.pem': no unencrypted PEM private key in it" \
+        --tls-cert "$W/cert.pem" --tls-key "$W/cert.pem"
+    tls_bad cert-is-key 64 "site: --tls-cert '$W/key.pem': no PEM certificate in it" \
+        --tls-cert "$W/key.pem" --tls-key "$W/key.pem"
+    tls_bad headless 64 "site: --headless: no web UI, but a web option (-P, --web-host, --web-auth, --web-ui, --autostart, --autoquit, --tls-cert, --tls-key) asks for one" \
+        --headless --tls-cert "$W/cert.pem" --tls-key "$W/key.pem"
+    # Locust's config file and LOCUST_* give them as well
+    printf 'tls-cert = %s\ntls-key = %s\n' "$W/cert.pem" "$W/other.pem" >"$W/bad.conf"
+    tls_bad config-file 64 "site: --tls-key '$W/other.pem': the private key does not match the certificate '$W/cert.pem'" \
+        --config "$W/bad.conf"
+    LOCUST_TLS_CERT="$W/cert.pem" LOCUST_TLS_KEY="$W/key.pem" start_ui tls-env -H "$TGT"
+    contains tls-env-https "https://127.0.0.1:" "$UI"
+    check tls-env-page 200 "$(tcode "$UI/")"
+    stop_ui
+
+    # a whole run over HTTPS, -L DEBUG for the connections TLS refused
+    start_ui tls --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" \
+        --csv "$W/run" -L DEBUG --http-debug 0 -u 2 -r 2 -t 10m
+    contains tls-url-line "web UI on https://127.0.0.1:$UI_PORT/" "$(cat "$OUT/tls.err")"
+    check tls-page 200 "$(tcode "$UI/")"
+    contains tls-page-body "Start swarming" "$($TC "$UI/")"
+    check tls-asset-js 200 "$(tcode "$UI/assets/app.js")"
+    check tls-asset-css 200 "$(tcode "$UI/assets/style.css")"
+    # curl offers h2 too: the server answers http/1.1, one connection for
+    # two requests (keep-alive inside the session)
+    check tls-alpn-keepalive "1.1:1 1.1:0 " "$($TC -o /dev/null -o /dev/null -w '%{http_version}:%{num_connects} ' "$UI/" "$UI/assets/app.js")"
+    check tls-unverified-refused 60 "$(curl -s --max-time 15 -o /dev/null "$UI/"; echo $?)"
+    check tls-ready ready "$($TAPI get "$UI/stats/requests" state 2>&1)"
+    r=$($TC -w ' %{http_code}' -d "user_count=2&spawn_rate=2&host=$TGT" "$UI/swarm")
+    check tls-swarm "{\"success\":true,\"message\":\"Swarming started\",\"host\":\"$TGT\"} 200" "$r"
+    ok tls-running $TAPI wait "$UI/stats/requests" \
+        'd["state"] == "running" and d["user_count"] == 2 and d["stats"][-1]["num_requests"] > 5' 15
+    # the browser's own checks: an Origin of this https:// page passes
+    check tls-same-origin-post 200 "$(tcode -H "Origin: $UI" -H 'Sec-Fetch-Site: same-origin' -d "user_count=3&spawn_rate=10" "$UI/swarm")"
+    ok tls-users-3 $TAPI wait "$UI/stats/requests" 'd["user_count"] == 3' 10
+    # a large body refused mid-upload: the answer still arrives in TLS
+    head -c 1048576 /dev/zero | tr '\0' 'a' >"$W/1mb"
+    check tls-body-1mb 413 "$(tcode --data-binary @"$W/1mb" "$UI/swarm")"
+    # plain HTTP on the HTTPS port: a plain 400 saying so, and nothing else
+    $C -o "$W/plain.body" -w '%{http_code}' "http://127.0.0.1:$UI_PORT/stats/requests" >"$W/plain.code"
+    check tls-plain-http-400 "400|the web UI speaks HTTPS on this port: use https:// in the URL" \
+        "$(cat "$W/plain.code")|$(cat "$W/plain.body")"
+    # garbage, resets mid-handshake, a mangled ClientHello
+    $API tls-abuse 127.0.0.1 "$UI_PORT" >"$W/abuse" 2>&1
+    check tls-abuse "garbage alert|cut-short reset|hello-then-reset reset|mangled alert" \
+        "$(paste -sd'|' "$W/abuse")"
+    sleep 0.5
+    n=$(grep -c 'debug: web UI: \(TLS connection\|plain HTTP\) from 127.0.0.1:[0-9]* .*(\([0-9]*\) so far)' "$OUT/tls.err")
+    check tls-failures-logged 6 "$n"   # curl unverified, plain, 4 abuses
+    contains tls-reset-logged "reset by peer during the handshake" "$(cat "$OUT/tls.err")"
+    # past 256 connections the next ones are closed (no plain 429 on TLS)
+    $API flood 127.0.0.1 "$UI_PORT" 300 /stats/requests >"$W/flood" 2>&1
+    check tls-flood-all-ended 300 "$(awk '$1 == 400 || $1 == 0 { n += $2 } END { print n }' "$W/flood")"
+    closed=$(awk '$1 == 0 { print $2 }' "$W/flood")
+    ok tls-flood-limit-closes test "${closed:-0}" -ge 44
+    check tls-flood-ui-still-answers 200 "$(tcode "$UI/stats/requests")"
+    n0=$($TAPI get "$UI/stats/requests" stats.-1.num_requests)
+    ok tls-run-unaffected $TAPI wait "$UI/stats/requests" \
+        "d['state'] == 'running' and d['user_count'] == 3 and d['stats'][-1]['num_requests'] > $n0" 10
+    check tls-reset 200 "$(tcode -X POST "$UI/stats/reset")"
+    check tls-stop 200 "$(tcode -X POST "$UI/stop")"
+    ok tls-stopped $TAPI wait "$UI/stats/requests" 'd["state"] == "stopped"' 15
+    wait_files 50 "$W/run_stats.csv"
+    $TC "$UI/stats/requests/csv" >"$W/web_stats.csv"
+    ok tls-csv-equal cmp "$W/run_stats.csv" "$W/web_stats.csv"
+    contains tls-csv-disposition "filename=failures_" "$($TC -D - -o /dev/null "$UI/stats/failures/csv")"
+    contains tls-report "<html" "$($TC "$UI/stats/report")"
+    stop_ui
+    check tls-exit-after-sigterm 0 "$UI_RC"
+else
+    fail tls-setup "openssl: $(tail -c 400 "$W/openssl.log")"
+fi
+
 # ===== --autostart and --autoquit ===========================================
 start_ui auto --autostart --autoquit 3 -H "$TGT" -u 2 -r 2 -t 4s --csv "$OUT/auto"
 # one poller for the whole life: the states in order, and how long the UI
@@ -310,30 +417,37 @@ if ! grep -qs '"version": "24\.' "$NODE_DIR/node_modules/puppeteer-core/package.
         fail browser-npm-install "npm install $PUPPETEER failed (see $OUT/npm.log)"
     fi
 fi
-# browser_run NAME PRODUCT: the whole page tour in one browser; PASS/FAIL
-# lines are named web/NAME-*.
+# browser_run NAME PRODUCT [UI ARGS...]: the whole page tour in one browser;
+# PASS/FAIL lines are named web/NAME-*.
 browser_run() {
-    dir="$OUT/$1"
+    bname=$1 product=$2
+    shift 2
+    dir="$OUT/$bname"
     mkdir -p "$dir"
-    start_ui "$1" --csv "$dir/run"
+    start_ui "$bname" --csv "$dir/run" "$@"
     NODE_PATH="$NODE_DIR/node_modules" timeout 240 node tests/web/browser.js \
-        "$UI" "$dir" "$TGT" "$2" >"$OUT/$1.log" 2>&1
-    grep -E '^(PASS|FAIL) ' "$OUT/$1.log"
-    grep -qE "^(PASS|FAIL) web/$1-csv-download" "$OUT/$1.log" ||
-        fail "$1-run" "$(tail -c 600 "$OUT/$1.log")"
+        "$UI" "$dir" "$TGT" "$product" "$bname" >"$OUT/$bname.log" 2>&1
+    grep -E '^(PASS|FAIL) ' "$OUT/$bname.log"
+    grep -qE "^(PASS|FAIL) web/$bname-csv-download" "$OUT/$bname.log" ||
+        fail "$bname-run" "$(tail -c 600 "$OUT/$bname.log")"
     # the downloaded CSV is the one --csv wrote when the run stopped
     dl=$(ls "$dir/downloads"/requests_*.csv 2>/dev/null | head -n 1)
     wait_files 50 "$dir/run_stats.csv"
     if [ -n "$dl" ]; then
-        ok "$1-csv-equals-file" cmp "$dl" "$dir/run_stats.csv"
+        ok "$bname-csv-equals-file" cmp "$dl" "$dir/run_stats.csv"
     fi
     n=$(ls "$dir"/*.png 2>/dev/null | wc -l)
-    check "$1-screenshots" 6 "$n"
+    check "$bname-screenshots" 6 "$n"
     stop_ui
 }
 if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
     if command -v chromium >/dev/null 2>&1; then
         browser_run browser chromium
+        # the same tour over HTTPS (the certificate of the tls-* tests)
+        if [ -s "$OUT/tls/cert.pem" ]; then
+            browser_run browser-https chromium \
+                --tls-cert "$OUT/tls/cert.pem" --tls-key "$OUT/tls/key.pem"
+        fi
     else
         fail browser "Debian's chromium is not installed (apt-get install chromium)"
     fi

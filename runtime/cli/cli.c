@@ -219,9 +219,10 @@ static const struct opt_def opts[] = {
       "accepted with a note: the web UI has no class picker; name the\n"
       "user classes on the command line instead" },
     { O_TLS_CERT, 0, "tls-cert", "FILE",
-      "not supported: the web UI serves plain HTTP (exit 64)" },
+      "serve the web UI over HTTPS with this certificate (PEM);\n"
+      "needs --tls-key" },
     { O_TLS_KEY, 0, "tls-key", "FILE",
-      "not supported: the web UI serves plain HTTP (exit 64)" },
+      "the private key of --tls-cert (PEM, not encrypted)" },
     { O_EQUAL_WEIGHTS, 0, "equal-weights", NULL,
       "every task weighs 1, nested sets flattened (Locust's)" },
     { O_HELP, 'h', "help", NULL, "show this help and exit" },
@@ -992,8 +993,12 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
             break;
         case O_TLS_CERT:
         case O_TLS_KEY:
-            BAD("%s: not supported: the web UI serves plain HTTP (put a TLS "
-                "proxy in front of it)", flag);
+            if (!*val)
+                BAD("%s: expected a file name", flag);
+            /* read and checked when the UI starts (web/tls_server.c) */
+            *(d->id == O_TLS_CERT ? &o->tls_cert : &o->tls_key) = val;
+            web_given = 1;
+            break;
         case O_EQUAL_WEIGHTS:
             o->equal_weights = 1;
             break;
@@ -1062,7 +1067,12 @@ int sw__cli_parse(struct sw__options *o, int argc, char **argv,
      * Locust, where it turns the UI off. */
     if (headless && web_given)
         BAD("--headless: no web UI, but a web option (-P, --web-host, "
-            "--web-auth, --web-ui, --autostart, --autoquit) asks for one");
+            "--web-auth, --web-ui, --autostart, --autoquit, --tls-cert, "
+            "--tls-key) asks for one");
+    if (!o->tls_cert != !o->tls_key)
+        BAD("%s: needs %s FILE as well (the web UI's HTTPS takes a "
+            "certificate and its key)", o->tls_cert ? "--tls-cert" :
+            "--tls-key", o->tls_cert ? "--tls-key" : "--tls-cert");
     o->web = web_given;
     /* the start form can give the host; --autostart needs it now */
     if ((!o->host || !*o->host) && !(o->web && !o->autostart) &&

@@ -717,7 +717,7 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
         m.ri.opt = &opt;
         m.ri.start_unix_ms = m.ri.now_unix_ms = unix_ms();
         m.ri.threads = opt.threads;
-        m.web = sw__web_start(&opt, m.uv, on_web_cmd, &m);
+        m.web = sw__web_start(&opt, m.uv, on_web_cmd, &m, &rc);
         if (!m.web)
             goto out_run;
         struct sw__stats *none = sw__stats_new();

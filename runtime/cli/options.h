@@ -69,6 +69,8 @@ struct sw__options {
     int autostart;              /* --autostart: start without the form */
     int64_t autoquit_s;         /* --autoquit N; -1 = serve until a signal */
     const char *web_auth;       /* --web-auth user:pass, or NULL */
+    const char *tls_cert;       /* --tls-cert FILE: the UI over HTTPS */
+    const char *tls_key;        /* --tls-key FILE (both or neither) */
     int64_t web_max_users;      /* the most users the UI may ask for */
     /* Locust's options (docs/cli.md, "Coming from Locust") */
     const char *const *user_classes; /* positional: the classes to spawn,

@@ -7,6 +7,12 @@
  * static binary could not be linked.  One thread, one loop; the handler
  * runs synchronously when a request is complete, so responses leave in
  * request order without any queueing of our own.
+ *
+ * With --tls-cert/--tls-key every connection has a TLS state
+ * (tls_server.h) between the socket and the parser: on_read feeds it what
+ * arrived and parses the plaintext it gives back, and every write goes
+ * through conn_write, which seals it into records.  Nothing else here
+ * knows which scheme it serves.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +22,8 @@
 #include <http_parser.h>
 #include <uv.h>
 #include "httpd.h"
+#include "log.h"
+#include "tls_server.h"
 
 #define READ_BUF (64 * 1024)
 #define MAX_WRITE_QUEUE (8 * 1024 * 1024)
@@ -30,7 +38,10 @@ struct sw__httpd {
     sw__httpd_fn fn;
     void *arg;
     int nconns;
+    struct sw__tls_server *tls; /* borrowed; NULL: plain HTTP */
+    unsigned long tls_failures; /* connections closed by a TLS failure */
     char rbuf[READ_BUF];        /* reads are handled at once: one buffer */
+    char pbuf[READ_BUF];        /* and the plaintext TLS gives back */
 };
 
 enum { H_AUTH, H_ORIGIN, H_REFERER, H_FETCH_SITE, H_HOST, H_CTYPE, H_N };
@@ -43,6 +54,9 @@ struct conn {
     uv_tcp_t tcp;               /* first: the handle's pointer is ours */
     uv_timer_t timer;
     struct sw__httpd *h;
+    struct sw__tls_conn *tls;   /* owned; NULL: plain HTTP */
+    int tls_fed;                /* bytes went into tls already */
+    char peer[64];              /* TLS: "ip:port", for debug lines */
     http_parser parser;
     int closing;
     int lingering;              /* answered and shut down: reading what
@@ -72,6 +86,7 @@ struct wreq {
     struct conn *c;
     char *head;
     char *body;
+    char *sealed;               /* TLS: what goes on the wire instead */
     void (*release)(void *);
     void *release_arg;
     int close_after;
@@ -129,6 +144,7 @@ static void on_closed(uv_handle_t *hd)
         return;
     c->h->nconns--;
     reset_request(c);
+    sw__tls_conn_free(c->tls);
     free(c);
 }
 
@@ -153,6 +169,8 @@ static void on_shut(uv_shutdown_t *req, int status)
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *buf);
 static void on_timeout(uv_timer_t *t);
+static void on_written(uv_write_t *req, int status);
+static void tls_flush(struct conn *c);
 
 /* After an answer that closes the connection: close our side for writing
  * and read (and drop) what the client is still sending for a moment, so
@@ -160,9 +178,15 @@ static void on_timeout(uv_timer_t *t);
  * a reset (a close with unread data sends RST). */
 static void linger(struct conn *c)
 {
-    if (c->closing)
+    if (c->closing || c->lingering)
         return;
     c->lingering = 1;
+    if (c->tls) {
+        sw__tls_conn_shutdown(c->tls);
+        tls_flush(c);
+        if (c->closing)
+            return;
+    }
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shut) != 0) {
         conn_close(c);
         return;
@@ -175,6 +199,7 @@ static void on_written(uv_write_t *req, int status)
 {
     struct wreq *w = (struct wreq *)req;
     free(w->head);
+    free(w->sealed);
     if (w->release)
         w->release(w->release_arg);
     else
@@ -184,6 +209,54 @@ static void on_written(uv_write_t *req, int status)
     else if (w->close_after)
         linger(w->c);
     free(w);
+}
+
+/* bufs to the client, as they are or sealed into TLS records (then
+ * w->sealed owns the ciphertext); on_written(w) runs when they are out.
+ * 0, or a libuv error when nothing was queued. */
+static int conn_write(struct conn *c, struct wreq *w, const uv_buf_t *bufs,
+                      unsigned nbufs)
+{
+    if (c->closing)
+        return UV_ECANCELED;
+    if (!c->tls)
+        return uv_write(&w->req, (uv_stream_t *)&c->tcp, bufs, nbufs,
+                        on_written);
+    for (unsigned i = 0; i < nbufs; i++)
+        if (bufs[i].len > 0 &&
+            sw__tls_conn_write(c->tls, bufs[i].base, bufs[i].len) != 0)
+            return UV_EPROTO;
+    size_t len;
+    if (sw__tls_conn_take(c->tls, &w->sealed, &len) != 0)
+        return UV_ENOMEM;
+    uv_buf_t b = uv_buf_init(w->sealed ? w->sealed : "", (unsigned)len);
+    return uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, on_written);
+}
+
+/* What TLS has to send on its own (handshake messages, alerts). */
+static void tls_flush(struct conn *c)
+{
+    char *sealed;
+    size_t len;
+    if (c->closing)
+        return;
+    if (sw__tls_conn_take(c->tls, &sealed, &len) != 0) {
+        conn_close(c);
+        return;
+    }
+    if (!sealed)
+        return;
+    struct wreq *w = calloc(1, sizeof *w);
+    if (!w) {
+        free(sealed);
+        conn_close(c);
+        return;
+    }
+    w->c = c;
+    w->sealed = sealed;
+    uv_buf_t b = uv_buf_init(sealed, (unsigned)len);
+    if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, on_written) != 0)
+        on_written(&w->req, -1);
 }
 
 static void send_resp(struct conn *c, struct sw__httpd_resp *rs,
@@ -224,8 +297,7 @@ static void send_resp(struct conn *c, struct sw__httpd_resp *rs,
         uv_buf_init(w->head, (unsigned)n),
         uv_buf_init(rs->body ? rs->body : "", head_only ? 0 : (unsigned)rs->len)
     };
-    if (c->closing ||
-        uv_write(&w->req, (uv_stream_t *)&c->tcp, bufs, 2, on_written) != 0) {
+    if (conn_write(c, w, bufs, 2) != 0) {
         w->req.data = NULL;
         on_written(&w->req, -1);
     }
@@ -441,13 +513,132 @@ static void on_alloc(uv_handle_t *hd, size_t want, uv_buf_t *buf)
     *buf = uv_buf_init(c->h->rbuf, sizeof c->h->rbuf);
 }
 
+/* n bytes of the request stream (plaintext): parsed, answered.  0 while
+ * the connection reads on, -1 once it does not (answered for the last
+ * time, an error sent, closing). */
+static int consume(struct conn *c, const char *data, size_t n)
+{
+    size_t used = http_parser_execute(&c->parser, &settings, data, n);
+    if (c->closing)
+        return -1;
+    if (c->parser.http_errno == HPE_CB_message_complete)
+        return -1;  /* answered, closing after the write */
+    if (c->error_status) {
+        const char *msg = c->error_status == 413 ? "request body too large"
+                        : c->error_status == 414 ? "URL too long"
+                        : c->error_status == 431 ? "request headers too large"
+                        : "out of memory";
+        send_error(c, c->error_status, msg);
+        return -1;
+    }
+    if (c->parser.http_errno != HPE_OK || used != n) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "malformed HTTP request: %s",
+                 http_errno_description(HTTP_PARSER_ERRNO(&c->parser)));
+        send_error(c, 400, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* "127.0.0.1:50123" into out: taken at accept, a reset socket has no
+ * peer any more. */
+static void peer_name(struct conn *c, char *out, size_t n)
+{
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    char ip[INET6_ADDRSTRLEN] = "?";     /* 46: with ":65535", peer fits */
+    int port = 0;
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET6) {
+            uv_ip6_name((struct sockaddr_in6 *)&ss, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+        } else {
+            uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        }
+    }
+    snprintf(out, n, "%s:%d", ip, port);
+}
+
+/* A connection TLS could not serve: counted, said at debug level, the
+ * alert (if any) sent, then closed as an answered one is.  The load test
+ * is not disturbed: this is the UI's own thread. */
+static void tls_failed(struct conn *c, const char *why)
+{
+    c->h->tls_failures++;
+    sw__log(SW_LOG_DEBUG, "web UI: TLS connection from %s closed: %s "
+            "(%lu so far)", c->peer, why,
+            c->h->tls_failures);
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    tls_flush(c);
+    linger(c);
+}
+
+/* The client hung up (or reset) in the middle of its handshake. */
+static void tls_gone(struct conn *c, ssize_t err)
+{
+    c->h->tls_failures++;
+    sw__log(SW_LOG_DEBUG, "web UI: TLS connection from %s closed: %s "
+            "during the handshake (%lu so far)",
+            c->peer,
+            err == UV_EOF ? "end of stream" : uv_strerror((int)err),
+            c->h->tls_failures);
+}
+
+/* Ciphertext from the socket: the plaintext it holds goes to consume. */
+static void tls_read(struct conn *c, const char *raw, size_t n)
+{
+    struct sw__httpd *h = c->h;
+    /* A TLS stream starts with a handshake record (0x16); a method name
+     * is someone speaking plain HTTP here: a plain answer tells them
+     * (what nginx does), and the connection ends after it. */
+    if (!c->tls_fed && raw[0] >= 'A' && raw[0] <= 'Z') {
+        h->tls_failures++;
+        sw__log(SW_LOG_DEBUG, "web UI: plain HTTP from %s on the HTTPS "
+                "port: answered 400 (%lu so far)",
+                c->peer, h->tls_failures);
+        sw__tls_conn_free(c->tls);
+        c->tls = NULL;
+        send_error(c, 400, "the web UI speaks HTTPS on this port: use "
+                   "https:// in the URL");
+        return;
+    }
+    c->tls_fed = 1;
+    if (sw__tls_conn_feed(c->tls, raw, n) != 0) {
+        conn_close(c);
+        return;
+    }
+    for (;;) {
+        ssize_t got = sw__tls_conn_read(c->tls, h->pbuf, sizeof h->pbuf);
+        if (got > 0) {
+            if (consume(c, h->pbuf, (size_t)got) != 0)
+                break;
+            continue;
+        }
+        if (got == SW__TLS_FAILED) {
+            tls_failed(c, sw__tls_conn_why(c->tls));
+            return;
+        }
+        if (got == SW__TLS_CLOSED) {
+            conn_close(c);      /* the client's close_notify: as an EOF */
+            return;
+        }
+        break;                  /* SW__TLS_MORE */
+    }
+    if (!c->closing && !c->lingering)
+        tls_flush(c);   /* the handshake's part, or session tickets */
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct conn *c = s->data;
-    (void)buf;
     if (n == 0 || c->closing)
         return;
     if (n < 0) {
+        if (c->tls && c->tls_fed && !c->lingering &&
+            !sw__tls_conn_ready(c->tls))
+            tls_gone(c, n);     /* a failed one was counted already */
         conn_close(c);
         return;
     }
@@ -457,24 +648,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
             conn_close(c);
         return;
     }
-    size_t used = http_parser_execute(&c->parser, &settings, buf->base,
-                                      (size_t)n);
-    if (c->closing)
-        return;
-    if (c->parser.http_errno == HPE_CB_message_complete)
-        return;     /* answered, closing after the write */
-    if (c->error_status) {
-        const char *msg = c->error_status == 413 ? "request body too large"
-                        : c->error_status == 414 ? "URL too long"
-                        : c->error_status == 431 ? "request headers too large"
-                        : "out of memory";
-        send_error(c, c->error_status, msg);
-    } else if (c->parser.http_errno != HPE_OK || used != (size_t)n) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "malformed HTTP request: %s",
-                 http_errno_description(HTTP_PARSER_ERRNO(&c->parser)));
-        send_error(c, 400, msg);
-    }
+    if (c->tls)
+        tls_read(c, buf->base, (size_t)n);
+    else
+        consume(c, buf->base, (size_t)n);
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -482,6 +659,8 @@ static void on_timeout(uv_timer_t *t)
     struct conn *c = t->data;
     if (c->lingering)
         conn_close(c);
+    else if (c->tls && !sw__tls_conn_ready(c->tls))
+        tls_failed(c, "no handshake in time");
     else if (c->in_message)
         send_error(c, 408, "request not received in time");
     else
@@ -507,8 +686,20 @@ static void on_connection(uv_stream_t *srv, int status)
     }
     uv_tcp_nodelay(&c->tcp, 1);
     if (h->nconns > SW_HTTPD_MAX_CONNS) {
-        send_error(c, 429, "too many connections to the web UI");
+        /* a TLS client cannot read a plain answer, and a handshake only
+         * to refuse costs what the limit saves: closed */
+        if (h->tls)
+            conn_close(c);
+        else
+            send_error(c, 429, "too many connections to the web UI");
         return;
+    }
+    if (h->tls) {
+        if (!(c->tls = sw__tls_conn_new(h->tls))) {
+            conn_close(c);
+            return;
+        }
+        peer_name(c, c->peer, sizeof c->peer);
     }
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
@@ -552,6 +743,7 @@ static void *serve(void *arg)
 }
 
 struct sw__httpd *sw__httpd_start(const char *host, int port,
+                                  struct sw__tls_server *tls,
                                   sw__httpd_fn fn, void *arg, int *port_out,
                                   char *why, size_t nwhy)
 {
@@ -564,6 +756,7 @@ struct sw__httpd *sw__httpd_start(const char *host, int port,
     }
     h->fn = fn;
     h->arg = arg;
+    h->tls = tls;
     if (!strcmp(host, "*"))
         host = "0.0.0.0";
     if (uv_ip4_addr(host, port, (struct sockaddr_in *)&ss) != 0 &&

@@ -8,11 +8,15 @@
  * SW_HTTPD_MAX_CONNS connections (the next ones get a 429 and are
  * closed), and SW_HTTPD_IDLE_MS for a request to arrive in full (408).
  * Requests are answered in order on the server thread by one handler.
+ * Over TLS (tls_server.h) the same, inside the TLS session; a connection
+ * that fails its handshake, or speaks plain HTTP to it (answered 400),
+ * is closed, counted and said at debug level.
  */
 #ifndef SW_HTTPD_H
 #define SW_HTTPD_H
 
 #include <stddef.h>
+#include "tls_server.h"
 
 #define SW_HTTPD_MAX_HEAD (16 * 1024)
 #define SW_HTTPD_MAX_BODY (64 * 1024)
@@ -53,9 +57,11 @@ typedef void (*sw__httpd_fn)(void *arg, const struct sw__httpd_req *rq,
 struct sw__httpd;
 
 /* Binds host:port ("*" = every IPv4 address; port 0 = any free one, the
- * bound port in *port_out) and serves from a new thread.  NULL with the
- * reason in why.  Owns: the server, until sw__httpd_stop. */
+ * bound port in *port_out) and serves from a new thread: HTTPS with tls
+ * (borrowed: it must outlive the server), plain HTTP when NULL.  NULL
+ * with the reason in why.  Owns: the server, until sw__httpd_stop. */
 struct sw__httpd *sw__httpd_start(const char *host, int port,
+                                  struct sw__tls_server *tls,
                                   sw__httpd_fn fn, void *arg, int *port_out,
                                   char *why, size_t nwhy);
 /* Closes every connection, joins the thread, frees the server. */

@@ -28,6 +28,7 @@
 #include "httpd.h"
 #include "render.h"
 #include "report_int.h"
+#include "tls_server.h"
 #include "web.h"
 
 #define CMD_TIMEOUT_S 10
@@ -52,6 +53,7 @@ struct pending {
 struct sw__web {
     const struct sw__options *opt;  /* borrowed */
     struct sw__httpd *httpd;
+    struct sw__tls_server *tls;     /* --tls-cert/--tls-key; NULL: HTTP */
     int port;
     int loopback;               /* bound to 127.x or ::1 */
     char *auth;                 /* "Basic base64(user:pass)"; NULL: none */
@@ -503,10 +505,11 @@ static char *basic_auth(const char *userpass)
 
 struct sw__web *sw__web_start(const struct sw__options *opt,
                               uv_loop_t *main_loop, sw__web_exec_fn exec,
-                              void *arg)
+                              void *arg, int *exit_code)
 {
     struct sw__web *w = calloc(1, sizeof *w);
-    char why[256];
+    char why[512];
+    *exit_code = 1;
     if (!w || !(w->window = sw__hdr_new_default())) {
         fprintf(stderr, "%s: out of memory\n", opt->prog);
         free(w);
@@ -521,6 +524,17 @@ struct sw__web *sw__web_start(const struct sw__options *opt,
         fprintf(stderr, "%s: out of memory\n", opt->prog);
         goto fail;
     }
+    /* the certificate and key are read and checked before anything
+     * listens: a bad one is a usage error, as --cert's is */
+    if (opt->tls_cert) {
+        int trc = sw__tls_server_new(&w->tls, opt->tls_cert, opt->tls_key,
+                                     why, sizeof why);
+        if (trc != SW__TLSS_OK) {
+            fprintf(stderr, "%s: %s\n", opt->prog, why);
+            *exit_code = trc == SW__TLSS_NOFILE ? 66 : 64;
+            goto fail;
+        }
+    }
     const char *h = opt->web_host;
     w->loopback = !strncmp(h, "127.", 4) || !strcmp(h, "::1") ||
                   !strcasecmp(h, "localhost");
@@ -530,8 +544,8 @@ struct sw__web *sw__web_start(const struct sw__options *opt,
     w->async.data = w;
     /* the run's loop ends when the run does, whatever the UI */
     uv_unref((uv_handle_t *)&w->async);
-    w->httpd = sw__httpd_start(h, opt->web_port, handle, w, &w->port, why,
-                               sizeof why);
+    w->httpd = sw__httpd_start(h, opt->web_port, w->tls, handle, w, &w->port,
+                               why, sizeof why);
     if (!w->httpd) {
         fprintf(stderr, "%s: --web-port: %s\n", opt->prog, why);
         uv_close((uv_handle_t *)&w->async, NULL);
@@ -539,8 +553,9 @@ struct sw__web *sw__web_start(const struct sw__options *opt,
         goto fail;
     }
     int v6 = strchr(h, ':') != NULL;
-    fprintf(stderr, "%s: web UI on http://%s%s%s:%d/%s\n", opt->prog,
-            v6 ? "[" : "", h, v6 ? "]" : "", w->port,
+    fprintf(stderr, "%s: web UI on %s://%s%s%s:%d/%s\n", opt->prog,
+            w->tls ? "https" : "http", v6 ? "[" : "", h, v6 ? "]" : "",
+            w->port,
             opt->autostart ? "" : " (waiting for its start form)");
     if (!w->loopback && !opt->web_auth)
         fprintf(stderr, "%s: warning: the web UI listens on %s without "
@@ -548,6 +563,7 @@ struct sw__web *sw__web_start(const struct sw__options *opt,
                 "and stop the run\n", opt->prog, opt->web_host);
     return w;
 fail:
+    sw__tls_server_free(w->tls);
     free(w->auth);
     sw__hdr_free(w->window);
     pthread_mutex_destroy(&w->lock);
@@ -656,6 +672,8 @@ void sw__web_stop(struct sw__web *w)
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
     sw__httpd_stop(w->httpd);
+    sw__tls_server_free(w->tls);
+    w->tls = NULL;
     /* the server thread is gone: whatever is still queued is ours */
     while (w->queue) {
         struct pending *p = w->queue;

@@ -65,13 +65,15 @@ struct sw__web_view {
 
 struct sw__web;
 
-/* Main thread: binds the UI's address and starts its thread; prints where
- * it listens (and a warning when it listens beyond loopback without
- * --web-auth).  exec(arg, cmd) runs on main_loop.  NULL: the reason was
- * printed. */
+/* Main thread: reads --tls-cert/--tls-key when given, binds the UI's
+ * address and starts its thread; prints where it listens (and a warning
+ * when it listens beyond loopback without --web-auth).  exec(arg, cmd)
+ * runs on main_loop.  NULL: the reason was printed, and *exit_code is the
+ * process's status for it (66 an unreadable TLS file, 64 a bad one, 1
+ * otherwise). */
 struct sw__web *sw__web_start(const struct sw__options *opt,
                               uv_loop_t *main_loop, sw__web_exec_fn exec,
-                              void *arg);
+                              void *arg, int *exit_code);
 /* Main thread: the statistics as they stand (borrowed for the call). */
 void sw__web_publish(struct sw__web *w, const struct sw__stats *snap,
                      const struct sw__run_info *ri,

@@ -12,9 +12,17 @@
                                  "stopped" ("running stopped 3.0")
   api.py flood HOST PORT N PATH  N connections at once, one GET each; prints
                                  "status count" lines (0: no answer)
+  api.py tls-abuse HOST PORT     what a TLS server must survive, one line
+                                 each: a record of garbage, a ClientHello
+                                 cut short then a reset, a whole one then a
+                                 reset, a ClientHello with its body mangled
+
+An https:// URL is verified against $SSL_CERT_FILE (the suite's own cert).
 """
 import json
 import socket
+import ssl
+import struct
 import sys
 import time
 import urllib.request
@@ -75,6 +83,53 @@ def flood(host, port, n, path):
         print(k, counts[k])
 
 
+def client_hello():
+    """The bytes a real client opens a TLS session with."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    obj = ctx.wrap_bio(ssl.MemoryBIO(), out)
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def tls_abuse(host, port):
+    hello = client_hello()
+    mangled = hello[:9] + bytes(b ^ 0x5A for b in hello[9:])
+
+    def answer(data, reset=False):
+        s = socket.create_connection((host, port), timeout=5)
+        s.sendall(data)
+        if reset:
+            time.sleep(0.1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+            s.close()
+            return "reset"
+        got = b""
+        try:
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    break
+                got += d
+        except OSError:
+            pass
+        s.close()
+        # a TLS alert record starts 0x15
+        return "alert" if got[:1] == b"\x15" else "closed" if not got else \
+            "answer %r" % got[:20]
+
+    print("garbage", answer(b"\x16\x03\x01\x00\x05hello"))
+    print("cut-short", answer(hello[:20], reset=True))
+    print("hello-then-reset", answer(hello, reset=True))
+    print("mangled", answer(mangled))
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "get":
@@ -117,6 +172,8 @@ def main():
         print(json.dumps(keys(fetch(sys.argv[2])), sort_keys=True))
     elif cmd == "flood":
         flood(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    elif cmd == "tls-abuse":
+        tls_abuse(sys.argv[2], int(sys.argv[3]))
     return 0
 
 

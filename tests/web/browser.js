@@ -2,16 +2,19 @@
 // driven by puppeteer-core (CDP for chromium, WebDriver BiDi for firefox; no
 // browser download).  Prints "PASS web/NAME-..." or "FAIL web/NAME-...: why"
 // lines for tests/t-web.sh, NAME being "browser" for chromium and "firefox"
-// for firefox, and saves screenshots into OUTDIR.
+// for firefox (or NAME when given), and saves screenshots into OUTDIR.  An
+// https:// UI_URL is the UI over TLS with the suite's self-signed
+// certificate, accepted as such; the page must then come over TLS.
 //
-//   node browser.js UI_URL OUTDIR TARGET_URL [chromium|firefox]
+//   node browser.js UI_URL OUTDIR TARGET_URL [chromium|firefox] [NAME]
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const puppeteer = require("puppeteer-core");
 
-const [url, outdir, target, product = "chromium"] = process.argv.slice(2);
-const prefix = product === "firefox" ? "firefox" : "browser";
+const [url, outdir, target, product = "chromium", name] = process.argv.slice(2);
+const prefix = name || (product === "firefox" ? "firefox" : "browser");
+const https = url.startsWith("https://");
 let failed = 0;
 const pass = (n) => console.log(`PASS web/${prefix}-${n}`);
 const fail = (n, why) => { failed++; console.log(`FAIL web/${prefix}-${n}: ${why}`); };
@@ -26,6 +29,7 @@ function launch(profile) {
       executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr",
       headless: true,
       userDataDir: profile,
+      acceptInsecureCerts: https,
       extraPrefsFirefox: {
         "app.update.enabled": false,
         "browser.shell.checkDefaultBrowser": false,
@@ -38,6 +42,7 @@ function launch(profile) {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     userDataDir: profile,
+    acceptInsecureCerts: https,
     args: ["--headless", "--no-sandbox", "--disable-gpu",
            "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`],
@@ -70,7 +75,14 @@ async function until(page, fn, arg, ms) {
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     await page.setViewport({ width: 1280, height: 900 });
-    await page.goto(url, { waitUntil: "load" });
+    const first = await page.goto(url, { waitUntil: "load" });
+    if (https) {
+      const sec = first && first.securityDetails();
+      if (sec && /^TLS 1\.[23]$/.test(sec.protocol()))
+        pass("tls");
+      else
+        fail("tls", "the page did not come over TLS 1.2/1.3: " + (sec && sec.protocol()));
+    }
 
     // 1. the start form, filled and sent
     if (await until(page, () => !document.getElementById("start").hidden, null, 10000))
