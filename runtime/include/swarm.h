@@ -97,6 +97,10 @@ typedef struct sw_task {
     const struct sw_set *set;   /* a taskset / seq run as a task, or NULL */
     const char *const *tags;    /* NULL-terminated list, or NULL */
     int line;                   /* line in the .swarm file, for messages */
+    /* fn's resume point where this task's body starts (f->pc of its
+     * first call): 0 for a function that is one body; several bodies can
+     * share one function, each with its own first resume point */
+    int pc0;
 } sw_task_t;
 
 typedef struct sw_set {
