@@ -4,7 +4,7 @@
  * cg_emit.c:   C string literals (the one escaping function), #line, the
  *              string-building helper (struct cg_parts).
  * cg_expr.c:   expressions.
- * cg_body.c:   statements: one resumable function per body.
+ * cg_body.c:   statements: a body as the cases of a resumable function.
  * cg_request.c: a request: options, body building, expect, capture.
  * cg_names.c:  the enum constants for regexes, env variables and
  *              schedule targets.
