@@ -251,34 +251,32 @@ void cg_stmts(struct cg *g, const struct stmt *s)
     stmts(g, s);
 }
 
-void cg_function(struct cg *g, struct sw__buf *out, const char *name,
-                 const char *what, int line, const struct stmt *body)
+void cg_body_cases(struct cg *g, const struct stmt *body)
 {
-    struct sw__buf code = { 0 };
-    g->out = &code;
     g->indent = 8;
-    g->pc = 0;
-    g->uses_u = 0;
-    g->nrows = 0;
     g->repeat_depth = 0;
     g->retry_fail = 0;
-    g->nlabels = 0;
     g->in_response = 0;
     g->label_pending = 0;
-    sw__buf_adds(&code, "    switch (f->pc) {\n");
-    cg_label(g, 0);
+    cg_label(g, g->pc);
     stmts(g, body);
     if (g->label_pending)
         cg_stmt(g, ";");
-    cg_line_back(g, &code);
-    sw__buf_adds(&code, "    }\n    return SW_DONE;\n}\n");
+}
 
-    /* The header is written last: only now is it known which row
-     * temporaries the body needs and whether it uses u. */
-    if (g->split && g->nfns > 0 && g->nfns % CG_PART_FNS == 0)
+void cg_part_mark(struct cg *g, struct sw__buf *out, int bodies)
+{
+    if (!g->split)
+        return;
+    if (g->part_bodies > 0 && g->part_bodies + bodies > g->part_max) {
         sw__buf_adds(out, "\n" CG_PART_MARK);
-    g->nfns++;
-    sw__buf_printf(out, "\n/* %s, line %d */\n", what, line);
+        g->part_bodies = 0;
+    }
+    g->part_bodies += bodies;
+}
+
+void cg_function_head(struct cg *g, struct sw__buf *out, const char *name)
+{
     if (g->split)
         sw__buf_printf(&g->protos, "sw_step_t %s(sw_user_t *u, sw_frame_t *f);\n",
                    name);
@@ -288,6 +286,27 @@ void cg_function(struct cg *g, struct sw__buf *out, const char *name,
         sw__buf_printf(out, "    const sw_row_t *row%d = NULL;\n", i);
     if (!g->uses_u)
         sw__buf_adds(out, "    (void)u;\n");
+}
+
+void cg_function(struct cg *g, struct sw__buf *out, const char *name,
+                 const char *what, int line, const struct stmt *body)
+{
+    struct sw__buf code = { 0 };
+    g->out = &code;
+    g->pc = 0;
+    g->uses_u = 0;
+    g->nrows = 0;
+    g->nlabels = 0;
+    sw__buf_adds(&code, "    switch (f->pc) {\n");
+    cg_body_cases(g, body);
+    cg_line_back(g, &code);
+    sw__buf_adds(&code, "    }\n    return SW_DONE;\n}\n");
+
+    /* The header is written last: only now is it known which row
+     * temporaries the body needs and whether it uses u. */
+    cg_part_mark(g, out, 1);
+    sw__buf_printf(out, "\n/* %s, line %d */\n", what, line);
+    cg_function_head(g, out, name);
     sw__buf_add(out, code.ptr, code.len);
     sw__buf_free(&code);
     g->out = NULL;

@@ -4,10 +4,11 @@
  * cg_emit.c:   C string literals (the one escaping function), #line, the
  *              string-building helper (struct cg_parts).
  * cg_expr.c:   expressions.
- * cg_body.c:   statements: one resumable function per body.
+ * cg_body.c:   statements: a body as the cases of a resumable function.
  * cg_request.c: a request: options, body building, expect, capture.
  * cg_names.c:  the enum constants for regexes, env variables and
  *              schedule targets.
+ * cg_group.c: task bodies sharing one function (big scenarios).
  * cg_tables.c: the static const tables, main(), and the file's assembly.
  */
 #ifndef SWC_CG_INT_H
@@ -53,8 +54,15 @@ struct cg {
     /* A big program is compiled in parts (see CG_PART_MARK in codegen.h):
      * its bodies are extern, declared up front in protos. */
     int split;
-    int nfns;                   /* bodies written so far */
+    int part_bodies;            /* bodies in the current part so far */
+    int part_max;               /* bodies a part takes */
     struct sw__buf protos;
+    /* Task bodies sharing C functions (cg_group.c). */
+    int group_size;             /* bodies per function; 0: one each */
+    struct cg_group *group;     /* the open group, or NULL */
+    int ngroups;                /* groups made (their functions' numbers) */
+    int *task_group;            /* by fn_id: the group, 0 for none */
+    int *task_pc0;              /* by fn_id: the first resume point */
     /* named constants (cg_names.c) */
     const struct set *set;      /* the set whose body is being generated */
     const char **re_names;      /* per prog->regexes entry */
@@ -171,5 +179,28 @@ void cg_request(struct cg *g, const struct stmt *s);
 /* Writes `static sw_step_t NAME(sw_user_t *u, sw_frame_t *f) { ... }`. */
 void cg_function(struct cg *g, struct sw__buf *out, const char *name,
                  const char *what, int line, const struct stmt *body);
+/* One body's cases into g->out, from resume point g->pc on: its first
+ * `case`, its statements.  The numbering of resume points, retry labels
+ * and row temporaries (g->pc, nlabels, nrows) goes on from where it is,
+ * so several bodies can share one switch. */
+void cg_body_cases(struct cg *g, const struct stmt *body);
+/* A function's first lines: its prototype in g->protos (in parts), its
+ * signature, the row temporaries g->nrows counts, `(void)u` unless
+ * g->uses_u. */
+void cg_function_head(struct cg *g, struct sw__buf *out, const char *name);
+/* Before a function of that many bodies: a part marker when the current
+ * part is full (in parts only). */
+void cg_part_mark(struct cg *g, struct sw__buf *out, int bodies);
+
+/* ---- cg_group.c ---- */
+/* Task bodies per C function: SWARMC_GROUP_BODIES's value (opt), else
+ * CG_GROUP_BODIES in a scenario compiled in parts; 0: one each. */
+int cg_group_size(const struct cg_options *opt, int split);
+/* Task t's body, in its own function or added to the open group's. */
+void cg_group_task(struct cg *g, struct sw__buf *out, const struct task *t);
+/* Writes the open group's function (if any) to out. */
+void cg_group_flush(struct cg *g, struct sw__buf *out);
+/* The `.fn = ...` (and `.pc0 = N`) members of t's table row. */
+void cg_group_row(const struct cg *g, struct sw__buf *b, const struct task *t);
 
 #endif

@@ -68,9 +68,7 @@ void cg_set_headers(struct cg *g, struct sw__buf *out, const struct set *s)
 {
     if (s->nheaders == 0)
         return;
-    if (g->split && g->nfns > 0 && g->nfns % CG_PART_FNS == 0)
-        sw__buf_adds(out, "\n" CG_PART_MARK);
-    g->nfns++;
+    cg_part_mark(g, out, 1);
     struct sw__buf code = { 0 };
     g->out = &code;
     g->indent = 4;

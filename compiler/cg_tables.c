@@ -93,13 +93,8 @@ static void functions(struct cg *g, struct sw__buf *out, const int *live)
         }
         for (int j = 0; j < s->ntasks; j++) {
             const struct task *t = s->tasks[j];
-            if (t->set != NULL)
-                continue;
-            char *name = arena_printf(g->arena, "task%d_%s", t->fn_id,
-                                      t->name);
-            char *what = arena_printf(g->arena, "task %s", t->name);
-            cg_function(g, out, name, what,
-                        source_line(src, t->span.beg), t->body);
+            if (t->set == NULL)
+                cg_group_task(g, out, t);
         }
         if (s->on_stop != NULL) {
             char *name = arena_printf(g->arena, "on_stop%d_%s",
@@ -110,6 +105,7 @@ static void functions(struct cg *g, struct sw__buf *out, const int *live)
         }
         cg_set_headers(g, out, s);
     }
+    cg_group_flush(g, out);
 }
 
 /* The members each kind of wait reads; the others stay 0. */
@@ -149,9 +145,10 @@ static void set_init(struct sw__buf *b, const struct set *s, const char *ind)
     sw__buf_adds(b, ",\n");
 }
 
-static void task_table(const struct program *pg, struct sw__buf *b,
+static void task_table(const struct cg *g, struct sw__buf *b,
                        const struct set *s)
 {
+    const struct program *pg = g->prog;
     for (int i = 0; i < s->ntasks; i++) {
         const struct task *t = s->tasks[i];
         if (t->ntags == 0)
@@ -175,7 +172,7 @@ static void task_table(const struct program *pg, struct sw__buf *b,
         if (t->set != NULL)
             sw__buf_printf(b, ".set = &set_%s, ", t->set->name);
         else
-            sw__buf_printf(b, ".fn = task%d_%s, ", t->fn_id, t->name);
+            cg_group_row(g, b, t);
         if (t->ntags > 0)
             sw__buf_printf(b, ".tags = tags_task%d, ", t->fn_id);
         sw__buf_printf(b, ".line = %d },\n",
@@ -184,18 +181,19 @@ static void task_table(const struct program *pg, struct sw__buf *b,
     sw__buf_adds(b, "};\n");
 }
 
-static void set_tables(const struct program *pg, struct sw__buf *b,
+static void set_tables(const struct cg *g, struct sw__buf *b,
                        const struct set *s, int *done)
 {
+    const struct program *pg = g->prog;
     int k = set_index(pg, s);
     if (done[k])
         return;
     done[k] = 1;
     for (int i = 0; i < s->ntasks; i++)
         if (s->tasks[i]->set != NULL)
-            set_tables(pg, b, s->tasks[i]->set, done);
+            set_tables(g, b, s->tasks[i]->set, done);
     sw__buf_addc(b, '\n');
-    task_table(pg, b, s);
+    task_table(g, b, s);
     if (s->kind == SET_USER)
         return;                 /* its root set is inside user_classes */
     sw__buf_printf(b, "static const sw_set_t set_%s = {\n", s->name);
@@ -524,6 +522,14 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     }
     nbodies += cg_flow_nhooks(prog);
     g.split = nbodies > CG_PART_FNS;
+    g.group_size = cg_group_size(opt, g.split);
+    g.part_max = g.group_size > 0 ? CG_PART_GROUPED : CG_PART_FNS;
+    if (g.group_size > 0) {
+        size_t n = sizeof(int) * (size_t)(prog->ntask_fns + 1);
+        g.task_group = arena_alloc(a, n);
+        g.task_pc0 = arena_alloc(a, n);
+        memset(g.task_group, 0, n);
+    }
 
     cg_names_init(&g);
     struct sw__buf fns = { 0 };
@@ -537,7 +543,12 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     sw__buf_adds(&b, "#include <swarm.h>\n");
     enums(&g, &b);
     helpers(&g, &b);
-    if (g.split)
+    if (g.split && g.group_size > 0)
+        sw__buf_printf(&b, "\n/* %d bodies, task bodies %d to a function, "
+                       "compiled in parts of %d bodies: see the markers. "
+                       "*/\n" CG_PART_MARK, nbodies, g.group_size,
+                       g.part_max);
+    else if (g.split)
         sw__buf_printf(&b, "\n/* %d bodies, compiled in parts of %d: see the "
                    "markers. */\n" CG_PART_MARK, nbodies, CG_PART_FNS);
     sw__buf_add(&b, fns.ptr ? fns.ptr : "", fns.len);
@@ -552,7 +563,7 @@ void cg_generate(const struct program *prog, const struct cg_options *opt,
     int *done = arena_alloc(a, sizeof(int) * (size_t)(prog->nsets + 1));
     for (int i = 0; i < prog->nsets; i++)
         if (prog->sets[i]->kind == SET_USER)
-            set_tables(prog, &b, prog->sets[i], done);
+            set_tables(&g, &b, prog->sets[i], done);
     users(prog, &b);
     cg_set_headers_table(prog, &b);
     data_tables(&g, &b);

@@ -18,6 +18,10 @@ struct cg_options {
     /* --embed-ca: a PEM bundle (borrowed) the binary carries, or NULL */
     const char *ca_pem;
     size_t ca_pem_len;
+    /* task bodies per C function (SWARMC_GROUP_BODIES, a debugging aid):
+     * 0 as the scenario's size says (CG_GROUP_BODIES in parts, else one
+     * each), 1 one each, N > 1 N each at any size */
+    int group_bodies;
 };
 
 /* With more than CG_PART_FNS bodies, the C file is also a set of parts:
@@ -30,6 +34,14 @@ struct cg_options {
  * plain comments. */
 #define CG_PART_FNS 1000
 #define CG_PART_MARK "/* swarmc: part */\n"
+
+/* In parts, task bodies share C functions, CG_GROUP_BODIES each (one
+ * switch of all their resume points, renumbered; the task table names the
+ * function and the task's first resume point): gcc's cost is mostly per
+ * function, not per line.  A part then takes CG_PART_GROUPED bodies
+ * (docs/compiler.md, "Task bodies sharing a function"). */
+#define CG_GROUP_BODIES 100
+#define CG_PART_GROUPED 5000
 
 /* Appends the whole C file to out. */
 void cg_generate(const struct program *prog, const struct cg_options *opt,

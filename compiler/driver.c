@@ -48,7 +48,27 @@ struct options {
     int dynamic;                /* --dynamic (or SWARMC_LINK=dynamic) */
     const char *embed_ca;       /* --embed-ca */
     int times;                  /* --times */
+    int group_bodies;           /* SWARMC_GROUP_BODIES (cg_options) */
 };
+
+/* SWARMC_GROUP_BODIES=N, a debugging aid: task bodies N to a C function
+ * whatever the scenario's size (1: one each, as a small scenario's). */
+static int group_bodies(struct options *o)
+{
+    const char *v = getenv("SWARMC_GROUP_BODIES");
+    if (v == NULL || *v == '\0')
+        return EX_OK;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 1 || n > 100000) {
+        fprintf(stderr, "swarmc: SWARMC_GROUP_BODIES: expected a whole "
+                "number from 1 to 100000, got '%s'\n", v);
+        return EX_USAGE_;
+    }
+    o->group_bodies = (int)n;
+    return EX_OK;
+}
 
 static void usage(FILE *fp)
 {
@@ -170,6 +190,8 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (build && run_jobs() == 0)
         return EX_USAGE_;       /* SWARMC_JOBS: said */
+    if (build && group_bodies(o) != EX_OK)
+        return EX_USAGE_;
     if (o->input == NULL) {
         fprintf(stderr, "swarmc: no scenario file given\n");
         usage(stderr);
@@ -580,6 +602,7 @@ static int compile_scenario(struct arena *a, const struct options *o)
     }
     cgo.swarm_path = o->input;
     cgo.line_directives = !o->no_line;
+    cgo.group_bodies = o->group_bodies;
     cgo.c_name = base_name(o->emit_c ? o->emit_c
                                      : arena_printf(a, "%s.c", output));
     struct sw__buf c = { 0 };

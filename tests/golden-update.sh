@@ -15,6 +15,15 @@ for src in tests/golden/*.swarm; do
         echo "updated tests/golden/$name.expected.c"
     fi
 done
+# Task bodies three to a function (tests/t-golden.sh).
+for name in flow shop; do
+    SWARMC_GROUP_BODIES=3 "$BUILD/swarmc" build --emit-c \
+        "$OUT/$name.grouped.c" "tests/golden/$name.swarm"
+    if ! cmp -s "$OUT/$name.grouped.c" "tests/golden/$name.grouped.expected.c"; then
+        cp "$OUT/$name.grouped.c" "tests/golden/$name.grouped.expected.c"
+        echo "updated tests/golden/$name.grouped.expected.c"
+    fi
+done
 for src in tests/diag/*.swarm; do
     name=$(basename "$src" .swarm)
     "$BUILD/swarmc" check "$src" 2>"$OUT/$name.expected" >/dev/null || true

@@ -100,7 +100,7 @@ fi
 
 # SIGTERM while cc runs: cc is killed, the temporary .c removed, swarmc
 # dies of the signal, and no binary appears later.
-$GEN tasks 3000 >"$OUT/slow.swarm"
+$GEN tasks 10000 >"$OUT/slow.swarm"
 mkdir -p "$OUT/sig/tmp"
 (cd "$OUT/sig" && TMPDIR="$ROOT/$OUT/sig/tmp" exec "$ROOT/$SWARMC" build \
     -o slow "$ROOT/$OUT/slow.swarm" >build.log 2>&1) &
@@ -128,25 +128,31 @@ else
 fi
 
 # A big scenario is compiled in parts (codegen.h: CG_PART_MARK), several
-# at once (SWARMC_JOBS), so cc's memory stays that of one part (about 80
+# at once (SWARMC_JOBS), so cc's memory stays that of one part (about 85
 # MB here; one translation unit of 4,000 tasks took 300 MB) and its time
-# linear.  The binary runs every task once (a seq whose last task stops
-# the user): each of the 2,500 paths reaches the target exactly once.
-# Its build time is in make bench (section build), not here.
-$GEN seq 2500 >"$OUT/big.swarm"
+# linear; its task bodies share functions, 100 to one (cg_group.c).  The
+# binary runs every task once (a seq whose last task stops the user): each
+# of the 6,000 paths reaches the target exactly once, so every task starts
+# at its own first case.  Its build time is in make bench (section build),
+# not here.
+$GEN seq 6000 >"$OUT/big.swarm"
 SWARMC_JOBS=3 python3 - "$SWARMC" "$OUT" >"$OUT/big.log" 2>&1 <<'PY'
-import resource, subprocess, sys
+import re, resource, subprocess, sys
 swarmc, out = sys.argv[1], sys.argv[2]
 r = subprocess.run([swarmc, 'build', '--times', '--emit-c', out + '/big.c',
                     '-o', out + '/big', out + '/big.swarm'])
 peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-parts = open(out + '/big.c').read().count('/* swarmc: part */')
-print('status', r.returncode, 'peak_mb', peak_mb, 'markers', parts)
-sys.exit(0 if r.returncode == 0 and parts == 4 and peak_mb < 200 else 1)
+c = open(out + '/big.c').read()
+parts = c.count('/* swarmc: part */')
+fns = len(re.findall(r'^sw_step_t bodies[0-9]+\(.*\)$', c, re.M))
+print('status', r.returncode, 'peak_mb', peak_mb, 'markers', parts,
+      'functions', fns)
+sys.exit(0 if r.returncode == 0 and parts == 3 and fns == 60
+         and peak_mb < 200 else 1)
 PY
 bigrc=$?
 # --times: every stage, the parts compiled as SWARMC_JOBS says
-stages='^swarmc: times: check [0-9.]* s, generate [0-9.]* s, cc 4 parts (3 at once) [0-9.]* s, link [0-9.]* s$'
+stages='^swarmc: times: check [0-9.]* s, generate [0-9.]* s, cc 3 parts (3 at once) [0-9.]* s, link [0-9.]* s$'
 if [ "$bigrc" -eq 0 ] && grep -q "$stages" "$OUT/big.log" \
         && cc $cflags -fsyntax-only "$OUT/big.c" >>"$OUT/big.log" 2>&1; then
     pass "big-scenario-in-parts ($(tail -n 1 "$OUT/big.log"))"
@@ -158,14 +164,102 @@ if [ "$bigrc" -eq 0 ] && grep -q "$stages" "$OUT/big.log" \
     stop_target
     got=$(awk -F'\t' '$3 ~ /^\/t\// { print $3 }' "$OUT/bigrun/log" | sort -u | wc -l)
     all=$(awk -F'\t' '$3 ~ /^\/t\// { print $3 }' "$OUT/bigrun/log" | wc -l)
-    if [ "$brc" -eq 0 ] && [ "$got" -eq 2500 ] && [ "$all" -eq 2500 ]; then
+    if [ "$brc" -eq 0 ] && [ "$got" -eq 6000 ] && [ "$all" -eq 6000 ]; then
         pass "big-scenario-runs-every-task"
     else
-        fail "big-scenario-runs-every-task" "exit $brc, $got distinct paths of 2500, $all requests ($(head -c 300 "$OUT/bigrun/stderr"))"
+        fail "big-scenario-runs-every-task" "exit $brc, $got distinct paths of 6000, $all requests ($(head -c 300 "$OUT/bigrun/stderr"))"
     fi
 else
     fail "big-scenario-in-parts" "$(tail -n 5 "$OUT/big.log")"
 fi
+
+# SWARMC_GROUP_BODIES=1: the same scenario with a function per body, in
+# parts of 1,000 functions as before grouping; it still compiles.
+SWARMC_GROUP_BODIES=1 "$SWARMC" build --emit-c "$OUT/big1.c" "$OUT/big.swarm" \
+    >"$OUT/big1.log" 2>&1
+m1=$(grep -c '^/\* swarmc: part \*/$' "$OUT/big1.c")
+if [ "$m1" -eq 7 ] && ! grep -q '^sw_step_t bodies' "$OUT/big1.c" \
+        && grep -q '^sw_step_t task6000_t5999(' "$OUT/big1.c" \
+        && cc $cflags -fsyntax-only "$OUT/big1.c" >>"$OUT/big1.log" 2>&1; then
+    pass "ungrouped-in-parts"
+else
+    fail "ungrouped-in-parts" "$m1 markers: $(head -c 300 "$OUT/big1.log")"
+fi
+
+# Grouped bodies behave as bodies of their own: a big scenario whose tasks
+# do different things (gen.py mixed: checks and captures, a seq, a taskset
+# left by interrupt and interrupt now, sleep, retry, while, repeat, if,
+# group, count, return), built as it is (grouped) and with
+# SWARMC_GROUP_BODIES=1, sends the same requests in the same order to the
+# demo target for one --seed and --iterations, and reports the same
+# counts; also with --equal-weights, which tells tasks apart by function
+# and first case.
+$GEN mixed 1300 >"$OUT/mixed.swarm"
+mkdir -p "$OUT/mixed"
+mixed_ok=1
+for form in grouped single; do
+    g=
+    [ "$form" = single ] && g=1
+    if ! SWARMC_GROUP_BODIES=$g "$SWARMC" build --emit-c "$OUT/mixed/$form.c" \
+            -o "$OUT/mixed/$form" "$OUT/mixed.swarm" \
+            >"$OUT/mixed/$form.build" 2>&1; then
+        fail "grouped-same-requests" "$form build: $(head -c 300 "$OUT/mixed/$form.build")"
+        mixed_ok=0
+    fi
+done
+if [ "$mixed_ok" -eq 1 ] && grep -q '^sw_step_t bodies' "$OUT/mixed/grouped.c" \
+        && ! grep -q '^sw_step_t bodies' "$OUT/mixed/single.c"; then
+    for mode in plain equal; do
+        extra=
+        [ "$mode" = equal ] && extra=--equal-weights
+        for form in grouped single; do
+            d="$OUT/mixed/$mode-$form"
+            mkdir -p "$d"
+            start_target "$d"
+            timeout 60 "$OUT/mixed/$form" --host "$URL" -q -u 1 -r 1 -t 50s \
+                --iterations 400 --seed 7 $extra --json "$d/result.json" \
+                >"$d/stdout" 2>"$d/stderr"
+            echo $? >"$d/rc"
+            stop_target
+            # everything but the connection and the times
+            cut -f2-8 "$d/log" >"$d/requests"
+            python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r["requests"]:
+    print(s["method"], s["name"], s["requests"], s["failures"])
+for m in r["metrics"]:
+    print(m["name"], m["count"], m["value"])' \
+                "$d/result.json" >"$d/counts" 2>>"$d/stderr"
+        done
+        d="$OUT/mixed/$mode"
+        n=$(wc -l <"$d-grouped/requests")
+        if [ "$(cat "$d-grouped/rc")" = 0 ] && [ "$(cat "$d-single/rc")" = 0 ] \
+                && [ "$n" -gt 600 ] \
+                && cmp -s "$d-grouped/requests" "$d-single/requests" \
+                && [ -s "$d-grouped/counts" ] \
+                && cmp -s "$d-grouped/counts" "$d-single/counts"; then
+            pass "grouped-same-requests-$mode ($n requests)"
+        else
+            fail "grouped-same-requests-$mode" "$n requests; $(diff "$d-grouped/requests" "$d-single/requests" | head -n 4); $(head -c 200 "$d-grouped/stderr")"
+        fi
+    done
+else
+    [ "$mixed_ok" -eq 1 ] && fail "grouped-same-requests" "not grouped, or grouped without SWARMC_GROUP_BODIES"
+fi
+
+# SWARMC_GROUP_BODIES is checked before anything is built.
+for bad in 0 -1 x 100001; do
+    SWARMC_GROUP_BODIES=$bad "$SWARMC" build -o "$OUT/gb" tests/golden/shop.swarm \
+        >"$OUT/gb.log" 2>&1
+    grc=$?
+    if [ "$grc" -ne 64 ] || ! grep -q "SWARMC_GROUP_BODIES" "$OUT/gb.log" \
+            || [ "$(wc -l <"$OUT/gb.log")" -ne 1 ]; then
+        fail "group-bodies-checked" "$bad: exit $grc: $(head -c 300 "$OUT/gb.log")"
+        bad=
+        break
+    fi
+done
+[ -n "$bad" ] && pass "group-bodies-checked"
 
 # A C compiler failing on one part: one internal error (exit 70) naming
 # it, the other compilers stopped, no temporary file left.

@@ -47,7 +47,8 @@ typedef enum sw_step {
 } sw_step_t;
 
 /*
- * The state of one running task body.  pc is the resume point (0 = start);
+ * The state of one running task body.  pc is the resume point (at the
+ * start: its task's pc0, 0 unless bodies share the function);
  * loc[] holds the body's locals that live across resume points (repeat
  * counters), scenario->nlocals of them.  Owned by the runtime, zeroed before
  * each new run of a body.
@@ -59,8 +60,8 @@ typedef struct sw_frame {
 
 /*
  * A task body (also used for on_start / on_stop).  Called first with
- * f->pc == 0, then again with f->pc set by the sw_*_send / sw_sleep call that
- * returned SW_YIELD, once that operation has finished.
+ * f->pc == 0 (a task's pc0), then again with f->pc set by the sw_*_send /
+ * sw_sleep call that returned SW_YIELD, once that operation has finished.
  */
 typedef sw_step_t (*sw_task_fn)(sw_user_t *u, sw_frame_t *f);
 
@@ -97,6 +98,10 @@ typedef struct sw_task {
     const struct sw_set *set;   /* a taskset / seq run as a task, or NULL */
     const char *const *tags;    /* NULL-terminated list, or NULL */
     int line;                   /* line in the .swarm file, for messages */
+    /* fn's resume point where this task's body starts (f->pc of its
+     * first call): 0 for a function that is one body; several bodies can
+     * share one function, each with its own first resume point */
+    int pc0;
 } sw_task_t;
 
 typedef struct sw_set {

@@ -217,9 +217,12 @@ static int by_fn(const void *a, const void *b)
 {
     const sw_task_t *x = **(const sw_task_t *const *const *)a;
     const sw_task_t *y = **(const sw_task_t *const *const *)b;
+    /* a body is its function and first resume point (sw_task_t.pc0) */
     uintptr_t fx = (uintptr_t)x->fn, fy = (uintptr_t)y->fn;
     if (fx != fy)
         return fx < fy ? -1 : 1;
+    if (x->pc0 != y->pc0)
+        return x->pc0 < y->pc0 ? -1 : 1;
     /* the same task reached twice: the first place wins */
     const sw_task_t *const *pa = *(const sw_task_t *const *const *)a;
     const sw_task_t *const *pb = *(const sw_task_t *const *const *)b;
@@ -251,7 +254,8 @@ static struct sw__rset *flatten(struct sw__rset *tree)
         order[i] = &t[i];
     qsort(order, (size_t)n, sizeof *order, by_fn);
     for (int i = 1, kept = 0; i < n; i++) {
-        if ((*order[i])->fn == (*order[kept])->fn)
+        if ((*order[i])->fn == (*order[kept])->fn &&
+            (*order[i])->pc0 == (*order[kept])->pc0)
             *order[i] = NULL;   /* order[kept] comes first in t */
         else
             kept = i;
@@ -397,16 +401,23 @@ static void call_body(sw_user_t *u)
     after_body(u, kind, r);
 }
 
-static void start_body(sw_user_t *u, sw_task_fn fn, int kind)
+/* A body starts at its first resume point: pc0 of its task (bodies
+ * sharing a function), 0 for every other body. */
+static void start_at(sw_user_t *u, sw_task_fn fn, int pc0, int kind)
 {
     u->running = fn;
-    u->frame.pc = 0;
+    u->frame.pc = pc0;
     SW__GROUPS_RESET(&u->groups);   /* groups left open by an ended body */
     if (u->worker->run->sc->nlocals > 0)
         memset(u->frame.loc, 0,
                sizeof *u->frame.loc * (size_t)u->worker->run->sc->nlocals);
     SET_PHASE(u, ST_BODY, kind);
     call_body(u);
+}
+
+static void start_body(sw_user_t *u, sw_task_fn fn, int kind)
+{
+    start_at(u, fn, 0, kind);
 }
 
 void sw__sched_complete(sw_user_t *u, const struct sw__http_result *res)
@@ -566,7 +577,7 @@ static void pick(sw_user_t *u)
             pick(u);            /* no wait before a set's first task */
         }
     } else if (t->def->fn) {
-        start_body(u, t->def->fn, K_TASK);
+        start_at(u, t->def->fn, t->def->pc0, K_TASK);
     } else {
         wait_then_pick(u);
     }

@@ -3,6 +3,10 @@
 
 Shapes (each one a way a scenario can grow):
   tasks N        one user with N tasks
+  mixed N        one user with N tasks of ten kinds in turn (checks and
+                 captures, a seq, a taskset left by interrupt / interrupt
+                 now, sleep, retry, while, repeat, if, group and count,
+                 return), every request naming its task in its path
   seq N          one user running a seq of N tasks once: task i gets
                  /t/i, the last one stops the user
   users N        N users with one task each
@@ -23,6 +27,80 @@ def user(body):
     return 'user U {\n    task t {\n' + body + '    }\n}\n'
 
 
+# The kinds of body of `mixed`: task i of kind k.
+MIXED = [
+    # a request with checks and captures, and one using what it captured
+    """        get "/json?t={i}" {{
+            expect status 200
+            expect json "$.n" == 42
+            capture n = json "$.n"
+            capture ct = header "Content-Type"
+        }}
+        get "/products/${{n}}?t={i}" expect status in [200, 404]
+""",
+    None,                       # a seq run as a task (S below)
+    None,                       # a taskset run as a task (N below)
+    '        get "/t/{i}" {{ name "sleepy" }}\n        sleep 1ms\n'
+    '        get "/t/{i}/after"\n',
+    """        retry 2 {{
+            get "/status/500?t={i}" name "retried"
+        }}
+        get "/t/{i}/retried" expect status 200
+""",
+    """        let k = 0
+        while k < 2 {{
+            let k = k + 1
+            get "/t/{i}/while/${{k}}"
+        }}
+""",
+    """        repeat 2 {{
+            get "/t/{i}/repeat"
+        }}
+""",
+    """        if {i} % 4 == 0 {{
+            get "/t/{i}/if" expect status 200
+        }} else {{
+            post "/echo?t={i}" json {{ "t": {i} }}
+        }}
+""",
+    """        group "g{i}" {{
+            get "/t/{i}/group"
+        }}
+        count c{k}
+""",
+    """        get "/status/503?t={i}" name "failed"
+        return if failed
+        get "/t/{i}/never"
+""",
+]
+
+MIXED_SETS = """seq S {
+    task a { get "/seq/a" }
+    task 2 b { get "/seq/b" }
+    task c {
+        get "/seq/c"
+        interrupt
+    }
+}
+taskset N {
+    wait constant(0s)
+    task a { get "/set/a" }
+    task b {
+        get "/set/b"
+        interrupt
+    }
+    task c {
+        get "/set/c"
+        interrupt now
+    }
+}
+"""
+
+
+def mixed_body(kind, i):
+    return MIXED[kind].format(i=i, k=i % 3)
+
+
 def main():
     shape, n = sys.argv[1], int(sys.argv[2])
     out = []
@@ -32,6 +110,15 @@ def main():
         for i in range(n):
             w('    task t%d { get "/t/%d" }\n' % (i, i))
         w('}\n')
+    elif shape == 'mixed':
+        w('user U {\n    wait constant(0s)\n')
+        for i in range(n):
+            if i % 10 in (1, 2):    # a seq, a taskset
+                w('    task t%d %s\n' % (i, 'S' if i % 10 == 1 else 'N'))
+            else:
+                w('    task t%d {\n%s    }\n' % (i, mixed_body(i % 10, i)))
+        w('}\n')
+        w(MIXED_SETS)
     elif shape == 'seq':
         w('user U {\n    task all S\n}\nseq S {\n')
         for i in range(n - 1):

@@ -6,7 +6,7 @@
 #include "test.h"
 #include "cli.h"
 
-static const sw_task_t tasks[] = { { "t", 1, NULL, NULL, NULL, 1 } };
+static const sw_task_t tasks[] = { { "t", 1, NULL, NULL, NULL, 1, 0 } };
 static const sw_user_class_t classes[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, tasks, 1, { 0, 0, 0, 0 }, 0, 0 } }
 };

@@ -175,7 +175,7 @@ static const sw_load_t no_load = { -1, -1, -1, NULL, 0, -1, -1, -1, -1 };
     var.load = no_load
 
 #define ONE_TASK(cls, fn, start)                                         \
-    static const sw_task_t cls##_tasks[] = { { "t", 1, fn, 0, 0, 1 } };  \
+    static const sw_task_t cls##_tasks[] = { { "t", 1, fn, 0, 0, 1, 0 } };\
     static const sw_user_class_t cls[] = {                               \
         { "U", 1, 0, { "U", SW_SET_RANDOM, cls##_tasks, 1,               \
                        { SW_WAIT_CONSTANT, 20, 0, 0 }, start, 0 } }      \

@@ -126,15 +126,15 @@ LOGBODY(t_r, "r", SW_DONE)
 /* ---- seq order, weights, restart on re-entry ----------------------- */
 
 static const sw_task_t seq_tasks[] = {
-    { "a", 1, t_a, NULL, NULL, 1 },
-    { "b", 2, t_b, NULL, NULL, 2 },
-    { "c", 1, t_c_int, NULL, NULL, 3 },
+    { "a", 1, t_a, NULL, NULL, 1, 0 },
+    { "b", 2, t_b, NULL, NULL, 2, 0 },
+    { "c", 1, t_c_int, NULL, NULL, 3, 0 },
 };
 static const sw_set_t seq_set = {
     "S", SW_SET_SEQ, seq_tasks, 3, { SW_WAIT_CONSTANT, 5, 0, 0 },
     s_start, s_stop
 };
-static const sw_task_t root_seq[] = { { "S", 1, NULL, &seq_set, NULL, 4 } };
+static const sw_task_t root_seq[] = { { "S", 1, NULL, &seq_set, NULL, 4, 0 } };
 static const sw_user_class_t cls_seq[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, root_seq, 1,
                    { SW_WAIT_CONSTANT, 5, 0, 0 }, u_start, u_stop } },
@@ -159,7 +159,7 @@ TEST(seq_order_weights_and_restart)
 
 /* ---- waits: none before the first task, one after every task ------- */
 
-static const sw_task_t root_a[] = { { "a", 1, t_a, NULL, NULL, 1 } };
+static const sw_task_t root_a[] = { { "a", 1, t_a, NULL, NULL, 1, 0 } };
 static const sw_user_class_t cls_wait[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, root_a, 1,
                    { SW_WAIT_CONSTANT, 100, 0, 0 }, u_start, NULL } },
@@ -183,8 +183,8 @@ TEST(wait_after_every_task_not_before_first)
 
 /* ---- interrupt (parent waits) vs interrupt now --------------------- */
 
-static const sw_task_t int_tasks[] = { { "c", 1, t_c_int, NULL, NULL, 1 } };
-static const sw_task_t now_tasks[] = { { "c", 1, t_c_now, NULL, NULL, 1 } };
+static const sw_task_t int_tasks[] = { { "c", 1, t_c_int, NULL, NULL, 1, 0 } };
+static const sw_task_t now_tasks[] = { { "c", 1, t_c_now, NULL, NULL, 1, 0 } };
 static const sw_set_t int_set = {
     "I", SW_SET_RANDOM, int_tasks, 1, { SW_WAIT_CONSTANT, 0, 0, 0 },
     NULL, NULL
@@ -194,10 +194,10 @@ static const sw_set_t now_set = {
     NULL, NULL
 };
 static const sw_task_t root_int[] = {
-    { "I", 1, NULL, &int_set, NULL, 1 }
+    { "I", 1, NULL, &int_set, NULL, 1, 0 }
 };
 static const sw_task_t root_now[] = {
-    { "N", 1, NULL, &now_set, NULL, 1 }
+    { "N", 1, NULL, &now_set, NULL, 1, 0 }
 };
 static const sw_user_class_t cls_int[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, root_int, 1,
@@ -230,13 +230,13 @@ TEST(interrupt_now_no_wait)
 
 /* ---- stop: on_stops innermost first, user not replaced, run ends --- */
 
-static const sw_task_t stop_tasks[] = { { "x", 1, t_stop, NULL, NULL, 1 } };
+static const sw_task_t stop_tasks[] = { { "x", 1, t_stop, NULL, NULL, 1, 0 } };
 static const sw_set_t stop_set = {
     "S", SW_SET_RANDOM, stop_tasks, 1, { SW_WAIT_INHERIT, 0, 0, 0 },
     s_start, s_stop
 };
 static const sw_task_t root_stop[] = {
-    { "S", 1, NULL, &stop_set, NULL, 1 }
+    { "S", 1, NULL, &stop_set, NULL, 1, 0 }
 };
 static const sw_user_class_t cls_stop[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, root_stop, 1,
@@ -271,10 +271,10 @@ static sw_step_t t_sched(sw_user_t *u, sw_frame_t *f)
 LOGBODY(t_c, "c", SW_DONE)
 LOGBODY(t_d, "d", SW_DONE)
 static const sw_task_t sched_tasks[] = {
-    { "a", 1, t_sched, NULL, NULL, 1 },
-    { "b", 1, t_b, NULL, NULL, 2 },
-    { "c", 1, t_c, NULL, NULL, 3 },
-    { "d", 1, t_d, NULL, NULL, 4 },
+    { "a", 1, t_sched, NULL, NULL, 1, 0 },
+    { "b", 1, t_b, NULL, NULL, 2, 0 },
+    { "c", 1, t_c, NULL, NULL, 3, 0 },
+    { "d", 1, t_d, NULL, NULL, 4, 0 },
 };
 static const sw_user_class_t cls_sched[] = {
     { "U", 1, 0, { "U", SW_SET_SEQ, sched_tasks, 4,
@@ -293,22 +293,71 @@ TEST(schedule_queue_before_pick)
         FAILF("trace: %.100s", buf);
 }
 
+/* ---- bodies sharing one function: a task starts at its pc0 ------------ */
+
+/* Two bodies in one switch, as swarmc groups them (compiler/cg_group.c):
+ * p at resume point 0, q at 5 with a sleep that resumes it at 6. */
+static sw_step_t shared(sw_user_t *u, sw_frame_t *f)
+{
+    switch (f->pc) {
+    case 0:
+        logev(u, "p");
+        return SW_DONE;
+    case 5:
+        logev(u, "q1");
+        return sw_sleep_ms(u, f, 1, 6);
+    case 6:
+        logev(u, "q2");
+        return SW_DONE;
+    }
+    logev(u, "bad pc");
+    return SW_STOP;
+}
+static const sw_task_t shared_tasks[] = {
+    { .name = "p", .weight = 1, .fn = shared, .pc0 = 0, .line = 1 },
+    { .name = "q", .weight = 1, .fn = shared, .pc0 = 5, .line = 2 },
+};
+static const sw_user_class_t cls_shared_seq[] = {
+    { "U", 1, 0, { "U", SW_SET_SEQ, shared_tasks, 2,
+                   { SW_WAIT_CONSTANT, 2, 0, 0 }, NULL, NULL } },
+};
+static const sw_user_class_t cls_shared_rnd[] = {
+    { "U", 1, 0, { "U", SW_SET_RANDOM, shared_tasks, 2,
+                   { SW_WAIT_CONSTANT, 2, 0, 0 }, NULL, NULL } },
+};
+
+TEST(bodies_sharing_a_function_start_at_pc0)
+{
+    SCEN(sc, cls_shared_seq, 1);
+    ASSERT_EQ(run(&sc, ARGS("--iterations", "4")), 0);
+    char buf[512];
+    ASSERT_STR_EQ(trace(1, buf, sizeof buf), "p q1 q2 p q1 q2");
+    /* --equal-weights keeps both: a body is its function and its pc0 */
+    SCEN(sr, cls_shared_rnd, 1);
+    ASSERT_EQ(run(&sr, ARGS("--iterations", "40", "--equal-weights",
+                            "--seed", "5")), 0);
+    ASSERT(count("p") > 0 && count("q1") > 0);
+    ASSERT_EQ(count("p") + count("q1"), 40);
+    ASSERT_EQ(count("q1"), count("q2"));
+    ASSERT_EQ(count("bad pc"), 0);
+}
+
 /* ---- tags -------------------------------------------------------------- */
 
 static const char *const tag_x[] = { "x", NULL };
 static const char *const tag_slow[] = { "slow", NULL };
 static const sw_task_t tag_inner[] = {
-    { "b", 1, t_b, NULL, NULL, 1 },
-    { "c", 1, t_c_int, NULL, tag_slow, 2 },
+    { "b", 1, t_b, NULL, NULL, 1, 0 },
+    { "c", 1, t_c_int, NULL, tag_slow, 2, 0 },
 };
 static const sw_set_t tag_set = {
     "T", SW_SET_RANDOM, tag_inner, 2, { SW_WAIT_INHERIT, 0, 0, 0 },
     NULL, NULL
 };
 static const sw_task_t tag_root[] = {
-    { "a", 1, t_a, NULL, tag_x, 1 },
-    { "r", 1, t_r, NULL, NULL, 2 },
-    { "T", 1, NULL, &tag_set, tag_x, 3 },
+    { "a", 1, t_a, NULL, tag_x, 1, 0 },
+    { "r", 1, t_r, NULL, NULL, 2, 0 },
+    { "T", 1, NULL, &tag_set, tag_x, 3, 0 },
 };
 static const sw_user_class_t cls_tags[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, tag_root, 3,
@@ -473,9 +522,9 @@ TEST(classes_spread_over_threads)
 /* ---- seed: same seed, same choices ------------------------------------ */
 
 static const sw_task_t rnd_tasks[] = {
-    { "a", 3, t_a, NULL, NULL, 1 },
-    { "b", 1, t_b, NULL, NULL, 2 },
-    { "r", 1, t_r, NULL, NULL, 3 },
+    { "a", 3, t_a, NULL, NULL, 1, 0 },
+    { "b", 1, t_b, NULL, NULL, 2, 0 },
+    { "r", 1, t_r, NULL, NULL, 3, 0 },
 };
 static const sw_user_class_t cls_rnd[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, rnd_tasks, 3,
@@ -545,7 +594,7 @@ static sw_step_t sleepy(sw_user_t *u, sw_frame_t *f)
     }
     return SW_DONE;
 }
-static const sw_task_t sleepy_tasks[] = { { "a", 1, sleepy, 0, 0, 1 } };
+static const sw_task_t sleepy_tasks[] = { { "a", 1, sleepy, 0, 0, 1, 0 } };
 static const sw_user_class_t cls_sleepy[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, sleepy_tasks, 1,
                    { SW_WAIT_CONSTANT, 0, 0, 0 }, NULL, u_stop } },
@@ -616,7 +665,7 @@ static sw_step_t busy150(sw_user_t *u, sw_frame_t *f)
     logev(u, "o.end");
     return SW_DONE;
 }
-static const sw_task_t busy_tasks[] = { { "o", 1, busy150, 0, 0, 1 } };
+static const sw_task_t busy_tasks[] = { { "o", 1, busy150, 0, 0, 1, 0 } };
 static const sw_user_class_t cls_busy[] = {
     { "U", 1, 0, { "U", SW_SET_RANDOM, busy_tasks, 1,
                    { SW_WAIT_CONSTANT, 0, 0, 0 }, u_start, u_stop } },
@@ -696,6 +745,7 @@ int main(int argc, char **argv)
     RUN(interrupt_now_no_wait);
     RUN(stop_runs_on_stops_and_ends_the_run);
     RUN(schedule_queue_before_pick);
+    RUN(bodies_sharing_a_function_start_at_pc0);
     RUN(tags_include_and_exclude);
     RUN(iterations_per_user_and_shared);
     RUN(spawn_steps);
