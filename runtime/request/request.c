@@ -118,6 +118,7 @@ void sw__net_close(struct sw__net *n)
         req_destroy(r);
     }
     n->nfree_reqs = 0;
+    sw__resp_pool_free(&n->resp_pool);
     for (int k = 0; k < SW__ENGINE_KINDS; k++)
         if (n->eng[k])
             n->ops[k]->close(n->eng[k]);
@@ -145,6 +146,7 @@ static struct sw__req *req_get(struct sw__net *n)
         if (!r)
             sw__oom();
         r->net = n;
+        r->resp.pool = n ? &n->resp_pool : NULL;
     }
     r->next_free = NULL;
     return r;
