@@ -58,7 +58,12 @@ struct sw__req {
     int kind;                   /* the engine that has it */
     sw__xfer_t *xfer;           /* the engine's, while it has it */
     struct sw__http_req q;      /* what the engine was given */
-    struct sw__http_result res; /* the completion record */
+    /* The completion record: the engine's (valid until finish, which
+     * release calls after sw_req_end has read it), or own_res.  Not
+     * copied: with thousands of users each copy is cache lines written
+     * that the next completion of this request object finds cold. */
+    const struct sw__http_result *res;
+    struct sw__http_result own_res;
     int64_t handover_us;        /* spent before a hand-over (hand_over) */
     double done_ms;             /* uv_hrtime ms when it completed */
     int64_t debug_seq;          /* --http-debug: its number, or 0 */
@@ -434,11 +439,15 @@ static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
         return;
     }
     r->state = RQ_DONE;
-    r->res = *res;
-    r->res.timing.total_us += r->handover_us;
+    r->res = res;
+    if (r->handover_us) {       /* (rare) the time before the hand-over */
+        r->own_res = *res;
+        r->own_res.timing.total_us += r->handover_us;
+        r->res = &r->own_res;
+    }
     if (r->intended_ms >= 0)        /* only then is the time needed */
         r->done_ms = now_ms();
-    r->net->complete(u, &r->res);
+    r->net->complete(u, r->res);
 }
 
 /* r's header lines without its Authorization lines (libcurl 7.88 sends
@@ -550,11 +559,13 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
          * general one would: a counted failure, never a silent fallback */
         r->kind = -1;
         r->state = RQ_DONE;
-        memset(&r->res, 0, sizeof r->res);
-        r->res.error = SW__HTTP_E_SETUP;
-        r->res.message = "not covered by --engine native (use auto or curl)";
+        memset(&r->own_res, 0, sizeof r->own_res);
+        r->own_res.error = SW__HTTP_E_SETUP;
+        r->own_res.message =
+            "not covered by --engine native (use auto or curl)";
+        r->res = &r->own_res;
         r->resp.status = 0;
-        r->resp.transport_error = r->res.message;
+        r->resp.transport_error = r->own_res.message;
         r->done_ms = now_ms();
         return SW__SEND_FAILED;
     }
@@ -571,7 +582,7 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     if (ops->send(r->xfer) == SW__SENT)
         return SW__SENT;
     r->state = RQ_DONE;
-    r->res = *ops->result(r->xfer);
+    r->res = ops->result(r->xfer);
     if (r->intended_ms >= 0)
         r->done_ms = now_ms();
     return SW__SEND_FAILED;
@@ -604,7 +615,7 @@ void sw_req_end(sw_user_t *u)
         release(u);
         return;
     }
-    const struct sw__http_result *res = &r->res;
+    const struct sw__http_result *res = r->res;
     struct sw__response *resp = &r->resp;
     struct sw__sample s;
     memset(&s, 0, sizeof s);

@@ -54,17 +54,24 @@ struct sw__nv_engine {
     int handover;               /* see sw__nv_engine_handover */
 };
 
+/* Laid out for a response's arrival, when with thousands of users the
+ * connection is not in the cache: on a 64-byte boundary (conn_new), what
+ * the engine reads first, then the libuv handle (whose hot fields end
+ * within the next three lines), then the requests, which a keep-alive
+ * request does not touch. */
 struct sw__nv_conn {
-    uv_tcp_t tcp;
-    uv_connect_t creq;          /* here, not in the transfer: they must */
-    uv_write_t wreq;            /* outlive a cancelled transfer */
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* NULL once closing */
     struct sw__nv_dns_entry *dest;
     uint64_t last_use;          /* the session's use counter (LRU) */
     int connected;
     int reused;                 /* a response was read on it already */
+    uv_tcp_t tcp;
+    uv_connect_t creq;          /* here, not in the transfer: they must */
+    uv_write_t wreq;            /* outlive a cancelled transfer */
 };
+
+#define LINE 64
 
 struct sw__nv_session {
     struct sw__nv_engine *eng;
@@ -526,9 +533,11 @@ static void connect_to(struct sw__nv_xfer *x)
 {
     struct sw__nv_session *s = x->s;
     struct sw__nv_engine *e = x->eng;
-    struct sw__nv_conn *c = calloc(1, sizeof *c);
+    size_t size = (sizeof(struct sw__nv_conn) + LINE - 1) / LINE * LINE;
+    struct sw__nv_conn *c = aligned_alloc(LINE, size);
     if (!c)
         sw__oom();
+    memset(c, 0, size);
     c->eng = e;
     c->s = s;
     c->dest = x->dest;
