@@ -33,6 +33,8 @@
 #define KEEP_CAP ((size_t)64 << 10)
 #define MAX_REDIRS 30
 #define SESSION_CONNS 4
+/* A cache line: hot structures are allocated on this boundary. */
+#define LINE 64
 
 /* A response's header block and body while it is parsed (see take_bufs). */
 struct sw__nv_bufs {
@@ -71,8 +73,6 @@ struct sw__nv_conn {
     uv_write_t wreq;            /* outlive a cancelled transfer */
 };
 
-#define LINE 64
-
 struct sw__nv_session {
     struct sw__nv_engine *eng;
     struct sw__nv_conn *conns[SESSION_CONNS];   /* owned; NULL: free */
@@ -84,19 +84,21 @@ struct sw__nv_session {
 
 enum { X_IDLE, X_RESOLVING, X_CONNECTING, X_SENDING };
 
+/* What a keep-alive request reads and writes comes first, in as few
+ * 64-byte lines as it fits (xfer_get aligns the transfer): with thousands
+ * of users a transfer is cold when its response arrives, and every line
+ * it touches is a cache miss.  The timer handle, the redirect's URL, the
+ * request bytes left over and the DNS link come last. */
 struct sw__nv_xfer {
     struct sw__nv_xfer *next_free;
-    struct sw__nv_xfer *dns_next;
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* while lent */
     struct sw__nv_conn *conn;   /* the connection it is sent on */
-    /* The timeout, or a completion deferred.  Lazy: a finished request
-     * leaves it running (unreferenced) and the next one only moves the
-     * deadline, so a request does not pay a timer start and stop; when it
-     * fires before the deadline it is started again for the rest. */
-    uv_timer_t timer;
     uint64_t deadline_ms;       /* uv_now() time; 0: no timeout */
     uint64_t timer_due_ms;      /* when the running timer fires */
+    int timer_on;               /* timer started and not yet fired or
+                                   stopped (uv_is_active, without reading
+                                   the handle's line) */
     int state;
     int in_flight;
     int in_send;                /* inside sw__nv_send: defer completion */
@@ -109,7 +111,6 @@ struct sw__nv_xfer {
     const struct sw__nv_request *req;   /* borrowed until completion */
     const char *cur_url;
     size_t cur_url_len;
-    struct sw__buf url;
     struct sw__nv_url u;
     int method;
     const char *method_str;
@@ -118,17 +119,24 @@ struct sw__nv_xfer {
     size_t first_host_len;      /* host and port only */
     int first_port;
     struct sw__nv_dns_entry *dest;
-    /* the request bytes that the socket did not take at once (they are
-     * formatted in the engine's wbuf) */
-    struct sw__buf out;
     struct sw__nv_resp resp;
-    struct sw__nv_result res;
     /* uv_hrtime ns: the request's start, this hop's (redirect) start,
      * name known (connect starts), connected, request written, first
      * response byte */
     uint64_t t_start, t_hop, t_dns, t_conn, t_sent, t_first;
     sw__nv_done_fn done;
     void *data;
+    struct sw__nv_result res;   /* its rarely used fields last (nv.h) */
+    /* The timeout, or a completion deferred.  Lazy: a finished request
+     * leaves it running (unreferenced) and the next one only moves the
+     * deadline, so a request does not pay a timer start and stop; when it
+     * fires before the deadline it is started again for the rest. */
+    uv_timer_t timer;
+    struct sw__buf url;         /* the URL after a redirect */
+    /* the request bytes that the socket did not take at once (they are
+     * formatted in the engine's wbuf) */
+    struct sw__buf out;
+    struct sw__nv_xfer *dns_next;
 };
 
 static void start(struct sw__nv_xfer *x);
@@ -238,9 +246,11 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
         x->next_free = NULL;
         return x;
     }
-    x = calloc(1, sizeof *x);
+    size_t size = (sizeof *x + LINE - 1) / LINE * LINE;
+    x = aligned_alloc(LINE, size);
     if (!x)
         sw__oom();
+    memset(x, 0, size);
     x->eng = e;
     uv_timer_init(e->uv, &x->timer);
     uv_unref((uv_handle_t *)&x->timer);  /* the connection keeps the loop */
@@ -737,6 +747,7 @@ static void deliver(struct sw__nv_xfer *x)
 static void on_timer(uv_timer_t *t)
 {
     struct sw__nv_xfer *x = t->data;
+    x->timer_on = 0;            /* (a one-shot timer that fired) */
     if (x->deferred) {
         uv_unref((uv_handle_t *)&x->timer);
         deliver(x);
@@ -748,6 +759,7 @@ static void on_timer(uv_timer_t *t)
     if (now < x->deadline_ms) { /* a later request moved the deadline */
         x->timer_due_ms = x->deadline_ms;
         uv_timer_start(&x->timer, on_timer, x->deadline_ms - now, 0);
+        x->timer_on = 1;
         return;
     }
     x->res.timeout_connecting = x->state != X_SENDING;
@@ -784,6 +796,7 @@ static void finish(struct sw__nv_xfer *x, int err)
         x->deferred = 1;
         x->timer_due_ms = uv_now(x->eng->uv);
         uv_timer_start(&x->timer, on_timer, 0, 0);
+        x->timer_on = 1;
         uv_ref((uv_handle_t *)&x->timer);
         return;
     }
@@ -840,6 +853,8 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->conn = NULL;
     x->state = X_IDLE;
     memset(&x->res.timing, 0, sizeof x->res.timing);
+    if (x->res.err == SW_NV_ERR_HEADERS_SIZE)
+        x->res.errmsg[0] = 0;   /* (only that error writes it: resp.c) */
     x->res.err = 0;
     x->res.os_errno = 0;
     x->res.timeout_connecting = 0;
@@ -869,10 +884,11 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->deadline_ms = 0;
     if (req->timeout_ms > 0) {
         x->deadline_ms = uv_now(x->eng->uv) + (uint64_t)req->timeout_ms;
-        if (!uv_is_active((uv_handle_t *)&x->timer) ||
+        if (!x->timer_on ||
             x->timer_due_ms > x->deadline_ms) {
             x->timer_due_ms = x->deadline_ms;
             uv_timer_start(&x->timer, on_timer, (uint64_t)req->timeout_ms, 0);
+            x->timer_on = 1;
         }
     }
     start(x);
@@ -887,6 +903,7 @@ void sw__nv_cancel(struct sw__nv_session *s)
         return;
     if (x->deferred) {
         uv_timer_stop(&x->timer);
+        x->timer_on = 0;
         uv_unref((uv_handle_t *)&x->timer);
         x->deferred = 0;
     }
