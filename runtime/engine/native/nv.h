@@ -143,6 +143,9 @@ struct sw__nv_request {
 int sw__nv_covers(const struct sw__nv_request *req);
 /* The same, and on 1 *url is req->url parsed (for req->parsed). */
 int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url);
+/* The checks of sw__nv_covers_url but the URL's, for a req->url known to
+ * be covered (the same bytes as one sw__nv_covers_url accepted). */
+int sw__nv_covers_parsed(const struct sw__nv_request *req);
 
 /* Phase timings of the last request, microseconds; -1 = not measured. */
 struct sw__nv_timing {
