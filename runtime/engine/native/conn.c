@@ -483,8 +483,11 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     x->t_first = 0;
     uv_buf_t b = uv_buf_init(out->ptr, (unsigned)out->len);
     int n = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-    if (n == (int)out->len)
+    if (n == (int)out->len) {
+        if (out->cap > KEEP_CAP)
+            sw__buf_free(out);  /* (one large request: not kept) */
         return;
+    }
     if (n < 0 && n != UV_EAGAIN) {
         if (retry(x, c))
             return;
@@ -496,6 +499,8 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     size_t sent = n > 0 ? (size_t)n : 0;
     x->out.len = 0;
     sw__buf_add(&x->out, out->ptr + sent, out->len - sent);
+    if (out->cap > KEEP_CAP)
+        sw__buf_free(out);      /* (one large request: not kept) */
     b = uv_buf_init(x->out.ptr, (unsigned)x->out.len);
     c->wreq.data = c;
     if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write) != 0) {
