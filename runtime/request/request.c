@@ -58,7 +58,12 @@ struct sw__req {
     int kind;                   /* the engine that has it */
     sw__xfer_t *xfer;           /* the engine's, while it has it */
     struct sw__http_req q;      /* what the engine was given */
-    struct sw__http_result res; /* the completion record */
+    /* The completion record: the engine's (valid until finish, which
+     * release calls after sw_req_end has read it), or own_res.  Not
+     * copied: with thousands of users each copy is cache lines written
+     * that the next completion of this request object finds cold. */
+    const struct sw__http_result *res;
+    struct sw__http_result own_res;
     int64_t handover_us;        /* spent before a hand-over (hand_over) */
     double done_ms;             /* uv_hrtime ms when it completed */
     int64_t debug_seq;          /* --http-debug: its number, or 0 */
@@ -118,6 +123,7 @@ void sw__net_close(struct sw__net *n)
         req_destroy(r);
     }
     n->nfree_reqs = 0;
+    sw__resp_pool_free(&n->resp_pool);
     for (int k = 0; k < SW__ENGINE_KINDS; k++)
         if (n->eng[k])
             n->ops[k]->close(n->eng[k]);
@@ -145,6 +151,7 @@ static struct sw__req *req_get(struct sw__net *n)
         if (!r)
             sw__oom();
         r->net = n;
+        r->resp.pool = n ? &n->resp_pool : NULL;
     }
     r->next_free = NULL;
     return r;
@@ -432,11 +439,15 @@ static void on_done(void *ctx, sw__xfer_t *x, const struct sw__http_result *res)
         return;
     }
     r->state = RQ_DONE;
-    r->res = *res;
-    r->res.timing.total_us += r->handover_us;
+    r->res = res;
+    if (r->handover_us) {       /* (rare) the time before the hand-over */
+        r->own_res = *res;
+        r->own_res.timing.total_us += r->handover_us;
+        r->res = &r->own_res;
+    }
     if (r->intended_ms >= 0)        /* only then is the time needed */
         r->done_ms = now_ms();
-    r->net->complete(u, &r->res);
+    r->net->complete(u, r->res);
 }
 
 /* r's header lines without its Authorization lines (libcurl 7.88 sends
@@ -548,11 +559,13 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
          * general one would: a counted failure, never a silent fallback */
         r->kind = -1;
         r->state = RQ_DONE;
-        memset(&r->res, 0, sizeof r->res);
-        r->res.error = SW__HTTP_E_SETUP;
-        r->res.message = "not covered by --engine native (use auto or curl)";
+        memset(&r->own_res, 0, sizeof r->own_res);
+        r->own_res.error = SW__HTTP_E_SETUP;
+        r->own_res.message =
+            "not covered by --engine native (use auto or curl)";
+        r->res = &r->own_res;
         r->resp.status = 0;
-        r->resp.transport_error = r->res.message;
+        r->resp.transport_error = r->own_res.message;
         r->done_ms = now_ms();
         return SW__SEND_FAILED;
     }
@@ -569,7 +582,7 @@ enum sw__send_outcome sw__req_send(sw_user_t *u, double intended_ms)
     if (ops->send(r->xfer) == SW__SENT)
         return SW__SENT;
     r->state = RQ_DONE;
-    r->res = *ops->result(r->xfer);
+    r->res = ops->result(r->xfer);
     if (r->intended_ms >= 0)
         r->done_ms = now_ms();
     return SW__SEND_FAILED;
@@ -602,7 +615,7 @@ void sw_req_end(sw_user_t *u)
         release(u);
         return;
     }
-    const struct sw__http_result *res = &r->res;
+    const struct sw__http_result *res = r->res;
     struct sw__response *resp = &r->resp;
     struct sw__sample s;
     memset(&s, 0, sizeof s);

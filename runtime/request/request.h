@@ -48,6 +48,8 @@ struct sw__net {
                                                the engine that sent them */
     struct sw__req *free_reqs;              /* pooled request objects */
     int nfree_reqs;
+    struct sw__resp_pool resp_pool;         /* their responses' buffers
+                                               (response.h) */
 };
 
 /* Per user. */

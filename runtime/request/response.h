@@ -17,6 +17,18 @@
 
 #include "util/buf.h"     /* struct sw__buf */
 
+/* A worker's response buffers not in use (response.c): a response takes a
+ * pair when its engine appends the first byte and gives it back when it
+ * is emptied, so that with thousands of users in flight each response is
+ * written into memory that the previous response used a moment ago
+ * rather than into buffers of its own, last touched thousands of requests
+ * earlier (a cache miss for every line).  Owned by the request module's
+ * worker context; LIFO. */
+struct sw__resp_pool {
+    struct sw__resp_bufs *spare;
+    size_t n, cap;
+};
+
 struct sw__response {
     long status;                /* 0 after a transport error */
     struct sw__buf body;        /* the body, NUL-terminated, cut at
@@ -39,6 +51,9 @@ struct sw__response {
      * each request header block they send (every hop) to `sent`. */
     int log_sent;
     struct sw__buf sent;
+    /* borrowed: where body and headers come from and go back to (NULL:
+     * the response keeps its own) */
+    struct sw__resp_pool *pool;
 };
 
 /* Bodies larger than this are counted but not kept (checks see the start). */
@@ -47,6 +62,9 @@ struct sw__response {
 #define SW__HEADERS_CAP ((size_t)64 << 10)
 
 /* sw__buf_add with its fast path inline (util/buf.c grows the buffer). */
+/* Takes body and headers from r->pool when it holds none (response.c). */
+void sw__resp_take_(struct sw__response *r);
+
 static inline void sw__resp_add_(struct sw__buf *b, const char *p, size_t n)
 {
     if (b->len + n + 1 > b->cap)
@@ -62,6 +80,8 @@ static inline void sw__resp_add_body(struct sw__response *r, const char *p,
                                      size_t n)
 {
     r->body_bytes += (int64_t)n;
+    if (!r->body.ptr && r->pool)
+        sw__resp_take_(r);
     if (r->body.len < SW__BODY_CAP)
         sw__resp_add_(&r->body, p, n < SW__BODY_CAP - r->body.len
                                        ? n : SW__BODY_CAP - r->body.len);
@@ -73,6 +93,8 @@ static inline void sw__resp_add_body(struct sw__response *r, const char *p,
 static inline void sw__resp_add_header(struct sw__response *r, const char *p,
                                        size_t n)
 {
+    if (!r->headers.ptr && r->pool)
+        sw__resp_take_(r);
     if (n >= 5 && !memcmp(p, "HTTP/", 5))
         r->headers.len = 0;
     if (r->headers.len < SW__HEADERS_CAP)
@@ -84,5 +106,7 @@ static inline void sw__resp_add_header(struct sw__response *r, const char *p,
 void sw__resp_reset(struct sw__response *r);
 /* Frees the response's memory. */
 void sw__resp_free(struct sw__response *r);
+/* Frees the buffers in the pool. */
+void sw__resp_pool_free(struct sw__resp_pool *p);
 
 #endif /* SW_RESPONSE_H */

@@ -426,7 +426,9 @@ void sw__sched_complete(sw_user_t *u, const struct sw__http_result *res)
                                    from sw_req_end */
     if (STATE(u) == ST_REQUEST && u->running) {
         SET_PHASE(u, ST_BODY, KIND(u));
+        u->chain = 1;           /* see wait_then_pick */
         call_body(u);
+        u->chain = 0;
     }
 }
 
@@ -493,6 +495,20 @@ static void wait_then_pick(sw_user_t *u)
     u->intended_ms = sw__wait_intended_ms(&f->rs->def->wait, &f->pacing,
                                           now);
     double ms = sw__wait_ms(&f->rs->def->wait, &f->pacing, now, u->rng);
+    if (ms <= 0 && u->chain) {
+        /* A task resumed by its response ended with no wait: the next one
+         * starts now, inside the loop's read callback, while the user's
+         * state, its request object and its connection are still in the
+         * cache (through the 0 ms queue they would be picked up again
+         * after every other user of the batch, thousands of users later).
+         * Once per completion, so a task that never yields still goes
+         * through the queue and gives the loop its turn.  No timer of the
+         * user runs here: it was waiting for its response. */
+        u->chain = 0;
+        SET_PHASE(u, ST_WAIT, K_NONE);
+        pick(u);
+        return;
+    }
     arm(u, ST_WAIT, K_NONE, ms);
 }
 

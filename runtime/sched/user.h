@@ -50,6 +50,8 @@ struct sw_user {
     sw_task_fn running;         /* the running body, or NULL */
     int phase;                  /* sched.c's state machine */
     int stopping;               /* a stop was asked for */
+    int chain;                  /* in its response's callback: a 0 ms
+                                   wait may pick the next task at once */
     void (*hook_done)(sw_user_t *u, sw_step_t r);   /* K_HOOK's end */
     void *timer;                /* the clock's timer (clock.h); owned */
 

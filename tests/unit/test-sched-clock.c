@@ -9,7 +9,9 @@
  */
 #include <uv.h>
 #include "swarm.h"
+#include "request.h"
 #include "scheduler.h"
+#include "stats.h"
 #include "user.h"
 #include "worker.h"
 #include "test.h"
@@ -163,6 +165,7 @@ static sw_step_t task(sw_user_t *u, sw_frame_t *f)
 /* ---- a worker without a thread or a network --------------------------- */
 
 static sw_task_t tasks[] = { { .name = "t", .weight = 1, .fn = task } };
+static sw_task_t *use_tasks = tasks;    /* the class's one task */
 static sw_user_class_t cls;
 static sw_scenario_t sc;
 static struct sw__options opt;
@@ -175,7 +178,7 @@ static void setup(sw_wait_t wait)
     cls.name = "U";
     cls.weight = 1;
     cls.root = (sw_set_t){ .name = "U", .kind = SW_SET_RANDOM,
-                           .tasks = tasks, .ntasks = 1, .wait = wait,
+                           .tasks = use_tasks, .ntasks = 1, .wait = wait,
                            .on_start = on_start, .on_stop = on_stop };
     memset(&sc, 0, sizeof sc);
     sc.users = &cls;
@@ -313,6 +316,63 @@ TEST(spawn_delay)
     ASSERT_EQ(teardown(), 0);
 }
 
+/* A task of one request to a port where nothing listens (a quick
+ * "Couldn't connect" from the loop). */
+static int nsent;
+
+static sw_step_t req_task(sw_user_t *u, sw_frame_t *f)
+{
+    switch (f->pc) {
+    case 0:
+        nsent++;
+        sw_req_begin(u, SW_GET, "http://127.0.0.1:1/");
+        return sw_req_send(u, f, 1);
+    default:
+        sw_req_end(u);
+        return SW_DONE;
+    }
+}
+
+TEST(zero_wait_after_a_response_picks_at_once)
+{
+    /* A task resumed by its response that ends with a wait of 0 starts the
+     * next task inside the response's callback, not through the 0 ms
+     * queue (where, with thousands of users, its state would be out of
+     * the cache again by its turn); once per response. */
+    static sw_task_t req_tasks[] = {
+        { .name = "r", .weight = 1, .fn = req_task }
+    };
+    use_tasks = req_tasks;
+    setup((sw_wait_t){ .kind = SW_WAIT_CONSTANT, .a_ms = 0 });
+    use_tasks = tasks;
+    struct sw__engine_config cfg = { .engine = "native" };
+    static atomic_int_fast64_t failures;
+    struct sw__stats *st = sw__stats_new();
+    ASSERT(st != NULL);
+    ASSERT_EQ(sw__net_init(&w.net, &w.uv, &cfg, NULL, 5000, st, &failures,
+                           sw__sched_complete), 0);
+    nsent = 0;
+    sw_user_t *u = sw__user_spawn(&w, 0, 1, 0);
+    ASSERT(u != NULL);
+    run_until(0);                   /* on_start, then the first request */
+    ASSERT_EQ(nsent, 1);
+    ASSERT_EQ(nqueue, 0);
+    for (int i = 0; i < 100 && nsent < 2 && nqueue == 0; i++)
+        uv_run(&w.uv, UV_RUN_ONCE);
+    ASSERT_EQ(nsent, 2);            /* sent from the first one's callback */
+    ASSERT_EQ(nqueue, 0);
+    ASSERT_EQ((long long)atomic_load(&failures), 1);
+    sw__user_stop(u, 0);
+    run_until(1e9);
+    for (int i = 0; i < w.ngrave; i++)
+        sw__user_free(w.grave[i]);
+    w.ngrave = 0;
+    sw__net_close(&w.net);
+    ASSERT_EQ(teardown(), 0);
+    sw__net_free(&w.net);
+    sw__stats_free(st);
+}
+
 int main(int argc, char **argv)
 {
     test_only_ = argc > 1 ? argv[1] : NULL;
@@ -322,5 +382,6 @@ int main(int argc, char **argv)
     RUN(graceful_stop_finishes_the_task);
     RUN(kill_abandons_the_task);
     RUN(spawn_delay);
+    RUN(zero_wait_after_a_response_picks_at_once);
     TEST_EXIT();
 }

@@ -33,11 +33,21 @@
 #define KEEP_CAP ((size_t)64 << 10)
 #define MAX_REDIRS 30
 #define SESSION_CONNS 4
+/* A cache line: hot structures are allocated on this boundary. */
+#define LINE 64
+
+/* A response's header block and body while it is parsed (see take_bufs). */
+struct sw__nv_bufs {
+    struct sw__buf headers, body;
+};
 
 struct sw__nv_engine {
     uv_loop_t *uv;              /* borrowed */
     size_t body_cap;
     char *rbuf;                 /* owned: the shared read buffer */
+    struct sw__buf wbuf;        /* owned: where requests are formatted */
+    struct sw__nv_bufs *spare;  /* owned: parse buffers not lent, LIFO */
+    size_t nspare, capspare;
     struct sw__nv_dns *dns;     /* owned */
     struct sw__nv_tcache *tcache;   /* owned */
     struct sw__nv_xfer *free_xfers; /* owned: the pool */
@@ -46,16 +56,21 @@ struct sw__nv_engine {
     int handover;               /* see sw__nv_engine_handover */
 };
 
+/* Laid out for a response's arrival, when with thousands of users the
+ * connection is not in the cache: on a 64-byte boundary (conn_new), what
+ * the engine reads first, then the libuv handle (whose hot fields end
+ * within the next three lines), then the requests, which a keep-alive
+ * request does not touch. */
 struct sw__nv_conn {
-    uv_tcp_t tcp;
-    uv_connect_t creq;          /* here, not in the transfer: they must */
-    uv_write_t wreq;            /* outlive a cancelled transfer */
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* NULL once closing */
     struct sw__nv_dns_entry *dest;
     uint64_t last_use;          /* the session's use counter (LRU) */
     int connected;
     int reused;                 /* a response was read on it already */
+    uv_tcp_t tcp;
+    uv_connect_t creq;          /* here, not in the transfer: they must */
+    uv_write_t wreq;            /* outlive a cancelled transfer */
 };
 
 struct sw__nv_session {
@@ -69,44 +84,59 @@ struct sw__nv_session {
 
 enum { X_IDLE, X_RESOLVING, X_CONNECTING, X_SENDING };
 
+/* What a keep-alive request reads and writes comes first, in as few
+ * 64-byte lines as it fits (xfer_get aligns the transfer): with thousands
+ * of users a transfer is cold when its response arrives, and every line
+ * it touches is a cache miss.  The timer handle, the redirect's URL, the
+ * request bytes left over and the DNS link come last. */
 struct sw__nv_xfer {
     struct sw__nv_xfer *next_free;
-    struct sw__nv_xfer *dns_next;
     struct sw__nv_engine *eng;
     struct sw__nv_session *s;   /* while lent */
     struct sw__nv_conn *conn;   /* the connection it is sent on */
-    /* The timeout, or a completion deferred.  Lazy: a finished request
-     * leaves it running (unreferenced) and the next one only moves the
-     * deadline, so a request does not pay a timer start and stop; when it
-     * fires before the deadline it is started again for the rest. */
-    uv_timer_t timer;
     uint64_t deadline_ms;       /* uv_now() time; 0: no timeout */
     uint64_t timer_due_ms;      /* when the running timer fires */
+    int timer_on;               /* timer started and not yet fired or
+                                   stopped (uv_is_active, without reading
+                                   the handle's line) */
     int state;
     int in_flight;
     int in_send;                /* inside sw__nv_send: defer completion */
     int deferred;               /* completion waits for the timer */
     int retried;
     int addr_idx;               /* which of dest's addresses is tried */
-    /* what is sent now (redirects change it) */
+    /* what is sent now (redirects change it): cur_url is req->url
+     * (borrowed) until a redirect, then the URL in `url`; u points into
+     * cur_url */
     const struct sw__nv_request *req;   /* borrowed until completion */
-    struct sw__buf url;
+    const char *cur_url;
+    size_t cur_url_len;
     struct sw__nv_url u;
     int method;
     const char *method_str;
     int has_body;
-    struct sw__buf first_host;   /* credentials go to this host only */
+    const char *first_host;     /* in req->url: credentials go to this */
+    size_t first_host_len;      /* host and port only */
     int first_port;
     struct sw__nv_dns_entry *dest;
-    struct sw__buf out;
     struct sw__nv_resp resp;
-    struct sw__nv_result res;
     /* uv_hrtime ns: the request's start, this hop's (redirect) start,
      * name known (connect starts), connected, request written, first
      * response byte */
     uint64_t t_start, t_hop, t_dns, t_conn, t_sent, t_first;
     sw__nv_done_fn done;
     void *data;
+    struct sw__nv_result res;   /* its rarely used fields last (nv.h) */
+    /* The timeout, or a completion deferred.  Lazy: a finished request
+     * leaves it running (unreferenced) and the next one only moves the
+     * deadline, so a request does not pay a timer start and stop; when it
+     * fires before the deadline it is started again for the rest. */
+    uv_timer_t timer;
+    struct sw__buf url;         /* the URL after a redirect */
+    /* the request bytes that the socket did not take at once (they are
+     * formatted in the engine's wbuf) */
+    struct sw__buf out;
+    struct sw__nv_xfer *dns_next;
 };
 
 static void start(struct sw__nv_xfer *x);
@@ -132,6 +162,7 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap)
     e->uv = uv;
     e->body_cap = body_cap;
     e->rbuf = malloc(READ_BUF_SIZE);
+    sw__buf_reserve(&e->wbuf, 1024);
     e->dns = sw__nv_dns_new(uv);
     e->tcache = sw__nv_tcache_new();
     if (!e->rbuf || !e->dns || !e->tcache) {
@@ -147,7 +178,6 @@ struct sw__nv_engine *sw__nv_engine_new(uv_loop_t *uv, size_t body_cap)
 static void xfer_bufs_free(struct sw__nv_xfer *x)
 {
     sw__buf_free(&x->url);
-    sw__buf_free(&x->first_host);
     sw__buf_free(&x->out);
     sw__buf_free(&x->res.headers);
     sw__buf_free(&x->res.body);
@@ -186,6 +216,12 @@ void sw__nv_engine_free(struct sw__nv_engine *e)
         fprintf(stderr, "swarm: native engine freed with %d handles open\n",
                 e->handles);
     free(e->rbuf);
+    sw__buf_free(&e->wbuf);
+    for (size_t i = 0; i < e->nspare; i++) {
+        sw__buf_free(&e->spare[i].headers);
+        sw__buf_free(&e->spare[i].body);
+    }
+    free(e->spare);
     sw__nv_tcache_free(e->tcache);
     free(e);
 }
@@ -210,9 +246,11 @@ static struct sw__nv_xfer *xfer_get(struct sw__nv_engine *e)
         x->next_free = NULL;
         return x;
     }
-    x = calloc(1, sizeof *x);
+    size_t size = (sizeof *x + LINE - 1) / LINE * LINE;
+    x = aligned_alloc(LINE, size);
     if (!x)
         sw__oom();
+    memset(x, 0, size);
     x->eng = e;
     uv_timer_init(e->uv, &x->timer);
     uv_unref((uv_handle_t *)&x->timer);  /* the connection keeps the loop */
@@ -239,12 +277,46 @@ static void trim(struct sw__buf *b)
         b->ptr[0] = 0;
 }
 
-static void xfer_put(struct sw__nv_xfer *x)
+/* The parse buffers.  A transfer holds none from its send to its first
+ * response byte: it takes the pair given back last (take_bufs) and gives
+ * it back with itself (give_bufs).  With thousands of users, a response is
+ * then parsed into memory that the previous one used a moment ago, not
+ * into a pair of its own last written thousands of requests earlier
+ * (cache misses); the pool holds as many pairs as responses were ever
+ * parsed at once. */
+static void take_bufs(struct sw__nv_xfer *x)
 {
-    trim(&x->url);
-    trim(&x->out);
+    struct sw__nv_engine *e = x->eng;
+    if (x->res.headers.ptr || x->res.body.ptr || !e->nspare)
+        return;
+    struct sw__nv_bufs *b = &e->spare[--e->nspare];
+    x->res.headers = b->headers;
+    x->res.body = b->body;
+}
+
+static void give_bufs(struct sw__nv_xfer *x)
+{
+    struct sw__nv_engine *e = x->eng;
+    if (!x->res.headers.ptr && !x->res.body.ptr)
+        return;
     trim(&x->res.headers);
     trim(&x->res.body);
+    e->spare = sw__grow(e->spare, &e->capspare, e->nspare + 1,
+                        sizeof *e->spare);
+    e->spare[e->nspare].headers = x->res.headers;
+    e->spare[e->nspare].body = x->res.body;
+    e->nspare++;
+    memset(&x->res.headers, 0, sizeof x->res.headers);
+    memset(&x->res.body, 0, sizeof x->res.body);
+}
+
+static void xfer_put(struct sw__nv_xfer *x)
+{
+    if (x->url.cap > KEEP_CAP)
+        sw__buf_free(&x->url);
+    if (x->out.cap > KEEP_CAP)
+        sw__buf_free(&x->out);
+    give_bufs(x);
     x->s = NULL;
     x->conn = NULL;
     x->req = NULL;
@@ -333,6 +405,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
     }
     if (!x->t_first)
         x->t_first = uv_hrtime();
+    take_bufs(x);
     size_t used;
     int err = sw__nv_resp_feed(&x->resp, buf->base, (size_t)nread, &used);
     if (err) {
@@ -390,13 +463,16 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
      * sw__nv_url_parse, so memcmp compares them) */
     w.same_host = !x->res.redirects ||
                   (x->u.port == x->first_port &&
-                   x->u.host_len == x->first_host.len &&
-                   !memcmp(x->u.host, x->first_host.ptr, x->u.host_len));
+                   x->u.host_len == x->first_host_len &&
+                   !memcmp(x->u.host, x->first_host, x->u.host_len));
     w.send_auth = x->req->has_auth && w.same_host;
     const struct sw__nv_template *t = sw__nv_template_get(x->eng->tcache, &w);
-    sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, &x->out);
+    /* formatted in the engine's buffer: the socket takes it at once, as a
+     * rule, and only what is left is copied to the transfer */
+    struct sw__buf *out = &x->eng->wbuf;
+    sw__nv_format(t, &w, &s->jar, s->jar.head ? now_s() : 0, out);
     if (x->req->sent_log)
-        log_sent(x->req->sent_log, &x->out);
+        log_sent(x->req->sent_log, out);
     sw__nv_resp_start(&x->resp, &x->res, x->method == SW_NV_HEAD,
                       x->eng->body_cap);
     if (x->req->accept_encoding)
@@ -405,10 +481,13 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
     x->state = X_SENDING;
     x->t_sent = uv_hrtime();
     x->t_first = 0;
-    uv_buf_t b = uv_buf_init(x->out.ptr, (unsigned)x->out.len);
+    uv_buf_t b = uv_buf_init(out->ptr, (unsigned)out->len);
     int n = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-    if (n == (int)x->out.len)
+    if (n == (int)out->len) {
+        if (out->cap > KEEP_CAP)
+            sw__buf_free(out);  /* (one large request: not kept) */
         return;
+    }
     if (n < 0 && n != UV_EAGAIN) {
         if (retry(x, c))
             return;
@@ -416,10 +495,13 @@ static void write_request(struct sw__nv_xfer *x, struct sw__nv_conn *c)
         finish(x, SW_NV_ERR_SEND);
         return;
     }
-    if (n > 0) {
-        b.base += n;
-        b.len -= (unsigned)n;
-    }
+    /* the rest waits in the transfer's own buffer until it is written */
+    size_t sent = n > 0 ? (size_t)n : 0;
+    x->out.len = 0;
+    sw__buf_add(&x->out, out->ptr + sent, out->len - sent);
+    if (out->cap > KEEP_CAP)
+        sw__buf_free(out);      /* (one large request: not kept) */
+    b = uv_buf_init(x->out.ptr, (unsigned)x->out.len);
     c->wreq.data = c;
     if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write) != 0) {
         conn_close(c);
@@ -466,9 +548,11 @@ static void connect_to(struct sw__nv_xfer *x)
 {
     struct sw__nv_session *s = x->s;
     struct sw__nv_engine *e = x->eng;
-    struct sw__nv_conn *c = calloc(1, sizeof *c);
+    size_t size = (sizeof(struct sw__nv_conn) + LINE - 1) / LINE * LINE;
+    struct sw__nv_conn *c = aligned_alloc(LINE, size);
     if (!c)
         sw__oom();
+    memset(c, 0, size);
     c->eng = e;
     c->s = s;
     c->dest = x->dest;
@@ -573,7 +657,7 @@ static void take_cookies(struct sw__nv_xfer *x)
  * http:// URL can, since the first URL was one. */
 static int same_origin(const struct sw__nv_xfer *x)
 {
-    const char *p = x->url.ptr, *end = p + x->url.len;
+    const char *p = x->cur_url, *end = p + x->cur_url_len;
     if (strncmp(p, "http://", 7))
         return 0;
     p += 7;
@@ -593,8 +677,8 @@ static int same_origin(const struct sw__nv_xfer *x)
         for (p++; p < end && *p >= '0' && *p <= '9' && port < 65536; p++)
             port = port * 10 + (*p - '0');
     }
-    return port == x->first_port && hl == x->first_host.len &&
-           !strncasecmp(h, x->first_host.ptr, hl);
+    return port == x->first_port && hl == x->first_host_len &&
+           !strncasecmp(h, x->first_host, hl);
 }
 
 static void response_done(struct sw__nv_xfer *x)
@@ -613,7 +697,7 @@ static void response_done(struct sw__nv_xfer *x)
         return;
     }
     struct sw__buf next = { 0 };
-    int rc = sw__nv_url_resolve(x->url.ptr, loc, llen, &next);
+    int rc = sw__nv_url_resolve(x->cur_url, loc, llen, &next);
     int handover = rc == -2 && x->eng->handover &&
                    (!strncmp(next.ptr, "https://", 8) ||
                     !strncmp(next.ptr, "http://", 7));
@@ -624,6 +708,8 @@ static void response_done(struct sw__nv_xfer *x)
     }
     sw__buf_free(&x->url);
     x->url = next;
+    x->cur_url = x->url.ptr;
+    x->cur_url_len = x->url.len;
     /* libcurl 7.88: 301, 302 and 303 drop the body; a POST becomes a GET,
      * any other method keeps its name (CURLOPT_CUSTOMREQUEST) */
     if (status <= 303 && x->has_body) {
@@ -637,8 +723,8 @@ static void response_done(struct sw__nv_xfer *x)
     if (handover) {
         /* libcurl follows it (the caller sends it there): the redirect's
          * response is taken, nothing of it is kept */
-        x->res.next_url = x->url.ptr;
-        x->res.next_url_len = x->url.len;
+        x->res.next_url = x->cur_url;
+        x->res.next_url_len = x->cur_url_len;
         x->res.next_method = x->method;
         x->res.next_has_body = x->has_body;
         x->res.next_same_origin = same_origin(x);
@@ -649,7 +735,7 @@ static void response_done(struct sw__nv_xfer *x)
         finish(x, SW_NV_ERR_HANDOVER);
         return;
     }
-    sw__nv_url_parse(x->url.ptr, x->url.len, &x->u);
+    sw__nv_url_parse(x->cur_url, x->cur_url_len, &x->u);
     x->res.status = 0;
     empty(&x->res.headers);
     empty(&x->res.body);
@@ -666,6 +752,7 @@ static void deliver(struct sw__nv_xfer *x)
 static void on_timer(uv_timer_t *t)
 {
     struct sw__nv_xfer *x = t->data;
+    x->timer_on = 0;            /* (a one-shot timer that fired) */
     if (x->deferred) {
         uv_unref((uv_handle_t *)&x->timer);
         deliver(x);
@@ -677,6 +764,7 @@ static void on_timer(uv_timer_t *t)
     if (now < x->deadline_ms) { /* a later request moved the deadline */
         x->timer_due_ms = x->deadline_ms;
         uv_timer_start(&x->timer, on_timer, x->deadline_ms - now, 0);
+        x->timer_on = 1;
         return;
     }
     x->res.timeout_connecting = x->state != X_SENDING;
@@ -713,6 +801,7 @@ static void finish(struct sw__nv_xfer *x, int err)
         x->deferred = 1;
         x->timer_due_ms = uv_now(x->eng->uv);
         uv_timer_start(&x->timer, on_timer, 0, 0);
+        x->timer_on = 1;
         uv_ref((uv_handle_t *)&x->timer);
         return;
     }
@@ -769,6 +858,8 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->conn = NULL;
     x->state = X_IDLE;
     memset(&x->res.timing, 0, sizeof x->res.timing);
+    if (x->res.err == SW_NV_ERR_HEADERS_SIZE)
+        x->res.errmsg[0] = 0;   /* (only that error writes it: resp.c) */
     x->res.err = 0;
     x->res.os_errno = 0;
     x->res.timeout_connecting = 0;
@@ -780,32 +871,29 @@ int sw__nv_send(struct sw__nv_session *s, const struct sw__nv_request *req,
     x->res.redirects = 0;
     x->t_start = uv_hrtime();
     x->t_dns = x->t_conn = x->t_sent = x->t_first = 0;
-    empty(&x->url);
-    sw__buf_add(&x->url, req->url, req->url_len);
+    x->cur_url = req->url;
+    x->cur_url_len = req->url_len;
     x->method = req->method;
     x->method_str = sw__nv_method_str(req->method);
     x->has_body = req->has_body;
     if (req->parsed) {
-        /* parsed by sw__nv_covers_url already: the same parts, in the
-         * copy (offsets, not pointer differences between two objects) */
-        x->u = *req->parsed;
-        x->u.host = x->url.ptr + (req->parsed->host - req->url);
-        x->u.target = x->url.ptr + (req->parsed->target - req->url);
-    } else if (sw__nv_url_parse(x->url.ptr, x->url.len, &x->u) != 0) {
+        x->u = *req->parsed;    /* parsed by sw__nv_covers_url already */
+    } else if (sw__nv_url_parse(req->url, req->url_len, &x->u) != 0) {
         x->in_send = 0;
         x->in_flight = 0;
         return -1;              /* not covered: the caller checks first */
     }
-    empty(&x->first_host);
-    sw__buf_add(&x->first_host, x->u.host, x->u.host_len);
+    x->first_host = x->u.host;
+    x->first_host_len = x->u.host_len;
     x->first_port = x->u.port;
     x->deadline_ms = 0;
     if (req->timeout_ms > 0) {
         x->deadline_ms = uv_now(x->eng->uv) + (uint64_t)req->timeout_ms;
-        if (!uv_is_active((uv_handle_t *)&x->timer) ||
+        if (!x->timer_on ||
             x->timer_due_ms > x->deadline_ms) {
             x->timer_due_ms = x->deadline_ms;
             uv_timer_start(&x->timer, on_timer, (uint64_t)req->timeout_ms, 0);
+            x->timer_on = 1;
         }
     }
     start(x);
@@ -820,6 +908,7 @@ void sw__nv_cancel(struct sw__nv_session *s)
         return;
     if (x->deferred) {
         uv_timer_stop(&x->timer);
+        x->timer_on = 0;
         uv_unref((uv_handle_t *)&x->timer);
         x->deferred = 0;
     }
@@ -842,7 +931,7 @@ int sw__nv_in_flight(const struct sw__nv_session *s)
 
 const char *sw__nv_session_url(const struct sw__nv_session *s)
 {
-    return s->xfer && s->xfer->url.ptr ? s->xfer->url.ptr : NULL;
+    return s->xfer && s->xfer->cur_url ? s->xfer->cur_url : NULL;
 }
 
 struct sw__nv_result *sw__nv_result(struct sw__nv_session *s)

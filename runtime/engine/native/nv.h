@@ -143,6 +143,9 @@ struct sw__nv_request {
 int sw__nv_covers(const struct sw__nv_request *req);
 /* The same, and on 1 *url is req->url parsed (for req->parsed). */
 int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url);
+/* The checks of sw__nv_covers_url but the URL's, for a req->url known to
+ * be covered (the same bytes as one sw__nv_covers_url accepted). */
+int sw__nv_covers_parsed(const struct sw__nv_request *req);
 
 /* Phase timings of the last request, microseconds; -1 = not measured. */
 struct sw__nv_timing {
@@ -154,9 +157,6 @@ struct sw__nv_timing {
 
 struct sw__nv_result {
     int err;                    /* enum sw__nv_err */
-    /* The message for err when it says more than sw__nv_strerror (the
-     * size of a header block over the limit, as libcurl words it), or "" */
-    char errmsg[64];
     long status;                /* 0 after an error */
     /* The final response's header block as libcurl hands it over: status
      * line, "Name: value" lines, each ending in CRLF, then CRLF. */
@@ -168,6 +168,13 @@ struct sw__nv_result {
                                    seen (Set-Cookie, Location) */
     int redirects;
     struct sw__nv_timing timing;
+    /* the cause of an error when the system gave one (an errno: refused,
+     * reset), else 0; for SW_NV_ERR_TIMEOUT, 1 when no connection was
+     * established yet */
+    int os_errno;
+    int timeout_connecting;
+    /* (what follows is rarely used: after the fields above, so that a
+     * keep-alive request does not touch its cache lines) */
     /* SW_NV_ERR_HANDOVER: where the request goes on (the URL in the
      * session's transfer, valid until sw__nv_release), its method and
      * body after the redirect's rules, and whether its scheme, host and
@@ -177,13 +184,12 @@ struct sw__nv_result {
     int next_method;
     int next_has_body;
     int next_same_origin;
-    /* the cause of an error when the system gave one (an errno: refused,
-     * reset), else 0; for SW_NV_ERR_TIMEOUT, 1 when no connection was
-     * established yet */
-    int os_errno;
-    int timeout_connecting;
     /* owned: the body's decoder (inflate.c), kept for the next response */
     struct sw__nv_inflate *inflate;
+    /* SW_NV_ERR_HEADERS_SIZE: the message when it says more than
+     * sw__nv_strerror (the size of the header block, as libcurl words
+     * it), or "" */
+    char errmsg[64];
 };
 
 /* ---- engine and sessions ------------------------------------------------- */

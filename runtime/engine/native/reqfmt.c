@@ -83,6 +83,11 @@ int sw__nv_covers_url(const struct sw__nv_request *req, struct sw__nv_url *url)
 {
     if (sw__nv_url_parse(req->url, req->url_len, url) != 0)
         return 0;
+    return sw__nv_covers_parsed(req);
+}
+
+int sw__nv_covers_parsed(const struct sw__nv_request *req)
+{
     if (req->method < SW_NV_GET || req->method > SW_NV_OPTIONS)
         return 0;
     if (req->has_body && (req->method == SW_NV_HEAD ||

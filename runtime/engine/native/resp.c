@@ -359,7 +359,6 @@ void sw__nv_resp_start(struct sw__nv_resp *r, struct sw__nv_result *res,
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, raise_parser_limit);
     memset(r, 0, sizeof *r);
-    res->errmsg[0] = 0;
     res->has_special = 0;
     r->name_start = -1;
     http_parser_init(&r->parser, HTTP_RESPONSE);
