@@ -841,6 +841,10 @@ int sw_main(int argc, char **argv, const sw_scenario_t *sc)
     uv_signal_start(&m.sigterm, on_signal, SIGTERM);
     uv_unref((uv_handle_t *)&m.sigint);
     uv_unref((uv_handle_t *)&m.sigterm);
+    /* The loop's clock was last read before the set-up and --start-at's
+     * wait: without this, the ticks and the end of the run would come
+     * early by that long (a 2 s run with a 150 ms wait lasted 1.85 s). */
+    uv_update_time(m.uv);
     uv_timer_start(&m.tick, on_tick, 1000, 1000);
     if (run.plan.end_ms >= 0)
         uv_timer_start(&m.end, on_end, (uint64_t)run.plan.end_ms, 0);

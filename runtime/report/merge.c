@@ -481,22 +481,44 @@ struct carry {
     double cur_rps, cur_fps;
 };
 
-static int64_t row_sec(const json_t *row)
+/*
+ * The second a history row belongs to. Shards of one run tick once a
+ * second from their common --start-at, give or take a few ms; such a
+ * start is usually a whole second, so bucketing by Unix second would
+ * split the shards' ticks across two seconds whenever one fires a ms
+ * early or late. Counting seconds from the common start, rounded to the
+ * nearest, puts the k-th tick of every shard in second k (for starts up
+ * to half a second late). Runs without a common start keep Unix seconds.
+ */
+static int64_t row_sec(const json_t *row, int64_t origin_ms)
 {
-    int64_t ts = jint(row, "ts_ms", 0);
-    return ts >= 0 ? ts / 1000 : (ts - 999) / 1000;
+    int64_t t = jint(row, "ts_ms", 0) - origin_ms;
+    if (origin_ms > 0)
+        t += 500;
+    return t >= 0 ? t / 1000 : (t - 999) / 1000;
+}
+
+/* The common --start-at of all inputs, or 0 when they have none. */
+static int64_t common_start(const struct state *st)
+{
+    for (int k = 0; k < st->nin; k++)
+        if (st->in[k].start_at_ms <= 0 ||
+            st->in[k].start_at_ms != st->in[0].start_at_ms)
+            return 0;
+    return st->in[0].start_at_ms;
 }
 
 /*
- * One merged row per Unix second in which any input has a row: each
+ * One merged row per second (row_sec) in which any input has a row: each
  * input's cumulative counters as of that second (its latest row so far),
  * summed; the interval histograms of all rows in that second, added.
- * With a common --start-at every shard ticks in the same second, so each
- * merged row sums exactly one row per shard.
+ * With a common --start-at every shard's k-th tick falls in second k, so
+ * each merged row sums exactly one tick per shard.
  */
 static int merge_history(struct state *st)
 {
     int nin = st->nin;
+    int64_t origin = common_start(st);
     struct carry *c = calloc((size_t)nin, sizeof(*c));
     /* One scratch histogram for the second being merged; each merged
      * second keeps only its encoded form (a few hundred bytes instead of
@@ -509,8 +531,8 @@ static int merge_history(struct state *st)
         c[k].min_us = INT64_MAX;
         const json_t *h = json_object_get(st->in[k].root, "history");
         for (size_t i = 1; i < json_array_size(h); i++) {
-            if (row_sec(json_array_get(h, i)) <
-                row_sec(json_array_get(h, i - 1))) {
+            if (row_sec(json_array_get(h, i), origin) <
+                row_sec(json_array_get(h, i - 1), origin)) {
                 bad(st->in[k].path, "\"history\" is not in time order");
                 goto fail;
             }
@@ -522,8 +544,8 @@ static int merge_history(struct state *st)
         for (int k = 0; k < nin; k++) {
             const json_t *h = json_object_get(st->in[k].root, "history");
             const json_t *row = json_array_get(h, c[k].next);
-            if (row && row_sec(row) < s)
-                s = row_sec(row);
+            if (row && row_sec(row, origin) < s)
+                s = row_sec(row, origin);
         }
         if (s == INT64_MAX)
             break;
@@ -535,7 +557,8 @@ static int merge_history(struct state *st)
             const json_t *h = json_object_get(st->in[k].root, "history");
             struct carry *ck = &c[k];
             const json_t *row;
-            while ((row = json_array_get(h, ck->next)) && row_sec(row) == s) {
+            while ((row = json_array_get(h, ck->next)) &&
+                   row_sec(row, origin) == s) {
                 ck->next++;
                 int64_t ts = jint(row, "ts_ms", 0);
                 if (ts > m.ts_ms)
@@ -924,6 +947,19 @@ int sw_merge_main(int argc, char **argv)
         }
     }
     max_users = ri.users;
+    /* Shards of one closed-model run split every stage's users the same
+     * monotonic way (3 + 2 + 2 of 7), so they reach their peaks together
+     * and the run's peak is the sum of theirs, whatever the history rows
+     * caught. An open model's shards peak when their arrivals pile up,
+     * independently: there the history's sums are the measure. */
+    if (st.in[0].shard_count > 1 && st.in[0].start_at_ms >= 0 &&
+        jnum(run0, "rate_per_s", -1) < 0) {
+        int64_t sum = 0;
+        for (int i = 0; i < st.nin; i++)
+            sum += jint(st.in[i].run, "max_users", 0);
+        if (sum > max_users)
+            max_users = sum;
+    }
     opt.host = jstr(run0, "host");
     opt.start_at_ms = st.in[0].start_at_ms;
     opt.spawn_rate = jnum(run0, "spawn_rate", 0);
