@@ -120,7 +120,7 @@ $(BUILD)/libswarm.a: $(RT_OBJ)
 # The static libcurl, once per machine (every BUILD shares DEPS_DIR).  A
 # machine that cannot fetch the source gets one error naming the step; the
 # build goes on, `swarmc build` says so, and `swarmc build --dynamic` works.
-$(CURL_DIR)/stamp:
+$(CURL_DIR)/stamp: scripts/build-static-curl.sh
 	@echo "  CURL   building the static libcurl once for this machine (a few minutes; log: $(CURL_DIR)/build.log)"
 	$(Q)sh scripts/build-static-curl.sh $(CURL_DIR) || true
 $(STATIC_OBJ): $(STATIC_GAI)

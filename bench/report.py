@@ -783,6 +783,38 @@ def link_table():
     return "\n".join(out) + "\n"
 
 
+def steady_table():
+    """The users section's steady state: CPU per request between each 10 s
+    run and the 5 s run of the same users right after it (the start of the
+    users' sessions and their teardown, paid once per user, cancel out)."""
+    out = []
+    for engine, pre in (("native", "ours-"), ("libcurl (`--engine curl`)", "ours-curl-")):
+        base = None
+        for n in (50, 500, 5000):
+            long_runs = runs.get(("users", f"{pre}{n}"), [])
+            short_runs = runs.get(("users5", f"{pre}{n}"), [])
+            marg = [(a["cpu"] - b["cpu"]) * 1e6 / (a["req"] - b["req"])
+                    for a, b in zip(long_runs, short_runs)
+                    if a["req"] and b["req"] and a["req"] > b["req"]]
+            m = med(marg)
+            if m is None:
+                continue
+            if n == 50:
+                base = m
+            out.append(f"| {engine} | {n:,} | **{fmt(m, 1)}** ({fmt(min(marg), 1)}–"
+                       f"{fmt(max(marg), 1)}) | {fmt(m / base if base else None, 2)} |")
+    if not out:
+        return None
+    n = max(len(runs.get(k, [])) for k in runs if k[0] == "users5")
+    return "\n".join([
+        "#### Users, steady state: client CPU per request between each 10 s run above and "
+        "a 5 s run of the same users right after it (what a run pays once per user, its "
+        "session's start and teardown, cancels out)", "",
+        f"Medians of {n} pairs; the 5 s runs' commands are the 10 s ones with `-t 5s`.", "",
+        "| engine | users | CPU µs/req, steady state (min–max) | × its 50-user cost |",
+        "|---|---|---|---|"] + out) + "\n"
+
+
 # ------------------------------------------------------------------ output
 blocks = {}
 machine = read(os.path.join(W, "machine.txt")).strip()
@@ -795,6 +827,9 @@ for sec in ("tput", "users", "threads", "threadsq", "body", "newconn", "tls"):
     t = load_table(sec)
     if t:
         blocks[sec] = t
+st = steady_table()
+if st and "users" in blocks:
+    blocks["users"] += "\n" + st
 m = mem_table()
 if m:
     blocks["mem"] = m

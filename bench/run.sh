@@ -22,6 +22,9 @@
 #   tput     keep-alive GET /hello (6 B), 50 users/connections: ours (native
 #            and curl engines), curluv
 #            -T and untuned, wrk, h2load, Locust HttpUser and FastHttpUser
+#   users    CPU per request with 50, 500 and 5,000 users, native and curl
+#            engines, 10 s runs and 5 s runs (their difference: the steady
+#            state)
 #   mem      RSS per connected idle user at MEM_USERS users: ours
 #            (bench/idle_user.swarm), curluv idle mode (-I, and -X), Locust
 #   threads  ours with --threads 1 and 2; nginx has 2 workers on both cores
@@ -302,17 +305,26 @@ fi
 # client on one core, with the default engine (native here) and with
 # --engine curl.  Flat is the target: a pool of easy handles that
 # shrank as transfers ended and was rebuilt a moment later once cost 2.5-
-# 3.4x per request at 500 users and more.
+# 3.4x per request at 500 users and more.  Each 10 s run is followed by a
+# 5 s run of the same users (section users5): the difference of the two is
+# the steady state's cost per request, without the start of the users'
+# sessions and their teardown, which a 10 s run pays once per user
+# (report.py: steady_table).
 if has users && [ -n "$OURS" ]; then
     for rep in $(seq "$REPS"); do
         for n in 50 500 5000; do
-            ours users "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s --host "$H1"
+            for t in 10 5; do
+                ours "users${t%10}" "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 \
+                    -t ${t}s --host "$H1"
+            done
         done
         # the libcurl engine on the same path (HTTPS, HTTP/2 and proxies
         # take it): its own 5,000-user cost against its 50-user cost
         for n in 50 500 5000; do
-            ours users "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s \
-                --engine curl --host "$H1"
+            for t in 10 5; do
+                ours "users${t%10}" "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n \
+                    --threads 1 -t ${t}s --engine curl --host "$H1"
+            done
         done
     done
 fi

@@ -16,6 +16,13 @@
 
 struct sw__sock;
 
+/* A finished transfer read from libcurl's message queue, not yet handed
+ * to `done` (see check_done in curl_loop.c). */
+struct sw__finished {
+    CURL *easy;                 /* NULL: cancelled before its turn */
+    CURLcode result;
+};
+
 struct sw__loop {
     uv_loop_t *uv;              /* borrowed: the worker's loop */
     CURLM *multi;               /* owned */
@@ -24,6 +31,10 @@ struct sw__loop {
     long fdtab_len;
     int in_action;              /* inside curl_multi_socket_action */
     int transfers;              /* easy handles in the multi handle now */
+    /* the batch of finished transfers being handed to `done` */
+    struct sw__finished *batch; /* owned */
+    int batch_len, batch_cap, batch_pos;
+    int batch_max;              /* the largest batch so far (tests) */
     /* Called for every finished transfer, after the easy handle has been
      * removed from the multi handle.  May add new transfers. */
     void (*done)(struct sw__loop *l, CURL *easy, CURLcode result);
@@ -35,7 +46,8 @@ int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
 /* Starts a transfer on a configured easy handle (the easy must have
  * CURLOPT_CLOSESOCKETFUNCTION = sw__loop_closesocket, DATA = l).  0 or -1. */
 int sw__loop_add(struct sw__loop *l, CURL *easy);
-/* Abandons a transfer (not reported through `done`). */
+/* Abandons a transfer (not reported through `done`, even when it has
+ * finished and waits in the batch being reported). */
 void sw__loop_remove(struct sw__loop *l, CURL *easy);
 /* CURLOPT_CLOSESOCKETFUNCTION: closes the socket's poll, then the fd. */
 int sw__loop_closesocket(void *clientp, curl_socket_t s);
