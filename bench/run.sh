@@ -313,18 +313,16 @@ fi
 if has users && [ -n "$OURS" ]; then
     for rep in $(seq "$REPS"); do
         for n in 50 500 5000; do
-            for t in 10 5; do
-                ours "users${t%10}" "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 \
-                    -t ${t}s --host "$H1"
-            done
+            ours users "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s --host "$H1"
+            ours users5 "ours-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 5s --host "$H1"
         done
         # the libcurl engine on the same path (HTTPS, HTTP/2 and proxies
         # take it): its own 5,000-user cost against its 50-user cost
         for n in 50 500 5000; do
-            for t in 10 5; do
-                ours "users${t%10}" "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n \
-                    --threads 1 -t ${t}s --engine curl --host "$H1"
-            done
+            ours users "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 10s \
+                --engine curl --host "$H1"
+            ours users5 "ours-curl-$n" "$rep" "$W/one_get" -u $n -r $n --threads 1 -t 5s \
+                --engine curl --host "$H1"
         done
     done
 fi
