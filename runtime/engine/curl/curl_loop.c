@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include "curl_loop.h"
+#include "util/buf.h"
 
 struct sw__sock {
     uv_poll_t poll;
@@ -14,6 +15,17 @@ struct sw__sock {
     int want;                   /* events libcurl wants; 0 = none */
     struct sw__loop *loop;
 };
+
+/* Takes a transfer out of the multi handle and out of the count. */
+static void remove_transfer(struct sw__loop *l, CURL *easy)
+{
+    CURLMcode mc = curl_multi_remove_handle(l->multi, easy);
+    if (mc != CURLM_OK)
+        fprintf(stderr, "swarm: curl_multi_remove_handle: %s\n",
+                curl_multi_strerror(mc));
+    else
+        l->transfers--;
+}
 
 /* Every finished transfer's message is read before any handle is removed:
  * curl_multi_remove_handle (7.88) looks for the handle's message through
@@ -33,28 +45,19 @@ static void check_done(struct sw__loop *l)
         if (l->batch_len == l->batch_cap) {
             int cap = l->batch_cap ? 2 * l->batch_cap : 16;
             void *p = realloc(l->batch, (size_t)cap * sizeof *l->batch);
-            if (!p) {
-                fputs("swarm: out of memory\n", stderr);
-                abort();
-            }
+            if (!p)
+                sw__oom();
             l->batch = p;
             l->batch_cap = cap;
         }
         l->batch[l->batch_len++] = (struct sw__finished){
             m->easy_handle, m->data.result };
     }
-    if (l->batch_len > l->batch_max)
-        l->batch_max = l->batch_len;
     for (l->batch_pos = 0; l->batch_pos < l->batch_len; l->batch_pos++) {
         struct sw__finished f = l->batch[l->batch_pos];
         if (!f.easy)
             continue;
-        CURLMcode mc = curl_multi_remove_handle(l->multi, f.easy);
-        if (mc != CURLM_OK)
-            fprintf(stderr, "swarm: curl_multi_remove_handle: %s\n",
-                    curl_multi_strerror(mc));
-        else
-            l->transfers--;
+        remove_transfer(l, f.easy);
         l->done(l, f.easy, f.result);
     }
     l->batch_len = l->batch_pos = 0;
@@ -180,7 +183,7 @@ int sw__loop_init(struct sw__loop *l, uv_loop_t *uv,
     l->in_action = 0;
     l->transfers = 0;
     l->batch = NULL;
-    l->batch_len = l->batch_cap = l->batch_pos = l->batch_max = 0;
+    l->batch_len = l->batch_cap = l->batch_pos = 0;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY
         || rl.rlim_cur > (1u << 24))
         rl.rlim_cur = 1u << 16;
@@ -227,12 +230,7 @@ void sw__loop_remove(struct sw__loop *l, CURL *easy)
     for (int i = l->batch_pos + 1; i < l->batch_len; i++)
         if (l->batch[i].easy == easy)
             l->batch[i].easy = NULL;
-    CURLMcode mc = curl_multi_remove_handle(l->multi, easy);
-    if (mc != CURLM_OK)
-        fprintf(stderr, "swarm: curl_multi_remove_handle: %s\n",
-                curl_multi_strerror(mc));
-    else
-        l->transfers--;
+    remove_transfer(l, easy);
 }
 
 void sw__loop_close(struct sw__loop *l)

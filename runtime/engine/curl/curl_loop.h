@@ -34,7 +34,6 @@ struct sw__loop {
     /* the batch of finished transfers being handed to `done` */
     struct sw__finished *batch; /* owned */
     int batch_len, batch_cap, batch_pos;
-    int batch_max;              /* the largest batch so far (tests) */
     /* Called for every finished transfer, after the easy handle has been
      * removed from the multi handle.  May add new transfers. */
     void (*done)(struct sw__loop *l, CURL *easy, CURLcode result);
